@@ -1,0 +1,122 @@
+"""The seams: one small interface per outside world. Implementations live in subpackages
+(``bot/workbook``, ``bot/lms``, ``bot/state``, ``bot/notify``), each with a ``base.py``."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+
+import pandas as pd
+
+from bot.core.approvals import ApprovalRecord
+from bot.structures import (
+    ApprovalRequest,
+    Message,
+    Operation,
+    OpResult,
+    Outcome,
+    Run,
+    Snapshot,
+    WriteBatch,
+    WriteReport,
+)
+
+
+class Clock(ABC):
+    @abstractmethod
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+
+
+class Workbook(ABC):
+    """The district's workbook: read every tab in one pass, write bot columns in one batch."""
+
+    @abstractmethod
+    def read(self) -> Snapshot: ...
+
+    @abstractmethod
+    def write(self, batch: WriteBatch) -> WriteReport:
+        """Apply ``batch``, finding each row again by its key; drop (and report) lost rows."""
+
+
+class LMS(ABC):
+    """One learning-management system family (mock or real), addressed by system name."""
+
+    @abstractmethod
+    def execute(self, op: Operation) -> OpResult:
+        """Apply one operation; raises RuleViolation or LMSUnavailable. Repeating ``op.key``
+        returns the first result without applying twice."""
+
+    @abstractmethod
+    def records(self, system: str, kind: str) -> pd.DataFrame:
+        """The LMS's current view of ``kind`` records: columns ``id``, ``status`` and fields."""
+
+    @abstractmethod
+    def settings(self, system: str) -> dict[str, str]: ...
+
+
+class StateStore(ABC):
+    """What the bot remembers between cycles: runs, the per-record ledger, approvals."""
+
+    @abstractmethod
+    def run_for(self, step_id: str) -> Run | None:
+        """The latest run of a step that was not reset."""
+
+    @abstractmethod
+    def start_run(self, step_id: str, fingerprint: str, at: str) -> None: ...
+
+    @abstractmethod
+    def finish_run(
+        self, step_id: str, fingerprint: str, status: str, result: str, at: str
+    ) -> None: ...
+
+    @abstractmethod
+    def reset_runs(self, step_id: str) -> None:
+        """Forget finished runs of a step (Run was unticked); the ledger is kept."""
+
+    @abstractmethod
+    def applied(self, step_id: str) -> set[str]:
+        """Record IDs already applied by this step."""
+
+    @abstractmethod
+    def record_outcome(self, outcome: Outcome) -> None: ...
+
+    @abstractmethod
+    def unlogged(self) -> list[Outcome]:
+        """Outcomes not yet confirmed written to the workbook's Log tab."""
+
+    @abstractmethod
+    def mark_logged(self, seqs: list[int]) -> None: ...
+
+    @abstractmethod
+    def request_approval(self, request: ApprovalRequest) -> bool:
+        """Record a request; False if one for this step and fingerprint exists already."""
+
+    @abstractmethod
+    def approval_request(self, step_id: str) -> ApprovalRequest | None:
+        """The latest approval request of a step."""
+
+    @abstractmethod
+    def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None: ...
+
+    @abstractmethod
+    def decide(self, record: ApprovalRecord) -> None: ...
+
+    @abstractmethod
+    def decision(self, step_id: str) -> ApprovalRecord | None:
+        """The latest approval or rejection of a step, whatever plan it was given for."""
+
+    @abstractmethod
+    def record_cycle(self, started: str, finished: str, summary: str) -> None: ...
+
+    @abstractmethod
+    def cycles(self, limit: int = 10) -> list[tuple[str, str, str]]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class Notifier(ABC):
+    @abstractmethod
+    def send(self, message: Message) -> str:
+        """Deliver a message; return its thread reference (Slack ``ts``) if it starts one."""

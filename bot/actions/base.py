@@ -1,0 +1,197 @@
+"""How an action plans and executes: the shared machinery behind every system's actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from bot.abc import LMS
+from bot.core.catalogue import ActionSpec, Catalogue
+from bot.core.plan import Plan, make_plan, summarize
+from bot.core.problems import Problem
+from bot.core.validate import CheckedStep
+
+EXAMPLES = 3
+GUARDED_VERBS = frozenset({"archive", "disable", "delete"})
+ALLOW_OVER = "allow_over_threshold"
+
+
+@dataclass
+class PlanContext:
+    """What an action sees when it plans: the step, its rows in the sheet, the LMS's view."""
+
+    checked: CheckedStep
+    selected: pd.DataFrame
+    lms_records: pd.DataFrame
+    today: date
+    settings: dict[str, str] = field(default_factory=dict)
+    applied: frozenset[str] = frozenset()
+    id_column: str = ""
+    max_change_percent: float = 100.0
+
+    @property
+    def pending(self) -> pd.DataFrame:
+        """Selected rows this step has not applied yet (rules are checked on these only)."""
+        if not self.applied or not self.id_column:
+            return self.selected
+        return self.selected[~self.selected[self.id_column].str.strip().isin(self.applied)]
+
+    @property
+    def params(self) -> dict[str, object]:
+        return self.checked.params
+
+    def lms_status(self, ids: pd.Series) -> pd.Series:
+        """The LMS status of each ID (``not in LMS`` when absent), aligned with ``ids``."""
+        if self.lms_records.empty:
+            return pd.Series("not in LMS", index=ids.index, dtype=object)
+        lookup = self.lms_records.set_index("id")["status"]
+        return ids.map(lookup).fillna("not in LMS")
+
+
+Check = Callable[[PlanContext], list[Problem]]
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    record_id: str
+    params: dict[str, str]
+
+
+@dataclass
+class Action:
+    """An action over records of one roster tab; one LMS operation per record."""
+
+    spec: ActionSpec
+    kind: str
+    id_column: str
+    universe_status: str = "active"
+    describe_record: Callable[[dict[str, str]], str] = field(default=lambda r: "")
+    record_params: Callable[[dict[str, str], dict[str, object]], dict[str, str]] = field(
+        default=lambda record, params: {k: str(v) for k, v in params.items()}
+    )
+    checks: tuple[Check, ...] = ()
+
+    def work(self, ctx: PlanContext) -> list[WorkItem]:
+        records = ctx.selected.to_dict("records")
+        return [
+            WorkItem(str(r[self.id_column]).strip(), self.record_params(r, ctx.params))
+            for r in records
+            if str(r[self.id_column]).strip()
+        ]
+
+    def plan(self, ctx: PlanContext) -> tuple[Plan | None, list[Problem]]:
+        problems = [p for check in self.checks for p in check(ctx)]
+        problems += self.threshold(ctx)
+        if problems:
+            return None, problems
+        items = self.work(ctx)
+        ids = tuple(sorted({i.record_id for i in items}))
+        if self.universe_status and not ctx.lms_records.empty:
+            total = int((ctx.lms_records["status"] == self.universe_status).sum())
+            noun = f"{self.universe_status} {self.spec.noun}"
+        else:
+            total, noun = len(ctx.selected), self.spec.noun
+        rows = ctx.selected.head(EXAMPLES).to_dict("records")
+        examples = [self.example(r) for r in rows]
+        scope = ctx.checked.scope
+        summary = summarize(
+            self.spec.verb,
+            noun,
+            len(ids),
+            max(total, len(ids)),
+            scope.describe() if scope else "",
+            examples,
+        )
+        plan = make_plan(
+            ctx.checked.step.step_id,
+            self.spec.system,
+            self.spec.name,
+            scope.canonical() if scope else "",
+            ctx.checked.params_text,
+            ids,
+            summary,
+            self.spec.destructive,
+            ctx.checked.step.owner,
+        )
+        return plan, []
+
+    def threshold(self, ctx: PlanContext) -> list[Problem]:
+        """Block archiving, disabling or deleting more than ``max_change_percent`` of the
+        active records, unless the step says ``allow_over_threshold=yes`` (DESIGN section 7)."""
+        if self.spec.verb not in GUARDED_VERBS or ctx.params.get(ALLOW_OVER) is True:
+            return []
+        if ctx.lms_records.empty:
+            return []
+        active = int((ctx.lms_records["status"] == "active").sum())
+        changing = len(ctx.pending)
+        if not active or changing * 100 <= ctx.max_change_percent * active:
+            return []
+        share = changing * 100 / active
+        return [
+            Problem(
+                "Scope",
+                f"would {self.spec.verb} {changing:,} of {active:,} active {self.spec.noun} "
+                f"({share:.1f}% > {ctx.max_change_percent:g}%); check the scope, or add "
+                f"{ALLOW_OVER}=yes to Parameters",
+            )
+        ]
+
+    def example(self, record: dict[str, str]) -> str:
+        detail = self.describe_record(record)
+        record_id = str(record.get(self.id_column, ""))
+        return f"{record_id} {detail}".strip()
+
+
+@dataclass
+class SettingAction(Action):
+    """An action on a system setting (pause imports): one operation, no records."""
+
+    setting: str = ""
+
+    def work(self, ctx: PlanContext) -> list[WorkItem]:
+        return [WorkItem(self.setting, {k: str(v) for k, v in ctx.params.items()})]
+
+    def plan(self, ctx: PlanContext) -> tuple[Plan | None, list[Problem]]:
+        problems = [p for check in self.checks for p in check(ctx)]
+        if problems:
+            return None, problems
+        current = ctx.settings.get(self.setting, "on")
+        summary = f"Will {self.spec.verb} {self.spec.noun} in {self.spec.system} (now {current})"
+        plan = make_plan(
+            ctx.checked.step.step_id,
+            self.spec.system,
+            self.spec.name,
+            "",
+            ctx.checked.params_text,
+            (self.setting,),
+            summary,
+            self.spec.destructive,
+        )
+        return plan, []
+
+
+class Registry:
+    """Actions by (system, name), and the catalogue of their specs the core validates with."""
+
+    def __init__(self, actions: list[Action]) -> None:
+        self.catalogue = Catalogue()
+        self._actions: dict[tuple[str, str], Action] = {}
+        for action in actions:
+            self.catalogue.add(action.spec)
+            self._actions[action.spec.key] = action
+
+    def action(self, spec: ActionSpec) -> Action:
+        return self._actions[spec.key]
+
+    def __len__(self) -> int:
+        return len(self._actions)
+
+
+def lms_records(lms: LMS, action: Action) -> pd.DataFrame:
+    """The LMS records an action plans against (none for a setting action)."""
+    if isinstance(action, SettingAction):
+        return pd.DataFrame({"id": [], "status": []}, dtype=object)
+    return lms.records(action.spec.system, action.kind)

@@ -1,0 +1,73 @@
+"""Every error Rollover Bot raises, in one hierarchy.
+
+    RolloverError
+    ├── ConfigError            bad or missing configuration (names the key)
+    ├── TemplateError          sheets_templates/ is malformed (names the tab or column)
+    ├── WorkbookError          the workbook seam (xlsx, Google Sheets)
+    │   ├── WorkbookNotFound   no such file or spreadsheet
+    │   ├── HeaderError        a tab's header row is blank, duplicated or missing a column
+    │   └── WorkbookUnavailable  a transient failure after bounded retries (quota, 5xx, network)
+    ├── LMSError               the LMS seam
+    │   ├── RuleViolation      the vendor refused one record (a rule of its procedure)
+    │   └── LMSUnavailable     a transient failure: the record may be retried
+    ├── StateError             the state store
+    ├── ApprovalRefused        an approval that may not be given (names who and why)
+    └── NotifierError          the notifier seam (console, Slack)
+
+Library errors (openpyxl, gspread, sqlite3, slack_sdk) are translated into these at the seam,
+so the core and the cycle only ever see this hierarchy.
+"""
+
+from __future__ import annotations
+
+
+class RolloverError(Exception):
+    """Base of every error the bot raises on purpose."""
+
+
+class ConfigError(RolloverError):
+    pass
+
+
+class TemplateError(RolloverError):
+    pass
+
+
+class WorkbookError(RolloverError):
+    pass
+
+
+class WorkbookNotFound(WorkbookError):
+    pass
+
+
+class HeaderError(WorkbookError):
+    pass
+
+
+class WorkbookUnavailable(WorkbookError):
+    pass
+
+
+class LMSError(RolloverError):
+    pass
+
+
+class RuleViolation(LMSError):
+    """The LMS refused a record because of a vendor rule; retrying will not help."""
+
+
+class LMSUnavailable(LMSError):
+    """A transient LMS failure; the record may be retried later."""
+
+
+class StateError(RolloverError):
+    pass
+
+
+class ApprovalRefused(RolloverError):
+    pass
+
+
+class NotifierError(RolloverError):
+    pass

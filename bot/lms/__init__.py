@@ -1,0 +1,1 @@
+"""The LMS seam: a mock per system now, real HTTP adapters later."""

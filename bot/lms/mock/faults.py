@@ -1,0 +1,61 @@
+"""Fault injection for the mock LMS: error rate, latency, failing or dying on the Nth call."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+from dataclasses import dataclass, field
+
+from bot.errors import LMSUnavailable
+
+
+@dataclass
+class Faults:
+    """What goes wrong, and when. Calls are counted from 1 within one process.
+
+    ``kill_at_call`` ends the process with SIGKILL during that call: after the change is
+    committed when ``kill_after_apply`` (the worst case: applied, never acknowledged), else
+    before anything is applied.
+    """
+
+    error_rate: float = 0.0
+    latency_seconds: float = 0.0
+    fail_calls: frozenset[int] = frozenset()
+    kill_at_call: int = 0
+    kill_after_apply: bool = True
+    seed: int = 0
+    calls: int = 0
+    _rng: random.Random = field(default_factory=random.Random, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng.seed(self.seed)
+
+    @classmethod
+    def from_config(cls, raw: dict[str, object]) -> Faults:
+        return cls(
+            error_rate=float(str(raw.get("error_rate", 0.0))),
+            latency_seconds=float(str(raw.get("latency_seconds", 0.0))),
+            fail_calls=frozenset(int(str(n)) for n in list(raw.get("fail_calls", []) or [])),  # type: ignore[call-overload]
+            kill_at_call=int(str(raw.get("kill_at_call", 0))),
+            kill_after_apply=bool(raw.get("kill_after_apply", True)),
+            seed=int(str(raw.get("seed", 0))),
+        )
+
+    def before(self, what: str) -> None:
+        """Called before each operation: may delay, fail or kill."""
+        self.calls += 1
+        if self.latency_seconds:
+            time.sleep(self.latency_seconds)
+        if self.kill_at_call == self.calls and not self.kill_after_apply:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if self.calls in self.fail_calls or (
+            self.error_rate and self._rng.random() < self.error_rate
+        ):
+            raise LMSUnavailable(f"injected fault on call {self.calls} ({what})")
+
+    def after(self) -> None:
+        """Called once an operation is committed."""
+        if self.kill_at_call == self.calls and self.kill_after_apply:
+            os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,139 @@
+"""The mock LMS's persistence: records, IDs ever used, settings, applied operation keys."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    system TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
+    status TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (system, kind, id));
+CREATE TABLE IF NOT EXISTS ever (
+    system TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (system, kind, id));
+CREATE TABLE IF NOT EXISTS settings (
+    system TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (system, key));
+CREATE TABLE IF NOT EXISTS applied (
+    key TEXT PRIMARY KEY, status TEXT NOT NULL, message TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, system TEXT, kind TEXT, id TEXT,
+    action TEXT, key TEXT, before TEXT, after TEXT);
+"""
+
+
+class MockStore:
+    """One SQLite file holding every mock system's state."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def get(self, system: str, kind: str, record_id: str) -> tuple[str, dict[str, str]] | None:
+        row = self.db.execute(
+            "SELECT status, data FROM records WHERE system=? AND kind=? AND id=?",
+            (system, kind, record_id),
+        ).fetchone()
+        return None if row is None else (row[0], json.loads(row[1]))
+
+    def put(
+        self, system: str, kind: str, record_id: str, status: str, data: dict[str, str]
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO records (system, kind, id, status, data) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (system, kind, id) DO UPDATE SET status=excluded.status, "
+            "data=excluded.data",
+            (system, kind, record_id, status, json.dumps(data, ensure_ascii=False)),
+        )
+        self.db.execute(
+            "INSERT OR IGNORE INTO ever (system, kind, id) VALUES (?, ?, ?)",
+            (system, kind, record_id),
+        )
+
+    def ever_existed(self, system: str, kind: str, record_id: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM ever WHERE system=? AND kind=? AND id=?", (system, kind, record_id)
+        ).fetchone()
+        return row is not None
+
+    def count(self, system: str, kind: str) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM records WHERE system=? AND kind=?", (system, kind)
+        ).fetchone()
+        return int(row[0])
+
+    def frame(self, system: str, kind: str) -> pd.DataFrame:
+        rows = self.db.execute(
+            "SELECT id, status, data FROM records WHERE system=? AND kind=? ORDER BY id",
+            (system, kind),
+        ).fetchall()
+        data = [{"id": r[0], "status": r[1], **json.loads(r[2])} for r in rows]
+        frame = pd.DataFrame(data, dtype=object)
+        return frame if len(frame) else pd.DataFrame({"id": [], "status": []}, dtype=object)
+
+    def setting(self, system: str, key: str, default: str = "") -> str:
+        row = self.db.execute(
+            "SELECT value FROM settings WHERE system=? AND key=?", (system, key)
+        ).fetchone()
+        return default if row is None else str(row[0])
+
+    def settings(self, system: str) -> dict[str, str]:
+        rows = self.db.execute("SELECT key, value FROM settings WHERE system=?", (system,))
+        return {k: v for k, v in rows.fetchall()}
+
+    def set_setting(self, system: str, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO settings (system, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (system, key) DO UPDATE SET value=excluded.value",
+            (system, key, value),
+        )
+
+    def replay(self, key: str) -> tuple[str, str] | None:
+        row = self.db.execute("SELECT status, message FROM applied WHERE key=?", (key,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def remember(self, key: str, status: str, message: str) -> None:
+        self.db.execute(
+            "INSERT INTO applied (key, status, message) VALUES (?, ?, ?)", (key, status, message)
+        )
+
+    def log(
+        self, system: str, kind: str, record_id: str, action: str, key: str, before: str, after: str
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO history (system, kind, id, action, key, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (system, kind, record_id, action, key, before, after),
+        )
+
+    def history(self, system: str | None = None) -> list[tuple[str, str, str, str, str, str]]:
+        """Every change applied, oldest first: (kind, id, action, key, before, after)."""
+        query = "SELECT kind, id, action, key, before, after FROM history"
+        args: tuple[str, ...] = ()
+        if system:
+            query += " WHERE system=?"
+            args = (system,)
+        return [tuple(r) for r in self.db.execute(query + " ORDER BY seq", args).fetchall()]

@@ -1,0 +1,1 @@
+"""The notifier seam: the console now, Slack next."""

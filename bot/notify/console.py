@@ -1,0 +1,27 @@
+"""The console notifier: prints the Slack messages the bot would send, and keeps them."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot.abc import Notifier
+from bot.structures import Message
+
+
+class ConsoleNotifier(Notifier):
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stdout
+        self.quiet = quiet
+        self.sent: list[Message] = []
+
+    def send(self, message: Message) -> str:
+        self.sent.append(message)
+        thread = message.thread or f"console-{message.step_id or 'bot'}-{len(self.sent)}"
+        if not self.quiet:
+            where = f" (thread {message.thread})" if message.thread else ""
+            to = f" to {', '.join(message.recipients)}" if message.recipients else ""
+            print(f"[slack] {message.kind}{to}{where}:", file=self.stream)
+            for line in message.text.splitlines():
+                print(f"    {line}", file=self.stream)
+        return thread

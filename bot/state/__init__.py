@@ -1,0 +1,1 @@
+"""The state store seam: SQLite now (PostgreSQL later)."""

@@ -1,0 +1,193 @@
+"""The state store on SQLite: runs, the per-record ledger, approvals, cycle history.
+
+Every write commits at once (autocommit, WAL, synchronous=FULL), so what the ledger says
+survives a SIGKILL the instant after.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.abc import StateStore
+from bot.core.approvals import ApprovalRecord, Decision
+from bot.errors import StateError
+from bot.structures import ApprovalRequest, Outcome, Run
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, step_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    state TEXT NOT NULL, status TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '',
+    started TEXT NOT NULL DEFAULT '', finished TEXT NOT NULL DEFAULT '',
+    reset INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS runs_step ON runs (step_id);
+CREATE TABLE IF NOT EXISTS ledger (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, step_id TEXT NOT NULL, record_id TEXT NOT NULL,
+    action TEXT NOT NULL, kind TEXT NOT NULL, outcome TEXT NOT NULL, message TEXT NOT NULL,
+    lms_status TEXT NOT NULL, at TEXT NOT NULL, logged INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS ledger_step ON ledger (step_id, outcome);
+CREATE INDEX IF NOT EXISTS ledger_unlogged ON ledger (logged);
+CREATE TABLE IF NOT EXISTS approval_requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, step_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    summary TEXT NOT NULL, owner TEXT NOT NULL, requested_at TEXT NOT NULL,
+    thread TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS decisions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, step_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    decision TEXT NOT NULL, by TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cycles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT, finished TEXT, summary TEXT);
+"""
+APPLIED = ("applied", "skipped")
+
+
+class SqliteState(StateStore):
+    def __init__(self, path: Path | str) -> None:
+        try:
+            self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot open state store {path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def run_for(self, step_id: str) -> Run | None:
+        row = self.db.execute(
+            "SELECT step_id, fingerprint, state, status, result, started, finished FROM runs "
+            "WHERE step_id=? AND reset=0 ORDER BY id DESC LIMIT 1",
+            (step_id,),
+        ).fetchone()
+        return None if row is None else Run(*row)
+
+    def start_run(self, step_id: str, fingerprint: str, at: str) -> None:
+        current = self.run_for(step_id)
+        if current and current.fingerprint == fingerprint and current.state == "running":
+            return
+        self.db.execute(
+            "INSERT INTO runs (step_id, fingerprint, state, started) VALUES (?, ?, 'running', ?)",
+            (step_id, fingerprint, at),
+        )
+
+    def finish_run(self, step_id: str, fingerprint: str, status: str, result: str, at: str) -> None:
+        self.db.execute(
+            "UPDATE runs SET state='finished', status=?, result=?, finished=? "
+            "WHERE id=(SELECT MAX(id) FROM runs WHERE step_id=? AND fingerprint=? AND reset=0)",
+            (status, result, at, step_id, fingerprint),
+        )
+
+    def reset_runs(self, step_id: str) -> None:
+        self.db.execute("UPDATE runs SET reset=1 WHERE step_id=? AND reset=0", (step_id,))
+
+    def applied(self, step_id: str) -> set[str]:
+        rows = self.db.execute(
+            "SELECT record_id FROM ledger WHERE step_id=? AND outcome IN (?, ?)",
+            (step_id, *APPLIED),
+        )
+        return {r[0] for r in rows.fetchall()}
+
+    def record_outcome(self, outcome: Outcome) -> None:
+        self.db.execute(
+            "INSERT INTO ledger (step_id, record_id, action, kind, outcome, message, lms_status, "
+            "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                outcome.step_id,
+                outcome.record_id,
+                outcome.action,
+                outcome.kind,
+                outcome.outcome,
+                outcome.message,
+                outcome.lms_status,
+                outcome.at,
+            ),
+        )
+
+    def unlogged(self) -> list[Outcome]:
+        rows = self.db.execute(
+            "SELECT step_id, record_id, action, kind, outcome, message, lms_status, at, seq "
+            "FROM ledger WHERE logged=0 ORDER BY seq"
+        )
+        return [Outcome(*r) for r in rows.fetchall()]
+
+    def mark_logged(self, seqs: list[int]) -> None:
+        self.db.executemany("UPDATE ledger SET logged=1 WHERE seq=?", [(s,) for s in seqs])
+
+    def outcomes(self, step_id: str | None = None) -> list[Outcome]:
+        query = (
+            "SELECT step_id, record_id, action, kind, outcome, message, lms_status, at, seq "
+            "FROM ledger"
+        )
+        args: tuple[str, ...] = ()
+        if step_id:
+            query += " WHERE step_id=?"
+            args = (step_id,)
+        return [Outcome(*r) for r in self.db.execute(query + " ORDER BY seq", args).fetchall()]
+
+    def request_approval(self, request: ApprovalRequest) -> bool:
+        latest = self.approval_request(request.step_id)
+        if latest is not None and latest.fingerprint == request.fingerprint:
+            return False
+        self.db.execute(
+            "INSERT INTO approval_requests (step_id, fingerprint, summary, owner, "
+            "requested_at, thread) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                request.step_id,
+                request.fingerprint,
+                request.summary,
+                request.owner,
+                request.requested_at,
+                request.thread,
+            ),
+        )
+        return True
+
+    def approval_request(self, step_id: str) -> ApprovalRequest | None:
+        row = self.db.execute(
+            "SELECT step_id, fingerprint, summary, owner, requested_at, thread "
+            "FROM approval_requests WHERE step_id=? ORDER BY seq DESC LIMIT 1",
+            (step_id,),
+        ).fetchone()
+        return None if row is None else ApprovalRequest(*row)
+
+    def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None:
+        self.db.execute(
+            "UPDATE approval_requests SET thread=? WHERE step_id=? AND fingerprint=? AND thread=''",
+            (thread, step_id, fingerprint),
+        )
+
+    def decide(self, record: ApprovalRecord) -> None:
+        self.db.execute(
+            "INSERT INTO decisions (step_id, fingerprint, decision, by, reason, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                record.step_id,
+                record.fingerprint,
+                record.decision.value,
+                record.by,
+                record.reason,
+                record.at,
+            ),
+        )
+
+    def decision(self, step_id: str) -> ApprovalRecord | None:
+        row = self.db.execute(
+            "SELECT step_id, fingerprint, decision, by, reason, at FROM decisions "
+            "WHERE step_id=? ORDER BY seq DESC LIMIT 1",
+            (step_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return ApprovalRecord(row[0], row[1], Decision(row[2]), row[3], row[4], row[5])
+
+    def record_cycle(self, started: str, finished: str, summary: str) -> None:
+        self.db.execute(
+            "INSERT INTO cycles (started, finished, summary) VALUES (?, ?, ?)",
+            (started, finished, summary),
+        )
+
+    def cycles(self, limit: int = 10) -> list[tuple[str, str, str]]:
+        rows = self.db.execute(
+            "SELECT started, finished, summary FROM cycles ORDER BY seq DESC LIMIT ?", (limit,)
+        )
+        return [tuple(r) for r in rows.fetchall()]

@@ -1,0 +1,116 @@
+"""The data that crosses the seams (workbook, LMS, state store, notifier)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from bot.core.checklist import IdFill
+
+ROW = "_row"
+
+
+@dataclass
+class Snapshot:
+    """Every tab read in one pass: template columns as text (``""`` for blank) plus ``_row``."""
+
+    frames: dict[str, pd.DataFrame]
+    missing_tabs: list[str] = field(default_factory=list)
+
+    def frame(self, tab: str) -> pd.DataFrame:
+        return self.frames[tab]
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """Set ``column`` of the row whose key column holds ``key`` (found again at write time)."""
+
+    tab: str
+    key: str
+    column: str
+    value: str
+
+
+@dataclass
+class WriteBatch:
+    cells: list[CellWrite] = field(default_factory=list)
+    id_fills: list[IdFill] = field(default_factory=list)
+    log_rows: list[dict[str, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.id_fills or self.log_rows)
+
+
+@dataclass
+class WriteReport:
+    cells_written: int = 0
+    ids_filled: int = 0
+    log_rows_appended: int = 0
+    dropped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One call to the LMS for one record; ``key`` makes a repeat of it harmless."""
+
+    system: str
+    action: str
+    kind: str
+    record_id: str
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpResult:
+    status: str
+    message: str
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A record's outcome in a step, as the ledger keeps it."""
+
+    step_id: str
+    record_id: str
+    action: str
+    kind: str
+    outcome: str
+    message: str
+    lms_status: str
+    at: str
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class Run:
+    step_id: str
+    fingerprint: str
+    state: str
+    status: str = ""
+    result: str = ""
+    started: str = ""
+    finished: str = ""
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    step_id: str
+    fingerprint: str
+    summary: str
+    owner: str
+    requested_at: str
+    thread: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message for people: an approval request, a result, a digest."""
+
+    kind: str
+    text: str
+    step_id: str = ""
+    thread: str = ""
+    recipients: tuple[str, ...] = ()

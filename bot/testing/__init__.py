@@ -1,0 +1,1 @@
+"""Local fakes of the outside worlds (Google Sheets, Slack) used by tests, benchmarks and demos."""

@@ -1,0 +1,1 @@
+"""The workbook seam: the local .xlsx backend and the Google Sheets backend."""

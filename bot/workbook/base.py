@@ -1,0 +1,184 @@
+"""What every workbook backend shares: reading a tab's grid into a frame, and finding rows
+again at write time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from bot.core.checklist import IdFill, signature_of
+from bot.errors import HeaderError
+from bot.structures import ROW, WriteBatch
+from bot.templates import Tab, normalize_header
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as the text the core reads: IDs keep their zeros, 12.0 reads ``12``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        if value.hour == value.minute == value.second == 0:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def header_map(tab: Tab, header: Sequence[object]) -> dict[str, int]:
+    """Template column name -> 0-based position in the sheet's header row.
+
+    Blank headers between named ones and repeated headers are errors naming the tab; columns
+    the template does not know are ignored; missing template columns are reported.
+    """
+    names = [cell_text(h).strip() for h in header]
+    while names and not names[-1]:
+        names.pop()
+    positions: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if not name:
+            raise HeaderError(f"tab {tab.name!r}: header cell {index + 1} is blank")
+        folded = normalize_header(name)
+        if folded in seen:
+            raise HeaderError(
+                f"tab {tab.name!r}: header {name!r} appears twice "
+                f"(columns {seen[folded] + 1} and {index + 1})"
+            )
+        seen[folded] = index
+        column = tab.column(name)
+        if column is not None:
+            positions[column.name] = index
+    missing = [c for c in tab.headers if c not in positions]
+    if missing:
+        raise HeaderError(f"tab {tab.name!r} is missing column(s): {', '.join(missing)}")
+    return positions
+
+
+def frame_from_grid(tab: Tab, grid: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """A tab's rows (header first) as a frame of text with the sheet row number in ``_row``."""
+    if not grid:
+        raise HeaderError(f"tab {tab.name!r} has no header row")
+    positions = header_map(tab, grid[0])
+    data: dict[str, list[str]] = {name: [] for name in tab.headers}
+    rows: list[int] = []
+    for offset, row in enumerate(grid[1:], start=2):
+        texts = [cell_text(v) for v in row]
+        if not any(t.strip() for t in texts):
+            continue
+        rows.append(offset)
+        for name, index in positions.items():
+            data[name].append(texts[index] if index < len(texts) else "")
+    frame = pd.DataFrame(data, dtype=object)
+    frame[ROW] = rows
+    return frame
+
+
+@dataclass(frozen=True)
+class Placement:
+    row: int
+    column: int
+    value: str
+    fills_id: bool = False
+
+
+def place_writes(
+    tab: Tab, grid: Sequence[Sequence[object]], batch: WriteBatch
+) -> tuple[list[Placement], list[str]]:
+    """Where each write of ``batch`` for ``tab`` lands in ``grid`` as it is now (1-based).
+
+    Rows are found by their key column; a key no longer present is dropped and reported.
+    Only bot columns are written, except a blank Step ID the bot fills.
+    """
+    positions = header_map(tab, grid[0])
+    by_key: dict[str, list[int]] = {}
+    if tab.key:
+        key_index = positions[tab.column(tab.key).name]  # type: ignore[union-attr]
+        for number, row in enumerate(grid[1:], start=2):
+            key = cell_text(row[key_index]).strip().upper() if key_index < len(row) else ""
+            if key:
+                by_key.setdefault(key, []).append(number)
+    placements: list[Placement] = []
+    dropped: list[str] = []
+    if tab.name == "Checklist":
+        placements += _place_id_fills(tab, grid, positions, batch.id_fills, dropped)
+        for p in placements:
+            by_key.setdefault(p.value.upper(), []).append(p.row)
+    for cell in (c for c in batch.cells if c.tab == tab.name):
+        column = tab.column(cell.column)
+        if column is None or not column.is_bot:
+            raise ValueError(f"refusing to write staff column {cell.column!r} of {tab.name}")
+        rows = by_key.get(cell.key.strip().upper())
+        if not rows:
+            dropped.append(f"{tab.name} {cell.key}: row not found for {cell.column}")
+            continue
+        placements += [Placement(r, positions[column.name] + 1, cell.value) for r in rows]
+    return placements, dropped
+
+
+def _place_id_fills(
+    tab: Tab,
+    grid: Sequence[Sequence[object]],
+    positions: dict[str, int],
+    fills: list[IdFill],
+    dropped: list[str],
+) -> list[Placement]:
+    key_index = positions["Step ID"]
+    blanks: list[tuple[int, tuple[str, ...]]] = []
+    for number, row in enumerate(grid[1:], start=2):
+        texts = [cell_text(v) for v in row]
+        if key_index < len(texts) and texts[key_index].strip():
+            continue
+        record = {name: texts[i] if i < len(texts) else "" for name, i in positions.items()}
+        blanks.append((number, signature_of(record)))
+    placements: list[Placement] = []
+    for fill in fills:
+        matches = [n for n, sig in blanks if sig == fill.signature]
+        if not matches:
+            dropped.append(f"Checklist row for new {fill.step_id}: row changed before write")
+            continue
+        number = fill.row if fill.row in matches else matches[0]
+        blanks = [(n, s) for n, s in blanks if n != number]
+        placements.append(Placement(number, key_index + 1, fill.step_id, fills_id=True))
+    return placements
+
+
+def last_used_row(grid: Sequence[Sequence[object]]) -> int:
+    """The number of the last row holding anything (1 for a header-only tab)."""
+    for number in range(len(grid), 0, -1):
+        if any(cell_text(v).strip() for v in grid[number - 1]):
+            return number
+    return 1
+
+
+LOG_IDENTITY = ("Time", "Step", "Record", "Outcome")
+
+
+def new_log_rows(
+    tab: Tab, grid: Sequence[Sequence[object]], rows: list[dict[str, str]]
+) -> list[list[str]]:
+    """Log rows not already in the Log tab (a retried write never doubles the audit trail)."""
+    positions = header_map(tab, grid[0]) if grid else {c: i for i, c in enumerate(tab.headers)}
+    present = {
+        tuple(cell_text(r[positions[c]]) if positions[c] < len(r) else "" for c in LOG_IDENTITY)
+        for r in grid[1:]
+    }
+    width = max(positions.values()) + 1
+    out: list[list[str]] = []
+    for row in rows:
+        identity = tuple(row.get(c, "") for c in LOG_IDENTITY)
+        if identity in present:
+            continue
+        present.add(identity)
+        line = [""] * width
+        for name, index in positions.items():
+            line[index] = row.get(name, "")
+        out.append(line)
+    return out

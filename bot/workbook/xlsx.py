@@ -1,0 +1,84 @@
+"""The local workbook: an .xlsx file read and written with openpyxl.
+
+Reads every tab in one pass. Writes re-open the file, find each row again by its key, set
+only bot columns (as text, never formulas), and replace the file atomically so a crash never
+leaves half a workbook.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook as XlWorkbook
+
+from bot.abc import Workbook
+from bot.errors import WorkbookError, WorkbookNotFound
+from bot.structures import Snapshot, WriteBatch, WriteReport
+from bot.templates import WorkbookTemplate
+from bot.workbook.base import frame_from_grid, last_used_row, new_log_rows, place_writes
+from bot.workbook.xlsx_layout import save_atomically, set_text
+
+
+def _open(path: Path, read_only: bool) -> XlWorkbook:
+    if not path.exists():
+        raise WorkbookNotFound(f"no workbook at {path} (create one with `rollover-bot init`)")
+    try:
+        return load_workbook(path, read_only=read_only, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise WorkbookError(f"cannot read workbook {path}: {exc}") from exc
+
+
+class XlsxWorkbook(Workbook):
+    def __init__(self, path: Path, template: WorkbookTemplate) -> None:
+        self.path = Path(path)
+        self.template = template
+
+    def read(self) -> Snapshot:
+        book = _open(self.path, read_only=True)
+        try:
+            frames = {}
+            missing = []
+            for tab in self.template.tabs:
+                if tab.name not in book.sheetnames:
+                    missing.append(tab.name)
+                    continue
+                grid = list(book[tab.name].iter_rows(values_only=True))
+                frames[tab.name] = frame_from_grid(tab, grid)
+            return Snapshot(frames=frames, missing_tabs=missing)
+        finally:
+            book.close()
+
+    def write(self, batch: WriteBatch) -> WriteReport:
+        report = WriteReport()
+        if not batch:
+            return report
+        book = _open(self.path, read_only=False)
+        for tab in self.template.tabs:
+            if tab.name not in book.sheetnames:
+                continue
+            sheet = book[tab.name]
+            wants_cells = any(c.tab == tab.name for c in batch.cells)
+            wants_ids = tab.name == "Checklist" and batch.id_fills
+            wants_log = tab.append_only and batch.log_rows
+            if not (wants_cells or wants_ids or wants_log):
+                continue
+            grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+            if wants_cells or wants_ids:
+                placements, dropped = place_writes(tab, grid, batch)
+                for p in placements:
+                    set_text(sheet.cell(row=p.row, column=p.column), p.value)
+                report.cells_written += len(placements)
+                report.dropped += dropped
+                report.ids_filled += sum(1 for p in placements if p.fills_id)
+            if wants_log:
+                rows = new_log_rows(tab, grid, batch.log_rows)
+                start = last_used_row(grid) + 1
+                for offset, line in enumerate(rows):
+                    for column, value in enumerate(line, start=1):
+                        set_text(sheet.cell(row=start + offset, column=column), value)
+                report.log_rows_appended += len(rows)
+        save_atomically(book, self.path)
+        return report
