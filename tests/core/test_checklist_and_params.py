@@ -42,20 +42,28 @@ def test_duplicate_step_ids_are_marked_on_every_row() -> None:
 
 
 def test_parameters_report_every_malformed_part() -> None:
-    values, problems = parse_parameters("target_date=2027-01-10; bogus; Start Date = 2027-01-01;"
-                                        " 9x=1; target_date=2027-02-01")
+    values, problems = parse_parameters(
+        "target_date=2027-01-10; bogus; Start Date = 2027-01-01; 9x=1; target_date=2027-02-01"
+    )
     assert values == {"target_date": "2027-01-10", "start_date": "2027-01-01"}
     reasons = [p.reason for p in problems]
-    assert reasons == ["'bogus' is not key=value", "'9x' is not a parameter name",
-                       "target_date is given twice"]
+    assert reasons == [
+        "'bogus' is not key=value",
+        "'9x' is not a parameter name",
+        "target_date is given twice",
+    ]
     assert {p.column for p in problems} == {"Parameters"}
 
 
 def test_parameters_are_typed_against_the_actions_spec() -> None:
-    specs = (ParamSpec("target_date", "date", required=True), ParamSpec("count", "int"),
-             ParamSpec("allow", "bool"))
-    typed, problems = check_parameters({"count": "3.5", "allow": "maybe", "extra": "1"}, specs,
-                                       TODAY)
+    specs = (
+        ParamSpec("target_date", "date", required=True),
+        ParamSpec("count", "int"),
+        ParamSpec("allow", "bool"),
+    )
+    typed, problems = check_parameters(
+        {"count": "3.5", "allow": "maybe", "extra": "1"}, specs, TODAY
+    )
     reasons = sorted(p.reason for p in problems)
     assert reasons == [
         "allow: not yes or no: 'maybe'",

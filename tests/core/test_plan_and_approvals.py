@@ -7,23 +7,36 @@ from bot.core.plan import fingerprint, summarize
 
 def test_fingerprint_changes_with_anything_an_approval_vouches_for() -> None:
     base = fingerprint("Edgenuity", "archive students", "Students: Grade = 12", "", ("1", "2"))
-    assert base == fingerprint("edgenuity", "Archive Students", "Students: Grade = 12", "",
-                               ("2", "1"))
-    assert base != fingerprint("Edgenuity", "archive students", "Students: Grade = 11", "",
-                               ("1", "2"))
-    assert base != fingerprint("Edgenuity", "archive students", "Students: Grade = 12", "x=1",
-                               ("1", "2"))
-    assert base != fingerprint("Edgenuity", "archive students", "Students: Grade = 12", "",
-                               ("1", "2", "3"))
-    assert base != fingerprint("Edgenuity", "archive students", "Students: Grade = 12", "",
-                               ("1", "2"), owner="someone@x.org")
+    assert base == fingerprint(
+        "edgenuity", "Archive Students", "Students: Grade = 12", "", ("2", "1")
+    )
+    assert base != fingerprint(
+        "Edgenuity", "archive students", "Students: Grade = 11", "", ("1", "2")
+    )
+    assert base != fingerprint(
+        "Edgenuity", "archive students", "Students: Grade = 12", "x=1", ("1", "2")
+    )
+    assert base != fingerprint(
+        "Edgenuity", "archive students", "Students: Grade = 12", "", ("1", "2", "3")
+    )
+    assert base != fingerprint(
+        "Edgenuity",
+        "archive students",
+        "Students: Grade = 12",
+        "",
+        ("1", "2"),
+        owner="someone@x.org",
+    )
 
 
 def test_summary_names_counts_scope_and_examples() -> None:
-    text = summarize("archive", "active students", 312, 2140, "North High, grade 12",
-                     ["001 Ana", "002 Ben"])
-    assert text == ("Will archive 312 of 2,140 active students (North High, grade 12); "
-                    "e.g. 001 Ana, 002 Ben and 310 more")
+    text = summarize(
+        "archive", "active students", 312, 2140, "North High, grade 12", ["001 Ana", "002 Ben"]
+    )
+    assert text == (
+        "Will archive 312 of 2,140 active students (North High, grade 12); "
+        "e.g. 001 Ana, 002 Ben and 310 more"
+    )
 
 
 def test_who_may_approve() -> None:

@@ -21,7 +21,11 @@ def test_core_modules_import_no_adapter_library() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
-            offenders += [f"{path.name}: {n}" for n in names if n.startswith("bot.")
-                          and not n.startswith(("bot.core", "bot.templates", "bot.errors"))]
+            offenders += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.startswith("bot.")
+                and not n.startswith(("bot.core", "bot.templates", "bot.errors"))
+            ]
     assert offenders == []
     assert len(list(core.glob("*.py"))) >= 10

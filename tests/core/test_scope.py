@@ -49,7 +49,9 @@ def picked(text: str, template: WorkbookTemplate) -> list[str]:
         ("Students: school = 'North High'", ["00123", "00124"]),
     ],
 )
-def test_scope_selects_rows_by_column_type(text: str, ids: list[str], template: WorkbookTemplate) -> None:
+def test_scope_selects_rows_by_column_type(
+    text: str, ids: list[str], template: WorkbookTemplate
+) -> None:
     assert picked(text, template) == ids
 
 
@@ -74,7 +76,9 @@ def test_ids_compare_as_text_keeping_leading_zeros(template: WorkbookTemplate) -
         ("Students: grade in ()", "needs at least one value"),
     ],
 )
-def test_scope_errors_name_tab_column_or_operator(text: str, message: str, template: WorkbookTemplate) -> None:
+def test_scope_errors_name_tab_column_or_operator(
+    text: str, message: str, template: WorkbookTemplate
+) -> None:
     with pytest.raises(ProblemError) as caught:
         parse_scope(text, template)
     assert caught.value.problem.column == "Scope"

@@ -27,7 +27,9 @@ def run_killed(config: Config, call: int, after_apply: bool) -> subprocess.Compl
     )
     return subprocess.run(
         [sys.executable, "-m", "bot", "run", "--once", "--config", str(faulty)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

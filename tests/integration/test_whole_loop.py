@@ -45,7 +45,10 @@ def set_staff_cell(config: Config, step_id: str, column: str, value: str) -> Non
 def test_demo_command_from_a_fresh_directory(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "demo", "--dir", "district", "--students", "80"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "rollover-bot approve S-007" in done.stdout
@@ -88,8 +91,10 @@ def test_refusals_then_approval_then_execution_once(
     snap = XlsxWorkbook(demo_config.workbook_path, _template()).read()
     students = snap.frames["Students"].set_index("Student ID")
     assert set(students.loc[archived, "LMS status"]) == {"archived"}
-    assert all(a.startswith("S-007 archive students: applied") for a in
-               students.loc[archived, "Last action"])
+    assert all(
+        a.startswith("S-007 archive students: applied")
+        for a in students.loc[archived, "Last action"]
+    )
     log = snap.frames["Log"]
     assert sorted(log[log["Step"] == "S-007"]["Record"]) == sorted(archived)
 
@@ -123,7 +128,9 @@ def test_a_second_run_changes_nothing(demo_config: Config) -> None:
 def test_editing_the_scope_after_approval_voids_it(demo_config: Config) -> None:
     assert cli(demo_config, "check") == 0
     assert cli(demo_config, "approve", "S-007", "--as", "admin@demo-district.org") == 0
-    set_staff_cell(demo_config, "S-007", "Scope", "Students: status = graduated; school = North High")
+    set_staff_cell(
+        demo_config, "S-007", "Scope", "Students: status = graduated; school = North High"
+    )
     assert cli(demo_config, "run", "--once") == 0
     step = checklist(demo_config)["S-007"]
     assert step["Status"] == "Awaiting approval"
@@ -139,8 +146,18 @@ def test_editing_the_scope_after_approval_voids_it(demo_config: Config) -> None:
 
 def test_rejection_is_shown_with_its_reason(demo_config: Config) -> None:
     assert cli(demo_config, "check") == 0
-    assert cli(demo_config, "approve", "S-002", "--as", "admin@demo-district.org",
-               "--reject", "wait for report cards") == 0
+    assert (
+        cli(
+            demo_config,
+            "approve",
+            "S-002",
+            "--as",
+            "admin@demo-district.org",
+            "--reject",
+            "wait for report cards",
+        )
+        == 0
+    )
     assert cli(demo_config, "run", "--once") == 0
     step = checklist(demo_config)["S-002"]
     assert step["Status"] == "Rejected by admin@demo-district.org: wait for report cards"

@@ -52,7 +52,7 @@ def test_a_repeated_key_is_applied_once(lms: MockLMS) -> None:
 
 
 def test_seniors_must_be_archived_before_promotion(lms: MockLMS) -> None:
-    """"Archive seniors and then complete the grade level promotions." (seed 000)"""
+    """ "Archive seniors and then complete the grade level promotions." (seed 000)"""
     with pytest.raises(RuleViolation, match="archive seniors before promoting"):
         lms.execute(op("promote grades", "students", "001"))
     lms.execute(op("archive students", "students", "001"))
@@ -70,10 +70,25 @@ def test_student_ids_are_never_reused(lms: MockLMS) -> None:
 
 def test_target_date_must_follow_start_date(lms: MockLMS) -> None:
     with pytest.raises(RuleViolation, match="not after start date"):
-        lms.execute(op("set enrollment dates", "enrollments", "E1", start_date="2027-01-10",
-                       target_date="2027-01-09"))
-    lms.execute(op("set enrollment dates", "enrollments", "E1", key="ok",
-                   start_date="2027-01-10", target_date="2027-05-01"))
+        lms.execute(
+            op(
+                "set enrollment dates",
+                "enrollments",
+                "E1",
+                start_date="2027-01-10",
+                target_date="2027-01-09",
+            )
+        )
+    lms.execute(
+        op(
+            "set enrollment dates",
+            "enrollments",
+            "E1",
+            key="ok",
+            start_date="2027-01-10",
+            target_date="2027-05-01",
+        )
+    )
     assert lms.records(SYS, "enrollments").set_index("id").loc["E1", "target_date"] == "2027-05-01"
 
 

@@ -21,7 +21,7 @@ CHECKLIST = [
 ]
 STUDENTS = [
     {"Student ID": "00123", "First name": "Ana", "Grade": "9", "Select": "TRUE"},
-    {"Student ID": "00124", "First name": "=HYPERLINK(\"x\")", "Grade": "10"},
+    {"Student ID": "00124", "First name": '=HYPERLINK("x")', "Grade": "10"},
 ]
 
 
@@ -34,8 +34,18 @@ def book(tmp_path: Path, template: WorkbookTemplate) -> XlsxWorkbook:
 
 def test_reads_every_tab_as_text_with_ids_kept(book: XlsxWorkbook) -> None:
     snap = book.read()
-    assert set(snap.frames) == {"Checklist", "Students", "Educators", "Courses", "Classes",
-                                "Enrollments", "Calendar", "Training", "Matches", "Log"}
+    assert set(snap.frames) == {
+        "Checklist",
+        "Students",
+        "Educators",
+        "Courses",
+        "Classes",
+        "Enrollments",
+        "Calendar",
+        "Training",
+        "Matches",
+        "Log",
+    }
     students = snap.frames["Students"]
     assert students["Student ID"].tolist() == ["00123", "00124"]
     assert students["First name"].tolist()[1] == '=HYPERLINK("x")'
@@ -61,7 +71,7 @@ def test_layout_has_checkboxes_frozen_header_and_marked_bot_columns(book: XlsxWo
 
 def test_writes_land_on_the_row_found_again_after_staff_reorder(book: XlsxWorkbook) -> None:
     snap = book.read()
-    steps, fills = parse_checklist(snap.frames["Checklist"])
+    _steps, fills = parse_checklist(snap.frames["Checklist"])
     assert [f.step_id for f in fills] == ["S-004"]
     # Staff move S-003 to the top and insert a row while the bot works.
     wb = load_workbook(book.path)
@@ -98,14 +108,22 @@ def test_a_deleted_row_write_is_dropped_and_reported(book: XlsxWorkbook) -> None
 
 
 def test_values_are_written_as_text_never_formulas(book: XlsxWorkbook) -> None:
-    book.write(WriteBatch(cells=[CellWrite("Checklist", "S-001", "Result", "=1+1"),
-                                 CellWrite("Students", "00123", "LMS status", "007")]))
+    book.write(
+        WriteBatch(
+            cells=[
+                CellWrite("Checklist", "S-001", "Result", "=1+1"),
+                CellWrite("Students", "00123", "LMS status", "007"),
+            ]
+        )
+    )
     wb = load_workbook(book.path)
     sheet = wb["Checklist"]
     headers = [c.value for c in sheet[1]]
     cell = sheet.cell(row=2, column=headers.index("Result") + 1)
     assert cell.value == "=1+1" and cell.data_type == "s"
-    assert book.read().frames["Students"].set_index("Student ID").loc["00123", "LMS status"] == "007"
+    assert (
+        book.read().frames["Students"].set_index("Student ID").loc["00123", "LMS status"] == "007"
+    )
 
 
 def test_staff_columns_are_never_written(book: XlsxWorkbook) -> None:
@@ -114,16 +132,24 @@ def test_staff_columns_are_never_written(book: XlsxWorkbook) -> None:
 
 
 def test_log_rows_are_appended_once_even_when_a_write_is_retried(book: XlsxWorkbook) -> None:
-    row = {"Time": "2026-11-22 10:00:00", "Step": "S-001", "Action": "pause imports",
-           "Record": "imports", "Outcome": "applied", "Message": "ok", "By": "bot"}
+    row = {
+        "Time": "2026-11-22 10:00:00",
+        "Step": "S-001",
+        "Action": "pause imports",
+        "Record": "imports",
+        "Outcome": "applied",
+        "Message": "ok",
+        "By": "bot",
+    }
     assert book.write(WriteBatch(log_rows=[row])).log_rows_appended == 1
     assert book.write(WriteBatch(log_rows=[row])).log_rows_appended == 0
     assert len(book.read().frames["Log"]) == 1
 
 
 def test_blank_id_fill_is_dropped_if_the_row_changed(book: XlsxWorkbook) -> None:
-    fill = IdFill(row=3, signature=("", "Edgenuity", "something else", "", "", "", "", ""),
-                  step_id="S-004")
+    fill = IdFill(
+        row=3, signature=("", "Edgenuity", "something else", "", "", "", "", ""), step_id="S-004"
+    )
     report = book.write(WriteBatch(id_fills=[fill]))
     assert report.ids_filled == 0 and "row changed" in report.dropped[0]
 
