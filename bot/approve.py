@@ -22,15 +22,20 @@ def decide(services: Services, step_id: str, who: str, reject_reason: str | None
     if why:
         raise ApprovalRefused(f"{step_id}: {why}")
     latest = state.decision(step_id)
-    if latest is not None and latest.fingerprint == request.fingerprint and (
-        latest.decision is not Decision.VOID
+    if (
+        latest is not None
+        and latest.fingerprint == request.fingerprint
+        and (latest.decision is not Decision.VOID)
     ):
         raise ApprovalRefused(
             f"{step_id} was already {latest.decision.value}d by {latest.by} at {latest.at}"
         )
     decision = Decision.REJECT if reject_reason is not None else Decision.APPROVE
     at = services.clock.now().isoformat(sep=" ", timespec="seconds")
-    state.decide(ApprovalRecord(step_id, request.fingerprint, decision, who.strip(),
-                                (reject_reason or "").strip(), at))
+    state.decide(
+        ApprovalRecord(
+            step_id, request.fingerprint, decision, who.strip(), (reject_reason or "").strip(), at
+        )
+    )
     verb = "Rejected" if decision is Decision.REJECT else "Approved"
     return f"{verb} {step_id} (plan {request.fingerprint}): {request.summary}"

@@ -12,6 +12,7 @@ def shorten(text: str, width: int) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> str:
     """A fixed-width table; each column cut to its width."""
+
     def line(cells: Sequence[str]) -> str:
         return "  ".join(shorten(c, w).ljust(w) for c, w in zip(cells, widths, strict=True))
 

@@ -21,17 +21,20 @@ def cycle(config: Config, execute: bool) -> CycleReport:
 
 def render_cycle(report: CycleReport) -> str:
     rows = [
-        [sid, view.status, view.result or view.plan]
-        for sid, view in sorted(report.views.items())
+        [sid, view.status, view.result or view.plan] for sid, view in sorted(report.views.items())
     ]
     lines = [table(("Step", "Status", "Result / plan"), rows, (7, 22, 90))]
     counts = report.summary()
     lines.append("")
-    lines.append(f"{len(report.views)} steps: {counts}. Executed: "
-                 f"{', '.join(report.executed) or 'none'}. Messages: {report.messages}.")
+    lines.append(
+        f"{len(report.views)} steps: {counts}. Executed: "
+        f"{', '.join(report.executed) or 'none'}. Messages: {report.messages}."
+    )
     write = report.write
-    lines.append(f"Workbook: {write.cells_written} cells written, {write.ids_filled} Step IDs "
-                 f"filled, {write.log_rows_appended} Log rows appended.")
+    lines.append(
+        f"Workbook: {write.cells_written} cells written, {write.ids_filled} Step IDs "
+        f"filled, {write.log_rows_appended} Log rows appended."
+    )
     for dropped in write.dropped:
         lines.append(f"  not written (row moved or deleted): {dropped}")
     return "\n".join(lines)

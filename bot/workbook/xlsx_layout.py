@@ -102,7 +102,9 @@ def fill_rows(sheet: Worksheet, tab: Tab, rows: Iterable[Mapping[str, object]]) 
 
 
 def create_workbook(
-    path: Path, template: WorkbookTemplate, tabs: dict[str, list[dict[str, str]]],
+    path: Path,
+    template: WorkbookTemplate,
+    tabs: dict[str, list[dict[str, str]]],
     actions: Iterable[str] = (),
 ) -> None:
     """Write a new local workbook from the template with the given rows per tab."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.abc import LMS
-from bot.errors import LMSError, RuleViolation
+from bot.errors import LMSError
 from bot.lms.mock import edgenuity
 from bot.lms.mock.faults import Faults
 from bot.lms.mock.store import MockStore

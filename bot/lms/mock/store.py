@@ -102,7 +102,7 @@ class MockStore:
 
     def settings(self, system: str) -> dict[str, str]:
         rows = self.db.execute("SELECT key, value FROM settings WHERE system=?", (system,))
-        return {k: v for k, v in rows.fetchall()}
+        return dict(rows.fetchall())
 
     def set_setting(self, system: str, key: str, value: str) -> None:
         self.db.execute(
