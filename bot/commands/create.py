@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 from bot.actions import registry
-from bot.config import render_config
+from bot.commands.common import config_option
+from bot.config import load_config, render_config
 from bot.demo import ADMIN, COORDINATOR, build_district
-from bot.errors import ConfigError
+from bot.errors import ConfigError, RolloverError
 from bot.lms.mock import MockLMS
 from bot.playbooks import load_playbook
 from bot.structures import ROW
@@ -71,3 +73,78 @@ def make_empty(directory: Path, district: str, force: bool, today: date) -> Path
     config_path = directory / "config.toml"
     config_path.write_text(render_config(district, []), encoding="utf-8")
     return config_path
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.commands.run import cycle, render_cycle
+
+    if args.students < 1:
+        raise RolloverError("--students must be at least 1")
+    path = make_demo(args.dir, args.students, args.force, date.today())
+    print(
+        f"Created {args.dir}/rollover.xlsx ({args.students} students), {path.name} and state. "
+        "Running one cycle...\n"
+    )
+    print(render_cycle(cycle(load_config(str(path)), execute=True)))
+    print(next_steps(args.dir))
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    path = make_empty(args.dir, args.district, args.force, date.today())
+    print(
+        f"Created {args.dir}/rollover.xlsx and {path}. Fill the roster tabs, list your admins "
+        f"in approvals.admins, tick Run on a step, then: rollover-bot check --config {path}"
+    )
+    return 0
+
+
+def next_steps(directory: Path) -> str:
+    config = directory / "config.toml"
+    return f"""
+Open {directory}/rollover.xlsx to see the Checklist, the roster tabs and the Log.
+Next, try:
+  rollover-bot status --config {config}
+  rollover-bot approve S-007 --as coordinator@demo-district.org --config {config}  (refused: owner)
+  rollover-bot approve S-007 --as admin@demo-district.org --config {config}
+  rollover-bot run --once --config {config}
+  rollover-bot approve S-008 --as admin@demo-district.org --config {config}
+  rollover-bot run --once --config {config}      (grades promoted, once)
+"""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = commands.add_parser(
+        "demo",
+        help="create a sample district and run one cycle",
+        description="Create DIR with a sample district workbook (rollover.xlsx), config.toml and "
+        "state, then run one cycle and show what the bot did.",
+    )
+    demo.add_argument(
+        "--dir",
+        default="rollover-demo",
+        type=Path,
+        help="directory to create (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--students",
+        type=int,
+        default=300,
+        metavar="N",
+        help="number of students in the sample district (default: %(default)s)",
+    )
+    demo.add_argument("--force", action="store_true", help="replace an existing demo in DIR")
+    config_option(demo)
+    demo.set_defaults(handler=_demo)
+
+    init = commands.add_parser(
+        "init",
+        help="create an empty workbook and config for a real district",
+        description="Create DIR with rollover.xlsx (the Edgenuity mid-year playbook as its "
+        "Checklist, empty roster tabs) and config.toml to edit.",
+    )
+    init.add_argument("--dir", default=".", type=Path, help="directory (default: .)")
+    init.add_argument("--district", default="My District", help="district name")
+    init.add_argument("--force", action="store_true", help="replace existing files")
+    config_option(init)
+    init.set_defaults(handler=_init)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 from collections import Counter
 
 from bot.approve import decide
-from bot.config import Config
+from bot.commands.common import config_option
+from bot.config import Config, load_config
 from bot.cycle import Cycle, CycleReport
+from bot.errors import RolloverError
 from bot.report import table
 from bot.services import build_services
 
@@ -65,3 +68,59 @@ def status(config: Config) -> str:
         return "\n".join(lines)
     finally:
         services.close()
+
+
+def _cycle(args: argparse.Namespace) -> int:
+    if args.command == "run" and not args.once:
+        raise RolloverError("the scheduled service is not available yet: use `run --once`")
+    print(render_cycle(cycle(load_config(args.config), execute=args.command == "run")))
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    print(approve(load_config(args.config), args.step, args.who, args.reject))
+    print("The next `rollover-bot run --once` acts on it.")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    print(status(load_config(args.config)))
+    return 0
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser(
+        "check",
+        help="validate and plan every ticked step; execute nothing",
+        description="Read the workbook, validate and plan each ticked step, ask for approvals, "
+        "and write statuses back. Nothing is executed against the LMS.",
+    )
+    config_option(check)
+    check.set_defaults(handler=_cycle)
+
+    run = commands.add_parser(
+        "run",
+        help="run cycles: validate, plan, execute and write back",
+        description="Run one full cycle with --once (the scheduled service comes with `serve`).",
+    )
+    run.add_argument("--once", action="store_true", help="run exactly one cycle and exit")
+    config_option(run)
+    run.set_defaults(handler=_cycle)
+
+    approve_cmd = commands.add_parser(
+        "approve",
+        help="approve (or reject) a step awaiting approval",
+        description="Approve the plan a step is awaiting approval for. The approver must be "
+        "listed in approvals.admins and, with two_person_rule, may not be the step's Owner.",
+    )
+    approve_cmd.add_argument("step", metavar="STEP", help="Step ID, e.g. S-007")
+    approve_cmd.add_argument(
+        "--as", dest="who", required=True, metavar="EMAIL", help="the admin giving the decision"
+    )
+    approve_cmd.add_argument("--reject", metavar="REASON", help="reject instead, with a reason")
+    config_option(approve_cmd)
+    approve_cmd.set_defaults(handler=_approve)
+
+    status_cmd = commands.add_parser("status", help="step counts, approvals pending, last cycles")
+    config_option(status_cmd)
+    status_cmd.set_defaults(handler=_status)
