@@ -21,6 +21,9 @@ class Config:
     timezone: str = "America/Chicago"
     workbook_backend: str = "xlsx"
     workbook_path: Path = Path("rollover.xlsx")
+    spreadsheet_id: str = ""
+    credentials: str = ""
+    endpoint: str = ""
     lms_backend: str = "mock"
     lms_path: Path = Path("lms.sqlite")
     lms_faults: dict[str, object] = field(default_factory=dict)
@@ -91,8 +94,11 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         base_dir=base_dir,
         district=_str(district, "district", "name", "Demo District"),
         timezone=timezone,
-        workbook_backend=_choice(workbook, "workbook", "backend", ("xlsx",)),
+        workbook_backend=_choice(workbook, "workbook", "backend", ("xlsx", "gsheets")),
         workbook_path=path(workbook, "workbook", "path", "rollover.xlsx"),
+        spreadsheet_id=_str(workbook, "workbook", "spreadsheet_id", ""),
+        credentials=_credentials(workbook, base_dir),
+        endpoint=_str(workbook, "workbook", "endpoint", ""),
         lms_backend=_choice(lms, "lms", "backend", ("mock",)),
         lms_path=path(lms, "lms", "path", "lms.sqlite"),
         lms_faults=faults,
@@ -103,6 +109,15 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         max_change_percent=float(percent),
         source=source,
     )
+
+
+def _credentials(workbook: dict[str, object], base_dir: Path) -> str:
+    """A service-account JSON path (relative to the config), ``anonymous``, or blank (then
+    GOOGLE_APPLICATION_CREDENTIALS is used)."""
+    value = _str(workbook, "workbook", "credentials", "")
+    if value in ("", "anonymous"):
+        return value
+    return str((base_dir / value).resolve())
 
 
 def find_config(explicit: str | None) -> Path:

@@ -36,12 +36,22 @@ class Services:
             close()
 
 
+def open_workbook(config: Config, template: WorkbookTemplate) -> Workbook:
+    """The workbook backend the config names."""
+    if config.workbook_backend == "gsheets":
+        from bot.workbook.gsheets import GSheetsWorkbook, open_api
+
+        api = open_api(config.spreadsheet_id, config.credentials, config.endpoint or None)
+        return GSheetsWorkbook(api, template)
+    return XlsxWorkbook(config.workbook_path, template)
+
+
 def build_services(config: Config, notifier: Notifier | None = None) -> Services:
     template = load_template()
     return Services(
         config=config,
         template=template,
-        workbook=XlsxWorkbook(config.workbook_path, template),
+        workbook=open_workbook(config, template),
         lms=MockLMS(config.lms_path, Faults.from_config(config.lms_faults)),
         state=SqliteState(config.state_path),
         notifier=notifier or ConsoleNotifier(),

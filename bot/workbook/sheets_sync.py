@@ -1,0 +1,98 @@
+"""Moving a district between a local workbook and a Google Sheet (`sheet push` / `sheet pull`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gspread.utils import rowcol_to_a1
+
+from bot.core.values import is_checked
+from bot.structures import ROW
+from bot.templates import Tab, WorkbookTemplate
+from bot.workbook.gsheets import GSheetsWorkbook
+from bot.workbook.sheets_api import SheetsApi, quote_tab
+from bot.workbook.xlsx import XlsxWorkbook
+from bot.workbook.xlsx_layout import create_workbook
+
+SPARE_ROWS = 1000
+
+
+def _cells(tab: Tab, records: list[dict[str, Any]]) -> list[list[Any]]:
+    """Header then rows; checkboxes as booleans, everything else text."""
+    rows: list[list[Any]] = [list(tab.headers)]
+    for record in records:
+        line: list[Any] = []
+        for column in tab.columns:
+            value = str(record.get(column.name, ""))
+            line.append(is_checked(value) if column.type == "checkbox" else value)
+        rows.append(line)
+    return rows
+
+
+def push(source: Path, api: SheetsApi, template: WorkbookTemplate) -> dict[str, int]:
+    """Copy every tab of a local workbook into the spreadsheet (tabs created as needed);
+    returns the rows written per tab."""
+    snapshot = XlsxWorkbook(source, template).read()
+    meta = api.metadata()
+    existing = {s["properties"]["title"]: s["properties"] for s in meta.get("sheets", [])}
+    grids = {
+        tab.name: _cells(tab, snapshot.frames[tab.name].drop(columns=[ROW]).to_dict("records"))
+        for tab in template.tabs
+        if tab.name in snapshot.frames
+    }
+    requests: list[dict[str, Any]] = []
+    for name, grid in grids.items():
+        rows, columns = len(grid) + SPARE_ROWS, max(26, len(grid[0]))
+        if name not in existing:
+            requests.append(
+                {
+                    "addSheet": {
+                        "properties": {
+                            "title": name,
+                            "gridProperties": {"rowCount": rows, "columnCount": columns},
+                        }
+                    }
+                }
+            )
+            continue
+        props = existing[name]
+        have = props.get("gridProperties", {})
+        if have.get("rowCount", 0) < rows:
+            requests.append(
+                {
+                    "appendDimension": {
+                        "sheetId": props["sheetId"],
+                        "dimension": "ROWS",
+                        "length": rows - have.get("rowCount", 0),
+                    }
+                }
+            )
+        if have.get("columnCount", 0) < columns:
+            requests.append(
+                {
+                    "appendDimension": {
+                        "sheetId": props["sheetId"],
+                        "dimension": "COLUMNS",
+                        "length": columns - have.get("columnCount", 0),
+                    }
+                }
+            )
+    api.batch_update(requests)
+    data = [
+        {"range": f"{quote_tab(name)}!{rowcol_to_a1(1, 1)}", "values": grid}
+        for name, grid in grids.items()
+    ]
+    api.batch_write(data)
+    return {name: len(grid) - 1 for name, grid in grids.items()}
+
+
+def pull(api: SheetsApi, template: WorkbookTemplate, target: Path) -> dict[str, int]:
+    """Write the spreadsheet's tabs into a new local workbook; returns rows per tab."""
+    snapshot = GSheetsWorkbook(api, template).read()
+    tabs = {
+        name: frame.drop(columns=[ROW]).to_dict("records")
+        for name, frame in snapshot.frames.items()
+    }
+    create_workbook(target, template, tabs)
+    return {name: len(rows) for name, rows in tabs.items()}

@@ -1,0 +1,157 @@
+"""One contract, two backends: the local .xlsx and Google Sheets (gspread on the local fake)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.checklist import parse_checklist
+from bot.structures import CellWrite, WriteBatch
+from bot.templates import WorkbookTemplate
+from bot.testing.fake_sheets import FakeSheetsServer
+from tests.workbook.harness import Harness, SheetsHarness, XlsxHarness
+
+CHECKLIST = [
+    {"Step ID": "S-001", "System": "Edgenuity", "Action": "pause imports", "Run": "TRUE"},
+    {
+        "Step ID": "S-002",
+        "System": "Edgenuity",
+        "Action": "archive students",
+        "Scope": "Students: grade = 12",
+        "Notes": '=IMPORTXML("http://x")',
+    },
+    {"Step ID": "", "System": "Edgenuity", "Action": "resume imports"},
+    {
+        "Step ID": "S-004",
+        "System": "Edgenuity",
+        "Action": "promote grades",
+        "Notes": "Ñandú — 学生 ✓",
+    },
+]
+STUDENTS = [
+    {"Student ID": "00123", "First name": "Zoë", "Grade": "12", "Select": "TRUE"},
+    {"Student ID": "0045", "First name": "+Bob", "Grade": "11"},
+    {"Student ID": "1e5", "First name": "@Ann", "Grade": "9", "Birth date": "2010-03-04"},
+]
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeSheetsServer]:
+    with FakeSheetsServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["xlsx", "gsheets"])
+def harness(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    template: WorkbookTemplate,
+    fake: FakeSheetsServer,
+) -> Harness:
+    tabs = {"Checklist": CHECKLIST, "Students": STUDENTS}
+    if request.param == "xlsx":
+        return XlsxHarness(tmp_path / "w.xlsx", template, tabs)
+    return SheetsHarness(fake, tmp_path / "w.xlsx", template, tabs)
+
+
+def test_round_trip_keeps_ids_text_and_unicode(harness: Harness) -> None:
+    snap = harness.workbook.read()
+    students = snap.frames["Students"]
+    assert students["Student ID"].tolist() == ["00123", "0045", "1e5"]
+    assert students["First name"].tolist() == ["Zoë", "+Bob", "@Ann"]
+    assert students["Select"].tolist() == ["TRUE", "FALSE", "FALSE"]
+    checklist = snap.frames["Checklist"]
+    assert checklist["Notes"].tolist()[1] == '=IMPORTXML("http://x")'
+    assert checklist["Notes"].tolist()[3] == "Ñandú — 学生 ✓"
+
+
+def test_formula_looking_values_are_written_as_text(harness: Harness) -> None:
+    harness.workbook.read()
+    harness.workbook.write(
+        WriteBatch(
+            cells=[
+                CellWrite("Checklist", "S-001", "Result", "=1+1"),
+                CellWrite("Students", "00123", "LMS status", "+archived"),
+                CellWrite("Students", "0045", "Last action", "-007"),
+            ]
+        )
+    )
+    snap = harness.workbook.read()
+    assert snap.frames["Checklist"].set_index("Step ID").loc["S-001", "Result"] == "=1+1"
+    students = snap.frames["Students"].set_index("Student ID")
+    assert students.loc["00123", "LMS status"] == "+archived"
+    assert students.loc["0045", "Last action"] == "-007"
+
+
+def test_writes_find_rows_again_after_staff_insert_rows(harness: Harness) -> None:
+    snap = harness.workbook.read()
+    _, fills = parse_checklist(snap.frames["Checklist"])
+    harness.insert_blank_row("Checklist", 2)
+    harness.insert_blank_row("Students", 2)
+    report = harness.workbook.write(
+        WriteBatch(
+            cells=[
+                CellWrite("Checklist", "S-004", "Status", "Done"),
+                CellWrite("Checklist", "S-005", "Status", "Idle"),
+                CellWrite("Students", "1e5", "LMS status", "active"),
+            ],
+            id_fills=fills,
+        )
+    )
+    assert report.dropped == []
+    after = harness.workbook.read()
+    checklist = after.frames["Checklist"].set_index("Step ID")
+    assert checklist.loc["S-004", "Status"] == "Done"
+    assert checklist.loc["S-004", "Action"] == "promote grades"
+    assert checklist.loc["S-005", "Action"] == "resume imports"
+    assert checklist.loc["S-005", "Status"] == "Idle"
+    assert checklist.loc["S-001", "Status"] == ""
+    students = after.frames["Students"].set_index("Student ID")
+    assert students.loc["1e5", "LMS status"] == "active"
+    assert students.loc["0045", "LMS status"] == ""
+
+
+def test_a_row_deleted_between_read_and_write_is_dropped(harness: Harness) -> None:
+    harness.workbook.read()
+    harness.delete_row("Students", harness.row_of("Students", "0045"))
+    report = harness.workbook.write(
+        WriteBatch(
+            cells=[
+                CellWrite("Students", "0045", "LMS status", "archived"),
+                CellWrite("Students", "00123", "LMS status", "archived"),
+            ]
+        )
+    )
+    assert report.dropped == ["Students 0045: row not found for LMS status"]
+    students = harness.workbook.read().frames["Students"].set_index("Student ID")
+    assert list(students.index) == ["00123", "1e5"]
+    assert students["LMS status"].tolist() == ["archived", ""]
+
+
+def test_blank_rows_in_the_middle_are_skipped_and_writes_still_land(harness: Harness) -> None:
+    harness.insert_blank_row("Students", 3)
+    snap = harness.workbook.read()
+    assert snap.frames["Students"]["Student ID"].tolist() == ["00123", "0045", "1e5"]
+    assert snap.frames["Students"]["_row"].tolist() == [2, 4, 5]
+    harness.workbook.write(WriteBatch(cells=[CellWrite("Students", "1e5", "Last action", "x")]))
+    assert harness.workbook.read().frames["Students"]["Last action"].tolist() == ["", "", "x"]
+
+
+def test_log_rows_append_once(harness: Harness) -> None:
+    harness.workbook.read()
+    row = {
+        "Time": "2026-11-22 10:00:00",
+        "Step": "S-001",
+        "Action": "pause imports",
+        "Record": "imports",
+        "Outcome": "applied",
+        "Message": "=ok",
+        "By": "bot",
+    }
+    assert harness.workbook.write(WriteBatch(log_rows=[row])).log_rows_appended == 1
+    harness.workbook.read()
+    assert harness.workbook.write(WriteBatch(log_rows=[row])).log_rows_appended == 0
+    log = harness.workbook.read().frames["Log"]
+    assert log["Message"].tolist() == ["=ok"]
