@@ -57,7 +57,7 @@ def kind(method: str, path: str) -> str:
 
 def test_cycle_cost_does_not_grow_with_the_district(fake: FakeSheetsServer, tmp_path: Path) -> None:
     small = district_on_sheets(fake, tmp_path / "small", 10)
-    large = district_on_sheets(fake, tmp_path / "large", 2000)
+    large = district_on_sheets(fake, tmp_path / "large", 10000)
     first_small = requests_of_one_cycle(fake, small)
     first_large = requests_of_one_cycle(fake, large)
     assert first_small == first_large

@@ -35,8 +35,9 @@ class Harness(ABC):
     @abstractmethod
     def delete_row(self, tab: str, row: int) -> None: ...
 
-    def header(self, tab: str) -> list[str]:
-        raise NotImplementedError
+    @abstractmethod
+    def move_row(self, tab: str, row: int, to: int) -> None:
+        """Cut a row and insert it before row ``to`` (as staff do when sorting by hand)."""
 
 
 class XlsxHarness(Harness):
@@ -70,6 +71,15 @@ class XlsxHarness(Harness):
     def delete_row(self, tab: str, row: int) -> None:
         book, sheet = self._edit(tab)
         sheet.delete_rows(row)
+        book.save(self.path)
+
+    def move_row(self, tab: str, row: int, to: int) -> None:
+        book, sheet = self._edit(tab)
+        values = [c.value for c in sheet[row]]
+        sheet.delete_rows(row)
+        sheet.insert_rows(to)
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=to, column=column).value = value
         book.save(self.path)
 
 
@@ -110,3 +120,9 @@ class SheetsHarness(Harness):
 
     def delete_row(self, tab: str, row: int) -> None:
         self.book.worksheet(tab).delete_rows(row)
+
+    def move_row(self, tab: str, row: int, to: int) -> None:
+        sheet = self.book.worksheet(tab)
+        values = sheet.row_values(row, value_render_option="UNFORMATTED_VALUE")
+        sheet.delete_rows(row)
+        sheet.insert_row(values, index=to, value_input_option="RAW")

@@ -155,3 +155,24 @@ def test_log_rows_append_once(harness: Harness) -> None:
     assert harness.workbook.write(WriteBatch(log_rows=[row])).log_rows_appended == 0
     log = harness.workbook.read().frames["Log"]
     assert log["Message"].tolist() == ["=ok"]
+
+
+def test_writes_follow_a_row_staff_moved_between_read_and_write(harness: Harness) -> None:
+    harness.workbook.read()
+    harness.move_row("Checklist", harness.row_of("Checklist", "S-004"), 2)
+    harness.move_row("Students", harness.row_of("Students", "1e5"), 2)
+    harness.workbook.write(
+        WriteBatch(
+            cells=[
+                CellWrite("Checklist", "S-004", "Result", "moved and found"),
+                CellWrite("Students", "1e5", "LMS status", "archived"),
+            ]
+        )
+    )
+    snap = harness.workbook.read()
+    checklist = snap.frames["Checklist"]
+    assert checklist["Step ID"].tolist()[0] == "S-004"
+    assert checklist.set_index("Step ID").loc["S-004", "Result"] == "moved and found"
+    assert set(checklist.set_index("Step ID").drop(index="S-004")["Result"]) == {""}
+    students = snap.frames["Students"].set_index("Student ID")
+    assert students["LMS status"].to_dict() == {"1e5": "archived", "00123": "", "0045": ""}

@@ -9,7 +9,7 @@ import pytest
 from bot.errors import WorkbookError, WorkbookNotFound, WorkbookUnavailable
 from bot.testing.fake_sheets import FakeSheetsServer
 from bot.workbook.gsheets import open_api
-from bot.workbook.sheets_api import Backoff, SheetsApi
+from bot.workbook.sheets_api import Backoff, SheetsApi, quote_tab
 
 
 @pytest.fixture
@@ -63,3 +63,12 @@ def test_unknown_spreadsheet_and_permission_errors_are_translated(fake: FakeShee
     with pytest.raises(WorkbookError, match="share the sheet with the service account"):
         api.metadata()
     assert slept == []
+
+
+def test_unicode_and_quoted_tab_titles_round_trip(fake: FakeSheetsServer) -> None:
+    spreadsheet_id = fake.create_spreadsheet("d")
+    api, _ = api_for(fake, spreadsheet_id)
+    titles = ["Élèves d'été", "学生 名簿", "O'Brien's ✓"]
+    api.batch_update([{"addSheet": {"properties": {"title": t}}} for t in titles])
+    api.batch_write([{"range": f"{quote_tab(t)}!A1", "values": [[t, "00123"]]} for t in titles])
+    assert api.batch_get([quote_tab(t) for t in titles]) == [[[t, "00123"]] for t in titles]
