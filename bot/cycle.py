@@ -225,6 +225,7 @@ class Cycle:
             applied=frozenset(self.svc.state.applied(checked.step.step_id)),
             id_column=action.id_column,
             max_change_percent=self.svc.config.max_change_percent,
+            frames=self.snapshot.frames,  # other tabs (Calendar, Matches) for plan-time rules
         )
         plan, problems = action.plan(ctx)
         return ctx, plan, problems

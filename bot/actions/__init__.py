@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.actions import edgenuity
+from bot.actions import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.actions.base import Action, PlanContext, Registry, SettingAction
 
 __all__ = ["Action", "PlanContext", "Registry", "SettingAction", "registry"]
@@ -13,4 +13,12 @@ __all__ = ["Action", "PlanContext", "Registry", "SettingAction", "registry"]
 @cache
 def registry() -> Registry:
     """Every action of every system."""
-    return Registry([*edgenuity.ACTIONS])
+    return Registry(
+        [
+            *edgenuity.ACTIONS,
+            *schoolstatus.ACTIONS,
+            *twig.ACTIONS,
+            *renaissance.ACTIONS,
+            *schoology.ACTIONS,
+        ]
+    )

@@ -15,7 +15,7 @@ from bot.core.problems import Problem
 from bot.core.validate import CheckedStep
 
 EXAMPLES = 3
-GUARDED_VERBS = frozenset({"archive", "disable", "delete"})
+GUARDED_VERBS = frozenset({"archive", "disable", "delete", "remove"})
 ALLOW_OVER = "allow_over_threshold"
 
 
@@ -31,6 +31,11 @@ class PlanContext:
     applied: frozenset[str] = frozenset()
     id_column: str = ""
     max_change_percent: float = 100.0
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def tab(self, name: str) -> pd.DataFrame:
+        """Another tab of the workbook as read this cycle (empty when the cycle did not pass it)."""
+        return self.frames.get(name, pd.DataFrame())
 
     @property
     def pending(self) -> pd.DataFrame:
@@ -85,6 +90,7 @@ class Action:
     def plan(self, ctx: PlanContext) -> tuple[Plan | None, list[Problem]]:
         problems = [p for check in self.checks for p in check(ctx)]
         problems += self.threshold(ctx)
+        problems += truncated_input(ctx, self.spec.tab)
         if problems:
             return None, problems
         items = self.work(ctx)
@@ -139,6 +145,10 @@ class Action:
             )
         ]
 
+    def output_rows(self, lms: LMS, ctx: PlanContext) -> dict[str, list[dict[str, str]]]:
+        """Rows for other tabs (Matches, Log) once the step has run; none by default."""
+        return {}
+
     def example(self, record: dict[str, str]) -> str:
         detail = self.describe_record(record)
         record_id = str(record.get(self.id_column, ""))
@@ -173,6 +183,82 @@ class SettingAction(Action):
         return plan, []
 
 
+Build = Callable[[PlanContext], tuple[list[WorkItem], str]]
+Outputs = Callable[[LMS, PlanContext], dict[str, list[dict[str, str]]]]
+
+
+@dataclass
+class CustomAction(Action):
+    """An action whose work items and plan wording are computed (a sync, a merge, a transfer).
+
+    ``build`` returns the work items and the plan summary; ``reads`` names the LMS kind the
+    plan looks at (default ``kind``); ``outputs`` gives rows for other tabs after a run.
+    """
+
+    build: Build | None = None
+    reads: str = ""
+    outputs: Outputs | None = None
+
+    def work(self, ctx: PlanContext) -> list[WorkItem]:
+        assert self.build is not None
+        return self.build(ctx)[0]
+
+    def plan(self, ctx: PlanContext) -> tuple[Plan | None, list[Problem]]:
+        problems = [p for check in self.checks for p in check(ctx)]
+        if self.spec.tab:
+            problems += self.threshold(ctx) + truncated_input(ctx, self.spec.tab)
+        if problems:
+            return None, problems
+        assert self.build is not None
+        items, summary = self.build(ctx)
+        scope = ctx.checked.scope
+        plan = make_plan(
+            ctx.checked.step.step_id,
+            self.spec.system,
+            self.spec.name,
+            scope.canonical() if scope else "",
+            ctx.checked.params_text,
+            tuple(sorted({i.record_id for i in items})),
+            summary,
+            self.spec.destructive,
+            ctx.checked.step.owner,
+        )
+        return plan, []
+
+    def output_rows(self, lms: LMS, ctx: PlanContext) -> dict[str, list[dict[str, str]]]:
+        return self.outputs(lms, ctx) if self.outputs is not None else {}
+
+
+@dataclass
+class CustomSetting(CustomAction, SettingAction):
+    """A computed action with no scope tab (the district calendar, a transfer code)."""
+
+
+def truncated_input(ctx: PlanContext, tab: str | None) -> list[Problem]:
+    """DESIGN section 7: a roster tab that is empty, header-only, or shrank past the threshold
+    (fewer rows than the LMS's active records of that type, by more than
+    ``max_change_percent``) is not acted on, unless the step allows it. Needs ``ctx.frames``."""
+    if not tab or tab not in ctx.frames:
+        return []
+    rows = len(ctx.frames[tab])
+    if rows == 0:
+        return [Problem("Scope", f"the {tab} tab is empty (header only): not acted on")]
+    if ctx.lms_records.empty or "status" not in ctx.lms_records or ctx.params.get(ALLOW_OVER):
+        return []
+    active = int((ctx.lms_records["status"] == "active").sum())
+    if not active or rows * 100 >= (100 - ctx.max_change_percent) * active:
+        return []
+    shrank = (active - rows) * 100 / active
+    return [
+        Problem(
+            "Scope",
+            f"the {tab} tab has {rows:,} rows but the LMS has {active:,} active records "
+            f"({shrank:.1f}% fewer > {ctx.max_change_percent:g}%): it looks truncated, "
+            f"not acted on (if the roster really shrank, add {ALLOW_OVER}=yes)",
+        )
+    ]
+
+
 class Registry:
     """Actions by (system, name), and the catalogue of their specs the core validates with."""
 
@@ -192,6 +278,8 @@ class Registry:
 
 def lms_records(lms: LMS, action: Action) -> pd.DataFrame:
     """The LMS records an action plans against (none for a setting action)."""
+    if isinstance(action, CustomAction):
+        return lms.records(action.spec.system, action.reads or action.kind)
     if isinstance(action, SettingAction):
         return pd.DataFrame({"id": [], "status": []}, dtype=object)
     return lms.records(action.spec.system, action.kind)

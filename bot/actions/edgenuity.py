@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import partial
 
 import pandas as pd
 
-from bot.actions.base import ALLOW_OVER, Action, PlanContext, SettingAction
+from bot.actions.base import (
+    ALLOW_OVER,
+    Action,
+    CustomAction,
+    CustomSetting,
+    PlanContext,
+    SettingAction,
+    WorkItem,
+)
+from bot.actions.shared import district_calendar, is_school_day
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
@@ -104,6 +114,124 @@ def target_after_start(params: dict[str, object], today: date) -> list[Problem]:
     return []
 
 
+def _course(record: dict[str, str]) -> str:
+    return f"{record.get('Title', '')} (version {record.get('Version', '') or '?'})"
+
+
+def _educator(record: dict[str, str]) -> str:
+    return f"{record.get('Name', '')} ({record.get('Role', '')}, {record.get('School', '')})"
+
+
+def _home_school(record: dict[str, str], params: dict[str, object]) -> dict[str, str]:
+    return {"school": str(params.get("school") or record.get("School", "")).strip()}
+
+
+def target_on_school_day(ctx: PlanContext) -> list[Problem]:
+    """The target date falls on a school day of the Calendar tab (weekdays that are not a
+    holiday, break or in-service day)."""
+    target = ctx.params.get("target_date")
+    if not isinstance(target, date) or is_school_day(target, ctx.tab("Calendar")):
+        return []
+    why = "a weekend" if target.weekday() >= 5 else "not a school day in the Calendar tab"
+    return [Problem("Parameters", f"target_date {target} is {why}; pick a school day")]
+
+
+def code_removed_first(ctx: PlanContext) -> list[Problem]:
+    """A course is archived only once its External Course Code is removed (the LMS's value
+    wins over the sheet's once the course is in the LMS)."""
+    pending = ctx.pending
+    if pending.empty:
+        return []
+    code = pending["External course code"].str.strip()
+    if not ctx.lms_records.empty and "external_course_code" in ctx.lms_records:
+        lms = ctx.lms_records.set_index("id")["external_course_code"].fillna("")
+        in_lms = pending["Course ID"].str.strip().map(lms)
+        code = in_lms.where(in_lms.notna(), code).str.strip()
+    coded = pending[(code != "").to_numpy()]
+    if coded.empty:
+        return []
+    return [
+        Problem(
+            "Scope",
+            f"{format_count(len(coded))} course(s) still have an External Course Code "
+            f"({_ids(coded, 'Course ID')}); remove the code first, or the next import creates "
+            "an active enrollment from the archived course",
+        )
+    ]
+
+
+def school_given(ctx: PlanContext) -> list[Problem]:
+    """Every student moved has a school to move to (the parameter, else the School column)."""
+    if ctx.params.get("school"):
+        return []
+    blank = ctx.pending[ctx.pending["School"].str.strip() == ""]
+    if blank.empty:
+        return []
+    return [
+        Problem(
+            "Scope",
+            f"{format_count(len(blank))} student(s) have no School ({_ids(blank, 'Student ID')}); "
+            "fill it or give school=NAME in Parameters",
+        )
+    ]
+
+
+def _permissions(text: object) -> set[str]:
+    return {p.strip() for p in str(text or "").split(",") if p.strip()}
+
+
+def reset_permissions_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
+    """Educators whose LMS permissions differ from their role's defaults, and the changes."""
+    ids = ctx.selected["Educator ID"].str.strip() if not ctx.selected.empty else pd.Series()
+    lms = ctx.lms_records.set_index("id") if not ctx.lms_records.empty else pd.DataFrame()
+    items: list[WorkItem] = []
+    changes: list[str] = []
+    for educator in ids:
+        if educator not in lms.index or lms.loc[educator, "status"] != "active":
+            continue
+        role = str(lms.loc[educator].get("role", "")).strip().casefold()
+        default = _permissions(lms.loc[educator].get("default_permissions", ""))
+        current = _permissions(lms.loc[educator].get("permissions", ""))
+        if current == default:
+            continue
+        diff = [f"+{p}" for p in sorted(default - current)]
+        diff += [f"-{p}" for p in sorted(current - default)]
+        items.append(WorkItem(educator, {"role": role}))
+        changes.append(f"{educator} ({role}): {', '.join(diff)}")
+    same = len(ids) - len(items)
+    if not items:
+        return [], f"Nothing to change: all {format_count(len(ids))} educators have role defaults"
+    more = f" and {format_count(len(changes) - SHOWN)} more" if len(changes) > SHOWN else ""
+    summary = (
+        f"Will reset permissions of {format_count(len(items))} of {format_count(len(ids))} "
+        f"educators to role defaults: {'; '.join(changes[:SHOWN])}{more}"
+    )
+    return items, summary + (f" ({format_count(same)} already match)" if same else "")
+
+
+def calendar_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
+    """The Calendar tab as Edgenuity's district calendar, with a warning when it has no
+    holidays or breaks (the vendor's default is a 7-day week with no breaks)."""
+    cal = district_calendar(ctx.tab("Calendar"))
+    closed = cal[cal["kind"].isin(("holiday", "break", "in-service"))]
+    week = str(ctx.params.get("week") or "5-day")
+    days = [[d.isoformat(), k, n] for d, k, n in closed[["day", "kind", "name"]].to_numpy()]
+    opened = [d.isoformat() for d in cal.loc[cal["kind"] == "school day", "day"]]
+    counts = closed["kind"].value_counts()
+    detail = ", ".join(f"{n} {k}" for k, n in counts.items()) or "none"
+    summary = (
+        f"Will set the {SYSTEM} district calendar: {week} week, "
+        f"{format_count(len(closed))} non-school days ({detail})"
+    )
+    if not (closed["kind"].isin(("holiday", "break"))).any():
+        summary += (
+            "; Warning: the Calendar tab has no holidays or breaks, so every day of the week "
+            "counts toward target progress (Edgenuity's default is a 7-day week with no breaks)"
+        )
+    params = {"week": week, "closed": json.dumps(days), "open": json.dumps(opened)}
+    return [WorkItem("calendar", params)], summary
+
+
 _spec = partial(ActionSpec, SYSTEM)
 OVER_THRESHOLD = (
     ParamSpec(ALLOW_OVER, "bool", help="yes to act on more than safety.max_change_percent"),
@@ -155,6 +283,7 @@ ACTIONS: list[Action] = [
         kind="enrollments",
         id_column="Enrollment ID",
         describe_record=_enrollment,
+        checks=(target_on_school_day,),
     ),
     Action(
         _spec(
@@ -229,5 +358,123 @@ ACTIONS: list[Action] = [
         kind="settings",
         id_column="",
         setting="imports",
+    ),
+    Action(
+        _spec(
+            "update course version",
+            "update the version of",
+            "courses",
+            "Courses",
+            False,
+            "Move courses to the newest version Edgenuity released.",
+            params=(ParamSpec("version", required=True, help="the new version, e.g. 2026"),),
+        ),
+        kind="courses",
+        id_column="Course ID",
+        describe_record=_course,
+    ),
+    Action(
+        _spec(
+            "remove custom courses",
+            "remove",
+            "courses",
+            "Courses",
+            True,
+            "Remove customized courses no longer needed (old versions of custom courses).",
+            params=OVER_THRESHOLD,
+            after=("remove external course code",),
+            after_reason="remove the External Course Code first",
+        ),
+        kind="courses",
+        id_column="Course ID",
+        describe_record=_course,
+        checks=(code_removed_first,),
+    ),
+    Action(
+        _spec(
+            "remove external course code",
+            "remove the External Course Code of",
+            "courses",
+            "Courses",
+            False,
+            "Integrations only: clear a course's External Course Code before archiving it.",
+        ),
+        kind="courses",
+        id_column="Course ID",
+        describe_record=_course,
+    ),
+    Action(
+        _spec(
+            "archive courses",
+            "archive",
+            "courses",
+            "Courses",
+            True,
+            "Archive courses; refused while an External Course Code remains on them.",
+            params=OVER_THRESHOLD,
+            after=("remove external course code",),
+            after_reason="remove the External Course Code before archiving",
+        ),
+        kind="courses",
+        id_column="Course ID",
+        describe_record=_course,
+        checks=(code_removed_first,),
+    ),
+    Action(
+        _spec(
+            "change home school",
+            "move",
+            "students",
+            "Students",
+            False,
+            "Set each student's home school (the School column, or school=NAME for all).",
+            params=(ParamSpec("school", help="the school to move every student in scope to"),),
+        ),
+        kind="students",
+        id_column="Student ID",
+        describe_record=_student,
+        record_params=_home_school,
+        checks=(school_given,),
+    ),
+    Action(
+        _spec(
+            "archive educators",
+            "archive",
+            "educators",
+            "Educators",
+            True,
+            "Deactivate teacher and admin accounts that will not be used next term.",
+            params=OVER_THRESHOLD,
+        ),
+        kind="educators",
+        id_column="Educator ID",
+        describe_record=_educator,
+    ),
+    CustomAction(
+        _spec(
+            "reset permissions",
+            "restore default permissions of",
+            "educators",
+            "Educators",
+            False,
+            "Reset educators' permissions to their role's defaults; the plan lists each change.",
+        ),
+        kind="educators",
+        id_column="Educator ID",
+        build=reset_permissions_work,
+    ),
+    CustomSetting(
+        _spec(
+            "set district calendar",
+            "set",
+            "district calendar",
+            None,
+            False,
+            "Send the Calendar tab's holidays, breaks and in-service days to Edgenuity.",
+            params=(ParamSpec("week", "choice", choices=("5-day", "7-day"), help="school week"),),
+        ),
+        kind="settings",
+        id_column="",
+        build=calendar_work,
     ),
 ]

@@ -10,10 +10,10 @@ from pathlib import Path
 from bot.actions import registry
 from bot.commands.common import config_option
 from bot.config import load_config, render_config
-from bot.demo import ADMIN, COORDINATOR, build_district
+from bot.demo import ADMIN, COORDINATOR, build_district, seed_extras
 from bot.errors import ConfigError, RolloverError
 from bot.lms.mock import MockLMS
-from bot.playbooks import load_playbook
+from bot.playbooks import load_playbook, playbook_names
 from bot.structures import ROW
 from bot.templates import load_template
 from bot.workbook.base import frame_from_grid
@@ -42,11 +42,12 @@ def action_names() -> list[str]:
     return sorted({spec.name for spec in registry().catalogue})
 
 
-def make_demo(directory: Path, students: int, force: bool, today: date) -> Path:
-    """The demo directory: sample district workbook, config, and the mock LMS seeded from it."""
+def make_demo(directory: Path, students: int, force: bool, today: date, playbook: str = "") -> Path:
+    """The demo directory: sample district workbook, config, and the mock LMS seeded from it
+    (every system its Checklist uses; ``playbook`` picks the Checklist)."""
     prepare_dir(directory, force)
     template = load_template()
-    district = build_district(students=students, today=today)
+    district = build_district(students=students, today=today, playbook=playbook)
     create_workbook(directory / "rollover.xlsx", template, district.tabs, action_names())
     config_path = directory / "config.toml"
     config_path.write_text(render_config(district.name, [ADMIN, COORDINATOR]), encoding="utf-8")
@@ -57,7 +58,9 @@ def make_demo(directory: Path, students: int, force: bool, today: date) -> Path:
             rows = district.tabs.get(tab.name, [])
             grid = [tab.headers, *([r.get(h, "") for h in tab.headers] for r in rows)]
             frames[tab.name] = frame_from_grid(tab, grid).drop(columns=[ROW])
-        lms.seed("Edgenuity", frames)
+        for system in district.systems:
+            lms.seed(system, frames)
+        seed_extras(lms, district, today)
     finally:
         lms.close()
     return config_path
@@ -80,7 +83,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.students < 1:
         raise RolloverError("--students must be at least 1")
-    path = make_demo(args.dir, args.students, args.force, date.today())
+    path = make_demo(args.dir, args.students, args.force, date.today(), args.playbook or "")
     print(
         f"Created {args.dir}/rollover.xlsx ({args.students} students), {path.name} and state. "
         "Running one cycle...\n"
@@ -134,6 +137,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="number of students in the sample district (default: %(default)s)",
     )
     demo.add_argument("--force", action="store_true", help="replace an existing demo in DIR")
+    demo.add_argument(
+        "--playbook",
+        metavar="NAME",
+        choices=playbook_names(),
+        help=f"start from this playbook's steps ({', '.join(playbook_names())})",
+    )
     config_option(demo)
     demo.set_defaults(handler=_demo)
 

@@ -9,13 +9,26 @@ import pandas as pd
 
 from bot.abc import LMS
 from bot.errors import LMSError
-from bot.lms.mock import edgenuity
+from bot.lms.mock import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.lms.mock.faults import Faults
+from bot.lms.mock.shared import KeptChanges, Seeder
 from bot.lms.mock.store import MockStore
 from bot.structures import Operation, OpResult
 from bot.templates import normalize_header
 
-MODELS = {edgenuity.SYSTEM: edgenuity.HANDLERS}
+MODELS = {
+    edgenuity.SYSTEM: edgenuity.HANDLERS,
+    schoolstatus.SYSTEM: schoolstatus.HANDLERS,
+    twig.SYSTEM: twig.HANDLERS,
+    renaissance.SYSTEM: renaissance.HANDLERS,
+    schoology.SYSTEM: schoology.HANDLERS,
+}
+SEEDERS: dict[str, Seeder] = {
+    edgenuity.SYSTEM: edgenuity.seed,
+    twig.SYSTEM: twig.seed,
+    renaissance.SYSTEM: renaissance.seed,
+    schoology.SYSTEM: schoology.seed,
+}
 NOT_YET_IN_LMS = frozenset({"new", "transfer", "incoming"})
 
 
@@ -40,9 +53,14 @@ class MockLMS(LMS):
             if earlier is not None:
                 return OpResult(status=earlier[0], message=earlier[1], replayed=True)
             before = self.store.get(op.system, op.kind, op.record_id)
-            status, message = handler(self.store, op)
+            kept: KeptChanges | None = None
+            try:
+                status, message = handler(self.store, op)
+            except KeptChanges as exc:
+                kept, status, message = exc, "failed", str(exc)
             after = self.store.get(op.system, op.kind, op.record_id)
-            self.store.remember(op.key, status, message)
+            if kept is None:
+                self.store.remember(op.key, status, message)
             self.store.log(
                 op.system,
                 op.kind,
@@ -53,6 +71,8 @@ class MockLMS(LMS):
                 json.dumps(after),
             )
         self.faults.after()
+        if kept is not None:
+            raise kept
         return OpResult(status=status, message=message)
 
     def records(self, system: str, kind: str) -> pd.DataFrame:
@@ -81,6 +101,9 @@ class MockLMS(LMS):
                     status = sis_status if sis_status in LMS_STATES.get(kind, ()) else "active"
                     self.store.put(system, kind, record_id, status, data)
                     count += 1
+            seeder = SEEDERS.get(system)
+            if seeder is not None:
+                seeder(self.store, frames)
         return count
 
 

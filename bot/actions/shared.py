@@ -1,0 +1,102 @@
+"""Helpers every system's actions share: ID lists for messages, the Calendar tab, new users."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from bot.actions.base import PlanContext
+from bot.core.problems import Problem
+from bot.core.values import format_count
+
+SHOWN = 5
+NON_SCHOOL = frozenset({"holiday", "break", "in-service"})
+SATURDAY = 5
+
+
+def ids_text(values: pd.Series | list[str], shown: int = SHOWN) -> str:
+    """``a, b, c and 4 more``."""
+    items = [str(v) for v in values]
+    more = f" and {format_count(len(items) - shown)} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def district_calendar(calendar: pd.DataFrame) -> pd.DataFrame:
+    """District-wide Calendar rows (School blank) with ``day`` (a date) and ``kind`` columns."""
+    if calendar.empty or "Date" not in calendar:
+        return pd.DataFrame({"day": [], "kind": [], "name": []})
+    school = calendar["School"] if "School" in calendar else pd.Series("", index=calendar.index)
+    rows = calendar[school.fillna("").str.strip() == ""]
+    days = pd.to_datetime(rows["Date"], errors="coerce", format="mixed").dt.date
+    kinds = rows["Type"].fillna("").str.strip().str.casefold()
+    names = rows["Name"].fillna("") if "Name" in rows else pd.Series("", index=rows.index)
+    frame = pd.DataFrame({"day": days, "kind": kinds, "name": names})
+    return frame[frame["day"].notna()].reset_index(drop=True)
+
+
+def non_school_days(calendar: pd.DataFrame) -> set[date]:
+    cal = district_calendar(calendar)
+    return set(cal.loc[cal["kind"].isin(NON_SCHOOL), "day"])
+
+
+def is_school_day(day: date, calendar: pd.DataFrame) -> bool:
+    """A weekday that the Calendar does not mark holiday, break or in-service (or a day it
+    marks ``school day`` explicitly)."""
+    cal = district_calendar(calendar)
+    explicit = set(cal.loc[cal["kind"] == "school day", "day"])
+    if day in explicit:
+        return True
+    return day.weekday() < SATURDAY and day not in non_school_days(calendar)
+
+
+def business_day_before(day: date, calendar: pd.DataFrame) -> date:
+    """The last weekday before ``day`` that is not a holiday or break in the Calendar."""
+    closed = non_school_days(calendar)
+    before = day - timedelta(days=1)
+    while before.weekday() >= SATURDAY or before in closed:
+        before -= timedelta(days=1)
+    return before
+
+
+def calendar_day(calendar: pd.DataFrame, kind: str) -> date | None:
+    """The first district-wide date of a type (``rollover``, ``pause``, ``first day``)."""
+    cal = district_calendar(calendar)
+    found = cal.loc[cal["kind"] == kind, "day"]
+    return None if found.empty else min(found)
+
+
+def new_user_ids(ctx: PlanContext, column: str, system: str) -> list[Problem]:
+    """A user ID that exists or ever existed (archived included) is never reused or
+    reassigned: IDs in scope already in the LMS for another person are refused."""
+    lms = ctx.lms_records
+    if lms.empty or ctx.pending.empty:
+        return []
+    ids = ctx.pending[column].str.strip()
+    known = lms.set_index("id")
+    status = ids.map(known["status"])
+    first = ids.map(known.get("first_name", pd.Series(dtype=object))).fillna("")
+    last = ids.map(known.get("last_name", pd.Series(dtype=object))).fillna("")
+    same_person = (first.str.casefold() == ctx.pending["First name"].str.strip().str.casefold()) & (
+        last.str.casefold() == ctx.pending["Last name"].str.strip().str.casefold()
+    )
+    reused = ctx.pending[(status.notna() & (status != "active")).to_numpy()]
+    reassigned = ctx.pending[((status == "active") & ~same_person).to_numpy()]
+    problems = []
+    if not reused.empty:
+        problems.append(
+            Problem(
+                "Scope",
+                f"{format_count(len(reused))} user ID(s) belonged to archived users in {system} "
+                f"({ids_text(reused[column])}); an ID is never reused: assign new IDs",
+            )
+        )
+    if not reassigned.empty:
+        problems.append(
+            Problem(
+                "Scope",
+                f"{format_count(len(reassigned))} user ID(s) belong to another person in "
+                f"{system} ({ids_text(reassigned[column])}); an ID is never reassigned",
+            )
+        )
+    return problems

@@ -1,0 +1,55 @@
+"""`actions`: the catalogue of every action the bot knows, by system."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.actions import registry
+from bot.core.catalogue import ActionSpec
+from bot.errors import RolloverError
+from bot.report import table
+
+WIDTHS = (28, 12, 11, 11, 40, 80)
+
+
+def _params(spec: ActionSpec) -> str:
+    parts = [f"{p.name}{'*' if p.required else ''}" for p in spec.params]
+    return ", ".join(parts) or "-"
+
+
+def render_actions(system: str | None = None) -> str:
+    """One row per action: name, system, destructive or not, scope tab, parameters, help."""
+    catalogue = registry().catalogue
+    wanted = catalogue.system_named(system) if system else None
+    if system and wanted is None:
+        raise RolloverError(f"unknown system {system!r} (one of: {', '.join(catalogue.systems())})")
+    specs = [s for s in catalogue if wanted is None or s.system == wanted]
+    rows = [
+        [
+            s.name,
+            s.system,
+            "destructive" if s.destructive else "-",
+            s.tab or "(none)",
+            _params(s),
+            s.help,
+        ]
+        for s in specs
+    ]
+    headers = ("Action", "System", "Destructive", "Scope tab", "Parameters (* required)", "Help")
+    systems = len({s.system for s in specs})
+    return table(headers, rows, WIDTHS) + f"\n\n{len(specs)} actions across {systems} systems."
+
+
+def _actions(args: argparse.Namespace) -> int:
+    print(render_actions(args.system))
+    return 0
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    actions = commands.add_parser(
+        "actions",
+        help="list every action: system, destructive or not, scope tab, parameters, help",
+        description="Print the action catalogue the Checklist's System and Action columns use.",
+    )
+    actions.add_argument("--system", metavar="NAME", help="only this system's actions")
+    actions.set_defaults(handler=_actions)

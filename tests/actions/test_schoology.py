@@ -1,0 +1,131 @@
+"""Schoology with PowerSchool: each rule quotes the vendor's new-year article (seed 004)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from action_helpers import execute, plan, seeded, tab
+
+from bot.errors import RuleViolation
+from bot.lms.mock import MockLMS
+from bot.structures import Operation
+
+SYS = "Schoology"
+
+
+@pytest.fixture
+def frames() -> dict[str, pd.DataFrame]:
+    educators = [
+        {
+            "Educator ID": "A1",
+            "Email": "admin@d.org",
+            "Role": "System Admin",
+            "Status": "active",
+            "School": "North",
+        },
+        {
+            "Educator ID": "A2",
+            "Email": "gone@d.org",
+            "Role": "System Admin",
+            "Status": "inactive",
+            "School": "South",
+        },
+        {"Educator ID": "T1", "Email": "teach@d.org", "Role": "teacher", "Status": "active"},
+    ]
+    return {"Educators": tab("Educators", educators)}
+
+
+@pytest.fixture
+def lms(tmp_path: Path, frames: dict[str, pd.DataFrame]) -> MockLMS:
+    return seeded(tmp_path, SYS, frames)
+
+
+def test_the_acting_user_must_be_an_active_system_admin(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """ "Make sure the Acting User is a current member of your organization (not deactivated) and
+    that he or she has the role of System Admin in Schoology." (seed 004)"""
+    ok = plan(lms, SYS, "check acting user", frames)
+    assert ok.plan and "admin@d.org" in ok.plan.summary
+    gone = plan(lms, SYS, "set acting user", frames, params="user=gone@d.org")
+    assert gone.why == "Parameters: acting user gone@d.org is deactivated, not a current member"
+    teacher = plan(lms, SYS, "set acting user", frames, params="user=teach@d.org")
+    assert "acting user teach@d.org has role 'teacher', not System Admin" in teacher.why
+    with lms.store.transaction():
+        lms.store.set_setting(SYS, "acting_user", "teach@d.org")
+    refused = plan(lms, SYS, "check acting user", frames)
+    assert refused.why == "Action: acting user teach@d.org has role 'teacher', not System Admin"
+    assert "teach@d.org" in plan(lms, SYS, "set sync mode", frames, params="mode=manual").why
+    with pytest.raises(RuleViolation, match=r"teach@d\.org"):
+        lms.execute(
+            Operation(SYS, "set sync mode", "settings", "sync_mode", "k", {"mode": "manual"})
+        )
+
+
+def test_the_active_year_is_set_only_while_sync_is_manual(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """ "Once the year ends, set your data syncing option to Manual if it isn't already. This
+    stops the data sync until you are ready." (seed 004)"""
+    early = plan(lms, SYS, "set active year", frames, params="year=2027-2028")
+    assert "sync is automatic: set the sync mode to manual before" in early.why
+    with pytest.raises(RuleViolation, match="set it to Manual"):
+        lms.execute(Operation(SYS, "set active year", "settings", "y", "k", {"year": "2027-2028"}))
+    execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=manual"), "S-001")
+    planned = plan(lms, SYS, "set active year", frames, params="year=2027-2028", step_id="S-002")
+    assert planned.plan and "nothing synced before is removed" in planned.plan.summary
+    execute(lms, planned, "S-002")
+    assert lms.settings(SYS)["active_year"] == "2027-2028"
+
+
+def test_setting_the_active_year_stops_earlier_years_and_removes_nothing(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """ "Setting the active year will stop syncing changes to users, courses, sections, and
+    enrollments from the previous school year, and will only bring in information for the active
+    school year. This will not remove data synced from previous school years" (seed 004)"""
+    with lms.store.transaction():
+        lms.store.put(SYS, "classes", "OLD", "active", {"year": "2026-2027", "title": "Old"})
+    execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=manual"), "S-001")
+    execute(lms, plan(lms, SYS, "set active year", frames, params="year=2027-2028"), "S-002")
+    manual = Operation(SYS, "sync now", "sync", "run", "k0", {"feed": "[]"})
+    with pytest.raises(RuleViolation, match="sync is Manual"):
+        lms.execute(manual)
+    execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=automatic"), "S-003")
+    feed = [
+        {"kind": "classes", "id": "OLD", "year": "2026-2027", "title": "Old renamed"},
+        {"kind": "classes", "id": "NEW", "year": "2027-2028", "title": "New"},
+    ]
+    result = lms.execute(
+        Operation(SYS, "sync now", "sync", "run", "k1", {"feed": json.dumps(feed)})
+    )
+    assert result.message == "1 synced, 1 from other years ignored"
+    classes = lms.records(SYS, "classes").set_index("id")
+    assert classes.loc["OLD", "title"] == "Old" and classes.loc["OLD", "status"] == "active"
+    assert classes.loc["NEW", "title"] == "New"
+
+
+def test_grading_periods_are_created_per_school(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """ "Click the Terms tab and open the school that you want to sync. Select Create new grading
+    period in the Schoology Grading Periods drop-down menu and click Save Changes." (seed 004)"""
+    params = "name=2027-28 S1; start_date=2027-08-16; end_date=2027-12-17"
+    planned = plan(lms, SYS, "create grading periods", frames, params=params)
+    assert planned.plan and planned.plan.summary.endswith("in 2 schools: North, South")
+    assert execute(lms, planned) == {
+        "North": "grading period 2027-28 S1 for North",
+        "South": "grading period 2027-28 S1 for South",
+    }
+    unknown = plan(lms, SYS, "create grading periods", frames, params=params + "; schools=West")
+    assert "unknown school(s) in Schoology: West" in unknown.why
+    backwards = "name=X; start_date=2027-08-16; end_date=2027-08-01"
+    assert (
+        "must be after start_date"
+        in plan(lms, SYS, "create grading periods", frames, params=backwards).why
+    )
+    again = execute(lms, plan(lms, SYS, "create grading periods", frames, params=params), "S-2")
+    assert again["North"].startswith("failed: grading period North: 2027-28 S1 exists")
