@@ -375,7 +375,8 @@ class Cycle:
             state.record_outcome(outcome)
         _, label = finished_label(applied + already, len(failures))
         if isinstance(action, SettingAction) and not failures:
-            text = f"{past_tense(spec.verb)} {spec.noun}"
+            message = outcome.message if applied else ""
+            text = message[:1].upper() + message[1:] or f"{past_tense(spec.verb)} {spec.noun}"
         else:
             text = self._result_text(spec.verb, spec.noun, applied, already, failures)
         state.finish_run(step.step_id, plan.fingerprint, label, text, self.stamp)

@@ -56,7 +56,7 @@ def test_demo_command_from_a_fresh_directory(tmp_path: Path) -> None:
     steps = frame.frames["Checklist"].set_index("Step ID")
     statuses = set(steps["Status"])
     assert {"Done", "Awaiting approval", "Invalid", "Idle"} <= statuses
-    assert steps.loc["S-012", "Result"] == "Paused imports"
+    assert steps.loc["S-012", "Result"] == "Imports now paused"
     assert steps.loc["S-009", "Result"] == "Scope: unknown column 'last logn' in tab Students"
     assert "target_date" in steps.loc["S-003", "Result"]
     assert steps.loc["S-007", "Plan"].startswith("Will archive ")
