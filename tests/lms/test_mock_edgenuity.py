@@ -109,3 +109,8 @@ def test_injected_faults_fail_the_named_calls(tmp_path: Path) -> None:
         lms.execute(op("promote grades", "students", "2"))
     lms.execute(op("promote grades", "students", "2"))
     assert lms.records(SYS, "students")["grade"].tolist() == ["10", "10"]
+
+
+def test_is_empty_sees_seeded_records(tmp_path: Path, lms: MockLMS) -> None:
+    assert not lms.is_empty(SYS)
+    assert MockLMS(tmp_path / "empty.sqlite").is_empty(SYS)

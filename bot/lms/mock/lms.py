@@ -82,7 +82,7 @@ class MockLMS(LMS):
         return self.store.settings(system)
 
     def is_empty(self, system: str) -> bool:
-        return all(self.store.count(system, kind) == 0 for kind in KINDS)
+        return all(self.store.count(system, kind) == 0 for kind in KINDS.values())
 
     def seed(self, system: str, frames: dict[str, pd.DataFrame]) -> int:
         """Load roster tabs into an empty system; rows whose Status is new/transfer stay out."""

@@ -1,0 +1,154 @@
+"""``import-roster``: read a bundle, check it, merge it into the workbook (or only say what
+would change), and optionally seed an empty mock LMS from the result."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook as XlWorkbook
+
+from bot.config import Config
+from bot.errors import WorkbookError, WorkbookNotFound
+from bot.lms.mock import MockLMS
+from bot.lms.mock.lms import KINDS
+from bot.roster.bundle import open_bundle
+from bot.roster.errors import Findings, Problem, RosterError, render
+from bot.roster.mapping import read_bundle
+from bot.roster.merge import TabChanges, guard, plan
+from bot.roster.references import check_references
+from bot.roster.values import DELETED
+from bot.roster.writer import apply_changes
+from bot.structures import ROW
+from bot.templates import WorkbookTemplate, load_template
+from bot.workbook.base import frame_from_grid
+from bot.workbook.xlsx import XlsxWorkbook
+
+LMS_SYSTEM = "Edgenuity"
+
+
+@dataclass
+class ImportReport:
+    source: str
+    format: str
+    changes: dict[str, TabChanges]
+    notes: list[Problem] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    forced: str = ""
+    refused: str = ""
+    seeded: str = ""
+
+    def counts(self, tab: str) -> dict[str, int]:
+        c = self.changes[tab]
+        return {
+            "added": len(c.added),
+            "updated": c.updated,
+            "to be deleted": c.to_delete,
+            "unchanged": c.unchanged,
+            "absent": len(c.absent),
+        }
+
+    def render(self) -> str:
+        lines = [f"{self.source}: {self.format} bundle"]
+        for tab, c in self.changes.items():
+            counts = ", ".join(f"{n} {label}" for label, n in self.counts(tab).items())
+            lines.append(f"  {tab:<12} ({c.mode}) {counts}")
+            if c.absent:
+                shown = ", ".join(c.absent[:10]) + (" ..." if len(c.absent) > 10 else "")
+                lines.append(f"    not in the bundle (kept, not deleted): {shown}")
+            if c.skipped_deleted:
+                lines.append(
+                    f"    {c.skipped_deleted} rows marked deleted are not in the "
+                    "workbook (not added)"
+                )
+        if self.notes:
+            lines.append(f"Notes ({len(self.notes)}):")
+            lines.append(render(self.notes))
+        if self.forced:
+            lines.append(self.forced)
+        if self.refused:
+            lines.append(f"An import would be {self.refused}")
+        if self.dry_run:
+            lines.append("Dry run: the workbook was not changed.")
+        elif self.written:
+            lines.append("Workbook updated.")
+        else:
+            lines.append("Nothing to change: the workbook already matches the bundle.")
+        if self.seeded:
+            lines.append(self.seeded)
+        return "\n".join(lines)
+
+
+def _load(path: Path) -> XlWorkbook:
+    if not path.exists():
+        raise WorkbookNotFound(f"no workbook at {path} (create one with `rollover-bot init`)")
+    try:
+        return load_workbook(path)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise WorkbookError(f"cannot read workbook {path}: {exc}") from exc
+
+
+def _frames(book: XlWorkbook, template: WorkbookTemplate) -> dict[str, pd.DataFrame]:
+    frames: dict[str, pd.DataFrame] = {}
+    for tab in template.roster_tabs:
+        if tab.name not in book.sheetnames:
+            raise WorkbookError(f"the workbook has no {tab.name} tab")
+        grid = list(book[tab.name].iter_rows(values_only=True))
+        frames[tab.name] = frame_from_grid(tab, grid)
+    return frames
+
+
+def import_roster(
+    config: Config,
+    path: Path,
+    dry_run: bool = False,
+    force: bool = False,
+    template: WorkbookTemplate | None = None,
+) -> ImportReport:
+    """Import the bundle at ``path``; the workbook is untouched if it is refused or a dry run."""
+    template = template or load_template()
+    bundle = open_bundle(path)
+    findings = Findings()
+    data = read_bundle(bundle, findings)
+    book = _load(config.workbook_path)
+    existing = _frames(book, template)
+    check_references(data, existing, findings)
+    changes = plan(template, existing, data)
+    report = ImportReport(bundle.source, data.format, changes, findings.notes, dry_run=dry_run)
+    try:
+        report.forced = guard(changes, config.max_change_percent, force)
+    except RosterError as exc:
+        if not dry_run:
+            raise
+        report.refused = str(exc)
+    if not dry_run and any(c.changed for c in changes.values()):
+        apply_changes(book, config.workbook_path, template, changes)
+        report.written = True
+    return report
+
+
+def seed_lms(config: Config, template: WorkbookTemplate | None = None) -> str:
+    """Seed the mock LMS from the roster tabs, only if it holds nothing yet (seeding replaces)."""
+    template = template or load_template()
+    lms = MockLMS(config.lms_path)
+    try:
+        held = sum(lms.store.count(LMS_SYSTEM, kind) for kind in KINDS.values())
+        if held:
+            return (
+                f"Mock LMS not seeded: {config.lms_path} already holds {LMS_SYSTEM} records "
+                "and seeding would overwrite them (it only fills an empty LMS)."
+            )
+        snapshot = XlsxWorkbook(config.workbook_path, template).read()
+        frames = {}
+        for tab in template.roster_tabs:
+            frame = snapshot.frames[tab.name].drop(columns=[ROW])
+            frames[tab.name] = frame[frame["Status"].str.strip().str.casefold() != DELETED]
+        count = lms.seed(LMS_SYSTEM, frames)
+        return f"Mock LMS seeded with {count} records ({config.lms_path})."
+    finally:
+        lms.close()
