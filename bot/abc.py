@@ -17,6 +17,7 @@ from bot.structures import (
     Outcome,
     Run,
     Snapshot,
+    SnapshotRecord,
     WriteBatch,
     WriteReport,
 )
@@ -100,6 +101,14 @@ class StateStore(ABC):
     def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None: ...
 
     @abstractmethod
+    def step_for_thread(self, thread: str) -> str | None:
+        """The step whose approval request (any plan of it) was posted in ``thread``."""
+
+    @abstractmethod
+    def awaiting_threads(self) -> list[ApprovalRequest]:
+        """Each step's latest approval request that has a thread and no decision yet."""
+
+    @abstractmethod
     def decide(self, record: ApprovalRecord) -> None: ...
 
     @abstractmethod
@@ -111,6 +120,14 @@ class StateStore(ABC):
 
     @abstractmethod
     def cycles(self, limit: int = 10) -> list[tuple[str, str, str]]: ...
+
+    @abstractmethod
+    def save_snapshot(self, step_id: str, records: list[SnapshotRecord]) -> int:
+        """Keep each record's state from before the step first touched it; returns how many
+        were new (a record already in the step's snapshot keeps its first state)."""
+
+    @abstractmethod
+    def snapshot(self, step_id: str) -> list[SnapshotRecord]: ...
 
     @abstractmethod
     def close(self) -> None: ...

@@ -5,13 +5,42 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.approvals import is_slack_user_id
 from bot.errors import ConfigError
 
 DEFAULT_FILE = "config.toml"
 ENV_FILE = "ROLLOVER_CONFIG"
+
+
+SLACK_MODES = ("console", "socket", "http")
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    """The ``[slack]`` section: where messages go and how the bot listens. Tokens are never
+    here: SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_SIGNING_SECRET come from the environment."""
+
+    mode: str = "console"
+    channel: str = "rollover"
+    coordinators_channel: str = ""
+    endpoint: str = ""
+    poll_seconds: int = 300
+    escalate_after_days: int = 3
+    due_soon_days: int = 3
+    reserve_warn_days: int = 7
+    calendar_ahead_days: int = 7
+    digest_time: time = time(7, 30)
+    digests: bool = True
+    http_port: int = 3000
+
+    @property
+    def escalation_channel(self) -> str:
+        """The coordinators' channel, else the approvals channel."""
+        return self.coordinators_channel or self.channel
 
 
 @dataclass(frozen=True)
@@ -33,6 +62,7 @@ class Config:
     two_person_rule: bool = True
     max_change_percent: float = 10.0
     source: Path | None = None
+    slack: SlackConfig = field(default_factory=SlackConfig)
 
 
 def _table(data: dict[str, object], name: str) -> dict[str, object]:
@@ -58,7 +88,7 @@ def _choice(table: dict[str, object], section: str, key: str, choices: tuple[str
 
 def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = None) -> Config:
     """Build a Config from parsed TOML; relative paths are relative to ``base_dir``."""
-    known = {"district", "workbook", "lms", "state", "notifier", "approvals", "safety"}
+    known = {"district", "workbook", "lms", "state", "notifier", "approvals", "safety", "slack"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(
@@ -78,7 +108,12 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         raise ConfigError(f"district.timezone: unknown time zone {timezone!r}") from exc
     admins = approvals.get("admins", [])
     if not isinstance(admins, list) or not all(isinstance(a, str) for a in admins):
-        raise ConfigError("approvals.admins must be a list of emails")
+        raise ConfigError("approvals.admins must be a list of emails or Slack user IDs")
+    for admin in admins:
+        if admin.strip() and "@" not in admin and not is_slack_user_id(admin):
+            raise ConfigError(
+                f"approvals.admins: {admin!r} is neither an email nor a Slack user ID (U...)"
+            )
     two_person = approvals.get("two_person_rule", True)
     if not isinstance(two_person, bool):
         raise ConfigError("approvals.two_person_rule must be true or false")
@@ -108,6 +143,47 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         two_person_rule=two_person,
         max_change_percent=float(percent),
         source=source,
+        slack=parse_slack(_table(data, "slack")),
+    )
+
+
+def _int(table: dict[str, object], key: str, default: int, least: int) -> int:
+    value = table.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise ConfigError(f"slack.{key} must be a whole number of at least {least}, not {value!r}")
+    return value
+
+
+def parse_slack(table: dict[str, object]) -> SlackConfig:
+    """The ``[slack]`` section; every key optional."""
+    known = set(SlackConfig.__dataclass_fields__)
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"unknown key(s) slack.{', slack.'.join(unknown)}")
+    digest_time = _str(table, "slack", "digest_time", "07:30")
+    try:
+        at = time.fromisoformat(digest_time)
+    except ValueError as exc:
+        raise ConfigError(f"slack.digest_time must be HH:MM, not {digest_time!r}") from exc
+    digests = table.get("digests", True)
+    if not isinstance(digests, bool):
+        raise ConfigError("slack.digests must be true or false")
+    channel = _str(table, "slack", "channel", "rollover").strip().lstrip("#")
+    if not channel:
+        raise ConfigError("slack.channel must name a channel")
+    return SlackConfig(
+        mode=_choice(table, "slack", "mode", SLACK_MODES),
+        channel=channel,
+        coordinators_channel=_str(table, "slack", "coordinators_channel", "").strip().lstrip("#"),
+        endpoint=_str(table, "slack", "endpoint", ""),
+        poll_seconds=_int(table, "poll_seconds", 300, 1),
+        escalate_after_days=_int(table, "escalate_after_days", 3, 0),
+        due_soon_days=_int(table, "due_soon_days", 3, 0),
+        reserve_warn_days=_int(table, "reserve_warn_days", 7, 0),
+        calendar_ahead_days=_int(table, "calendar_ahead_days", 7, 0),
+        digest_time=at,
+        digests=digests,
+        http_port=_int(table, "http_port", 3000, 0),
     )
 
 

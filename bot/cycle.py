@@ -3,6 +3,7 @@ what may run, and write status and results back in one batch."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -27,6 +28,7 @@ from bot.structures import (
     Operation,
     Outcome,
     Snapshot,
+    SnapshotRecord,
     WriteBatch,
     WriteReport,
 )
@@ -340,7 +342,11 @@ class Cycle:
         done_before = state.applied(step.step_id)
         applied = already = 0
         failures: list[str] = []
-        for item in action.work(ctx):
+        items = action.work(ctx)
+        if spec.destructive:
+            pending = [i.record_id for i in items if i.record_id not in done_before]
+            self._snapshot(step.step_id, action, ctx, pending)
+        for item in items:
             if item.record_id in done_before:
                 already += 1
                 continue
@@ -382,6 +388,31 @@ class Cycle:
         state.finish_run(step.step_id, plan.fingerprint, label, text, self.stamp)
         self.report.executed.append(step.step_id)
         return label, text
+
+    def _snapshot(self, step_id: str, action: Action, ctx: PlanContext, ids: list[str]) -> None:
+        """Keep the LMS state of the records a destructive step is about to change."""
+        kind = getattr(action, "reads", "") or action.kind
+        if kind != action.kind or kind not in KIND_TABS or ctx.lms_records.empty or not ids:
+            return
+        frame = ctx.lms_records[ctx.lms_records["id"].isin(ids)]
+        records = [
+            SnapshotRecord(
+                action.spec.system,
+                kind,
+                str(r["id"]),
+                str(r["status"]),
+                json.dumps(
+                    {
+                        k: v
+                        for k, v in r.items()
+                        if k not in ("id", "status") and isinstance(v, str)
+                    },
+                    ensure_ascii=False,
+                ),
+            )
+            for r in frame.to_dict("records")
+        ]
+        self.svc.state.save_snapshot(step_id, records)
 
     @staticmethod
     def _result_text(verb: str, noun: str, applied: int, already: int, failures: list[str]) -> str:

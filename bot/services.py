@@ -30,6 +30,9 @@ class Services:
     policy: Policy
 
     def close(self) -> None:
+        closer = getattr(self.notifier, "close", None)
+        if closer is not None:
+            closer()
         self.state.close()
         close = getattr(self.lms, "close", None)
         if close is not None:
@@ -46,15 +49,35 @@ def open_workbook(config: Config, template: WorkbookTemplate) -> Workbook:
     return XlsxWorkbook(config.workbook_path, template)
 
 
+def open_notifier(config: Config, state: StateStore) -> Notifier:
+    """The console (``[slack] mode = "console"``), else Slack with SLACK_BOT_TOKEN."""
+    if config.slack.mode == "console":
+        return ConsoleNotifier()
+    from bot.notify.outbox import Outbox
+    from bot.notify.slack import SlackNotifier
+    from bot.slack.client import make_client
+    from bot.slack.env import secrets_for
+
+    secrets = secrets_for(config.slack.mode, listening=False)
+    client = make_client(secrets.bot_token, config.slack.endpoint)
+    return SlackNotifier(client, Outbox(config.state_path), config.slack.channel, state)
+
+
 def build_services(config: Config, notifier: Notifier | None = None) -> Services:
     template = load_template()
+    state = SqliteState(config.state_path)
+    try:
+        chosen = notifier or open_notifier(config, state)
+    except BaseException:
+        state.close()
+        raise
     return Services(
         config=config,
         template=template,
         workbook=open_workbook(config, template),
         lms=MockLMS(config.lms_path, Faults.from_config(config.lms_faults)),
-        state=SqliteState(config.state_path),
-        notifier=notifier or ConsoleNotifier(),
+        state=state,
+        notifier=chosen,
         clock=SystemClock(config.timezone),
         actions=registry(),
         policy=Policy.of(list(config.admins), config.two_person_rule),

@@ -114,3 +114,14 @@ class Message:
     step_id: str = ""
     thread: str = ""
     recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    """A record's LMS state before a destructive step changed it (for `undo`)."""
+
+    system: str
+    kind: str
+    record_id: str
+    status: str
+    data: str

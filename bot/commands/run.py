@@ -83,6 +83,18 @@ def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _undo(args: argparse.Namespace) -> int:
+    from bot.undo import undo
+
+    services = build_services(load_config(args.config))
+    try:
+        print(undo(services, args.step, args.who))
+    finally:
+        services.close()
+    print("The next `rollover-bot run --once` writes the restored records to the workbook.")
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     print(status(load_config(args.config)))
     return 0
@@ -120,6 +132,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     approve_cmd.add_argument("--reject", metavar="REASON", help="reject instead, with a reason")
     config_option(approve_cmd)
     approve_cmd.set_defaults(handler=_approve)
+
+    undo_cmd = commands.add_parser(
+        "undo",
+        help="restore what a destructive step archived, disabled or completed",
+        description="Put back every record a destructive step changed, from the snapshot the "
+        "bot took before running it. Only an admin may undo.",
+    )
+    undo_cmd.add_argument("step", metavar="STEP", help="Step ID, e.g. S-007")
+    undo_cmd.add_argument("--as", dest="who", required=True, metavar="EMAIL", help="the admin")
+    config_option(undo_cmd)
+    undo_cmd.set_defaults(handler=_undo)
 
     status_cmd = commands.add_parser("status", help="step counts, approvals pending, last cycles")
     config_option(status_cmd)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 class Decision(StrEnum):
@@ -22,25 +26,48 @@ class ApprovalRecord:
     at: str = ""
 
 
+def is_slack_user_id(text: str) -> bool:
+    """Whether ``text`` is a Slack user ID (``U...`` or ``W...``) rather than an email."""
+    return bool(SLACK_USER_ID.match(text.strip()))
+
+
 @dataclass(frozen=True)
 class Policy:
+    """Approvers by email (casefolded) and by Slack user ID (upper case)."""
+
     admins: frozenset[str]
     two_person_rule: bool = True
+    admin_ids: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, admins: list[str], two_person_rule: bool = True) -> Policy:
-        return cls(frozenset(a.strip().casefold() for a in admins if a.strip()), two_person_rule)
+        """From ``approvals.admins``: emails and Slack user IDs, mixed."""
+        names = [a.strip() for a in admins if a.strip()]
+        ids = frozenset(a.upper() for a in names if is_slack_user_id(a))
+        emails = frozenset(a.casefold() for a in names if not is_slack_user_id(a))
+        return cls(emails, two_person_rule, ids)
+
+    def with_people(self, emails: Iterable[str], ids: Iterable[str]) -> Policy:
+        """The same policy, also knowing the emails and IDs its admins were resolved to."""
+        return Policy(
+            self.admins | {e.strip().casefold() for e in emails if e.strip()},
+            self.two_person_rule,
+            self.admin_ids | {i.strip().upper() for i in ids if i.strip()},
+        )
 
 
-def refusal(policy: Policy, who: str, owner: str) -> str | None:
-    """Why ``who`` may not approve or reject a step owned by ``owner``; None when they may."""
+def refusal(policy: Policy, who: str, owner: str, user_id: str = "") -> str | None:
+    """Why ``who`` (an email, or a Slack ID) may not approve or reject a step owned by
+    ``owner``; None when they may. ``user_id`` is who's Slack ID when known."""
     person = who.strip().casefold()
-    if not person:
+    uid = user_id.strip().upper() or (who.strip().upper() if is_slack_user_id(who) else "")
+    if not person and not uid:
         return "an approval must say who gives it"
-    if person not in policy.admins:
-        return f"{who} is not an approver (approvals.admins)"
-    if policy.two_person_rule and owner and person == owner.strip().casefold():
-        return f"{who} owns this step and may not approve it (two-person rule)"
+    if person not in policy.admins and uid not in policy.admin_ids:
+        return f"{who or uid} is not an approver (approvals.admins)"
+    folded = owner.strip().casefold()
+    if policy.two_person_rule and folded and (folded in (person, uid.casefold())):
+        return f"{who or uid} owns this step and may not approve it (two-person rule)"
     return None
 
 

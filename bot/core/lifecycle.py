@@ -16,9 +16,10 @@ class Status(StrEnum):
     PARTLY_DONE = "Partly done"
     FAILED = "Failed"
     REJECTED = "Rejected"
+    UNDONE = "Undone"
 
 
-FINISHED = frozenset({Status.DONE, Status.PARTLY_DONE, Status.FAILED})
+FINISHED = frozenset({Status.DONE, Status.PARTLY_DONE, Status.FAILED, Status.UNDONE})
 
 
 def status_of(text: str) -> Status:

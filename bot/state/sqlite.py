@@ -10,9 +10,9 @@ import sqlite3
 from pathlib import Path
 
 from bot.abc import StateStore
-from bot.core.approvals import ApprovalRecord, Decision
+from bot.core.approvals import ApprovalRecord, Decision, standing
 from bot.errors import StateError
-from bot.structures import ApprovalRequest, Outcome, Run
+from bot.structures import ApprovalRequest, Outcome, Run, SnapshotRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS approval_requests (
 CREATE TABLE IF NOT EXISTS decisions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, step_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
     decision TEXT NOT NULL, by TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    step_id TEXT NOT NULL, record_id TEXT NOT NULL, system TEXT NOT NULL, kind TEXT NOT NULL,
+    status TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (step_id, kind, record_id));
 CREATE TABLE IF NOT EXISTS cycles (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT, finished TEXT, summary TEXT);
 """
@@ -52,6 +55,22 @@ class SqliteState(StateStore):
 
     def close(self) -> None:
         self.db.close()
+
+    def save_snapshot(self, step_id: str, records: list[SnapshotRecord]) -> int:
+        cursor = self.db.executemany(
+            "INSERT OR IGNORE INTO snapshots (step_id, record_id, system, kind, status, data) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(step_id, r.record_id, r.system, r.kind, r.status, r.data) for r in records],
+        )
+        return max(cursor.rowcount, 0)
+
+    def snapshot(self, step_id: str) -> list[SnapshotRecord]:
+        rows = self.db.execute(
+            "SELECT system, kind, record_id, status, data FROM snapshots WHERE step_id=? "
+            "ORDER BY kind, record_id",
+            (step_id,),
+        )
+        return [SnapshotRecord(*r) for r in rows.fetchall()]
 
     def run_for(self, step_id: str) -> Run | None:
         row = self.db.execute(
@@ -155,6 +174,30 @@ class SqliteState(StateStore):
             "UPDATE approval_requests SET thread=? WHERE step_id=? AND fingerprint=? AND thread=''",
             (thread, step_id, fingerprint),
         )
+
+    def step_for_thread(self, thread: str) -> str | None:
+        if not thread:
+            return None
+        row = self.db.execute(
+            "SELECT step_id FROM approval_requests WHERE thread=? ORDER BY seq DESC LIMIT 1",
+            (thread,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def awaiting_threads(self) -> list[ApprovalRequest]:
+        rows = self.db.execute(
+            "SELECT step_id, fingerprint, summary, owner, requested_at, thread "
+            "FROM approval_requests WHERE seq IN "
+            "(SELECT MAX(seq) FROM approval_requests GROUP BY step_id) AND thread != '' "
+            "ORDER BY seq"
+        ).fetchall()
+        waiting = []
+        for row in rows:
+            request = ApprovalRequest(*row)
+            latest = self.decision(request.step_id)
+            if latest is None or standing(latest, request.fingerprint) == "void":
+                waiting.append(request)
+        return waiting
 
     def decide(self, record: ApprovalRecord) -> None:
         self.db.execute(

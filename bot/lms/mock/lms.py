@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.abc import LMS
-from bot.errors import LMSError
+from bot.errors import LMSError, RuleViolation
 from bot.lms.mock import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.lms.mock.faults import Faults
 from bot.lms.mock.shared import KeptChanges, Seeder
@@ -44,7 +44,7 @@ class MockLMS(LMS):
         handlers = MODELS.get(op.system)
         if handlers is None:
             raise LMSError(f"the mock LMS has no system {op.system!r}")
-        handler = handlers.get(normalize_header(op.action))
+        handler = _restore if op.action == RESTORE else handlers.get(normalize_header(op.action))
         if handler is None:
             raise LMSError(f"{op.system} has no operation {op.action!r}")
         self.faults.before(f"{op.action} {op.record_id}")
@@ -105,6 +105,18 @@ class MockLMS(LMS):
             if seeder is not None:
                 seeder(self.store, frames)
         return count
+
+
+RESTORE = "restore from snapshot"
+
+
+def _restore(store: MockStore, op: Operation) -> tuple[str, str]:
+    """Put a record back as a snapshot saw it (``undo``): status and every field."""
+    if store.get(op.system, op.kind, op.record_id) is None:
+        raise RuleViolation(f"{op.record_id} is no longer in {op.system}; it cannot be restored")
+    status = op.params["status"]
+    store.put(op.system, op.kind, op.record_id, status, json.loads(op.params["data"]))
+    return status, f"restored {op.record_id} to {status}"
 
 
 KINDS = {

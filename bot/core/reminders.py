@@ -1,0 +1,312 @@
+"""Reminders and nudges (DESIGN section 6): from the Checklist, Training and Calendar tabs and
+today's date, one digest per reader (not one message per item), plus the coordinators' digest
+(overdue escalations and calendar dates). Pure: no Slack, no storage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+import pandas as pd
+
+from bot.core.approvals import is_slack_user_id
+from bot.core.checklist import Step, parse_checklist
+from bot.core.lifecycle import Status, status_of
+from bot.core.values import parse_date
+
+NOT_SCHOOL_DAYS = frozenset({"holiday", "break", "in-service", "rollover", "pause"})
+
+
+class Kind(StrEnum):
+    OVERDUE = "Overdue"
+    DUE_SOON = "Due soon"
+    APPROVAL = "Waiting for your approval"
+    SESSION = "Training tomorrow"
+    RESERVE = "Training to reserve"
+    CALENDAR = "Calendar"
+    ESCALATED = "Escalated"
+
+
+ORDER = tuple(Kind)
+
+
+@dataclass(frozen=True)
+class Settings:
+    due_soon_days: int = 3
+    escalate_after_days: int = 3
+    reserve_warn_days: int = 7
+    calendar_ahead_days: int = 7
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: Kind
+    title: str
+    note: str
+    when: date | None = None
+    step_id: str = ""
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one reader (an owner's email or Slack ID) is told today; ``reader`` is ``""``
+    for the coordinators' digest."""
+
+    reader: str
+    day: date
+    items: tuple[Item, ...] = ()
+
+    def of(self, kind: Kind) -> list[Item]:
+        return [i for i in self.items if i.kind is kind]
+
+    @property
+    def kinds(self) -> list[Kind]:
+        return [k for k in ORDER if self.of(k)]
+
+
+@dataclass(frozen=True)
+class Reminders:
+    digests: tuple[Digest, ...] = ()
+    coordinators: Digest | None = None
+
+    @property
+    def messages(self) -> int:
+        return len(self.digests) + (1 if self.coordinators else 0)
+
+
+@dataclass
+class _Collect:
+    by_reader: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    district: list[Item] = field(default_factory=list)
+
+    def add(self, reader: str, item: Item) -> None:
+        if reader:
+            self.by_reader[reader].append(item)
+        else:
+            self.district.append(item)
+
+
+def build_reminders(
+    frames: Mapping[str, pd.DataFrame],
+    today: date,
+    approvers: Iterable[str] = (),
+    settings: Settings | None = None,
+) -> Reminders:
+    """Every reader's digest for ``today``; readers and owners are matched case-insensitively."""
+    settings = settings or Settings()
+    found = _Collect()
+    checklist = frames.get("Checklist")
+    if checklist is not None and len(checklist):
+        steps, _ = parse_checklist(checklist)
+        _steps(found, steps, today, [a.strip() for a in approvers if a.strip()], settings)
+    training = frames.get("Training")
+    if training is not None:
+        _training(found, training, today, settings)
+    calendar = frames.get("Calendar")
+    if calendar is not None:
+        found.district += calendar_items(calendar, today, settings.calendar_ahead_days)
+    digests = tuple(
+        Digest(reader, today, tuple(_sorted(items)))
+        for reader, items in sorted(found.by_reader.items())
+    )
+    district = Digest("", today, tuple(_sorted(found.district))) if found.district else None
+    return Reminders(digests, district)
+
+
+def _sorted(items: list[Item]) -> list[Item]:
+    return sorted(items, key=lambda i: (ORDER.index(i.kind), i.when or date.max, i.title))
+
+
+def _reader(text: str) -> str:
+    """A reader's key: a Slack ID as is, an email in lower case."""
+    text = text.strip()
+    return text if is_slack_user_id(text) else text.casefold()
+
+
+def _date(text: object) -> date | None:
+    try:
+        return parse_date(str(text or ""))
+    except ValueError:
+        return None
+
+
+def _days(n: int) -> str:
+    return f"{n} day" + ("" if n == 1 else "s")
+
+
+def _day(day: date) -> str:
+    """``Thu Dec 17``: short enough for a phone."""
+    return f"{day:%a %b} {day.day}"
+
+
+def _in(left: int) -> str:
+    return "today" if left == 0 else ("tomorrow" if left == 1 else f"in {_days(left)}")
+
+
+def _steps(
+    found: _Collect, steps: list[Step], today: date, approvers: list[str], settings: Settings
+) -> None:
+    seen: set[str] = set()
+    for step in steps:
+        if step.step_id in seen:
+            continue
+        seen.add(step.step_id)
+        status = status_of(step.status)
+        title = f"{step.step_id} {step.system} / {step.action}".strip()
+        if status is Status.AWAITING_APPROVAL:
+            for approver in approvers:
+                if _reader(approver) != _reader(step.owner):
+                    note = step.plan or "a destructive step"
+                    found.add(
+                        _reader(approver), Item(Kind.APPROVAL, title, note, None, step.step_id)
+                    )
+        due = _date(step.due)
+        if due is None or status is Status.DONE:
+            continue
+        owner = _reader(step.owner)
+        left = (due - today).days
+        if 0 <= left <= settings.due_soon_days:
+            item = Item(Kind.DUE_SOON, title, f"due {_in(left)} ({_day(due)})", due, step.step_id)
+            found.add(owner, item)
+        elif left < 0:
+            note = f"overdue by {_days(-left)} (was due {_day(due)})"
+            if step.status:
+                note += f"; now: {step.status}"
+            found.add(owner, Item(Kind.OVERDUE, title, note, due, step.step_id, owner))
+            if -left >= settings.escalate_after_days:
+                who = step.owner.strip() or "no owner"
+                item = Item(Kind.ESCALATED, title, f"{note}; owner {who}", due, step.step_id, owner)
+                found.add("", item)
+
+
+def _training(found: _Collect, frame: pd.DataFrame, today: date, settings: Settings) -> None:
+    for record in frame.to_dict("records"):
+        name = str(record.get("Session", "") or "").strip()
+        status = str(record.get("Status", "") or "").strip().casefold()
+        if not name or status == "done":
+            continue
+        owner = _reader(str(record.get("Owner", "") or ""))
+        held = _date(record.get("Date"))
+        reserve_by = _date(record.get("Reserve by"))
+        if held is not None and (held - today).days == 1:
+            audience = str(record.get("Audience", "") or "").strip()
+            note = f"tomorrow, {_day(held)}" + (f" ({audience})" if audience else "")
+            found.add(owner, Item(Kind.SESSION, name, note, held))
+        if status == "reserved" or reserve_by is None or (held is not None and held < today):
+            continue
+        left = (reserve_by - today).days
+        if left <= settings.reserve_warn_days:
+            when = (
+                f"reserve by {_day(reserve_by)} ({_in(left)})"
+                if left >= 0
+                else f"reserve-by date passed {_days(-left)} ago ({_day(reserve_by)})"
+            )
+            found.add(
+                owner,
+                Item(Kind.RESERVE, name, f"{when}; still {status or 'not reserved'}", reserve_by),
+            )
+
+
+def _calendar_rows(frame: pd.DataFrame) -> list[tuple[date, str, str]]:
+    rows = []
+    for record in frame.to_dict("records"):
+        day = _date(record.get("Date"))
+        kind = str(record.get("Type", "") or "").strip().casefold()
+        if day is not None and kind:
+            rows.append((day, kind, str(record.get("Name", "") or "").strip()))
+    return sorted(rows)
+
+
+def business_day_before(day: date, closed: set[date]) -> date:
+    """The weekday before ``day`` that is not in ``closed``."""
+    day -= timedelta(days=1)
+    while day.weekday() >= 5 or day in closed:
+        day -= timedelta(days=1)
+    return day
+
+
+def _spans(rows: list[tuple[date, str, str]], kind: str) -> list[tuple[date, date, str]]:
+    """Consecutive days of ``kind`` (a break over several rows) as (first, last, name)."""
+    spans: list[tuple[date, date, str]] = []
+    for day, row_kind, name in rows:
+        if row_kind != kind:
+            continue
+        if spans and (day - spans[-1][1]).days <= 3 and spans[-1][2] == name:
+            spans[-1] = (spans[-1][0], day, name)
+        else:
+            spans.append((day, day, name))
+    return spans
+
+
+def calendar_items(frame: pd.DataFrame, today: date, ahead: int) -> list[Item]:
+    """Pause, breaks, first day of school within ``ahead`` days, and a calendar without
+    holidays."""
+    rows = _calendar_rows(frame)
+    soon = [(d, k, n) for d, k, n in rows if 0 <= (d - today).days <= ahead]
+    closed = {d for d, k, _ in rows if k in NOT_SCHOOL_DAYS}
+    items: list[Item] = []
+
+    def label(day: date) -> str:
+        return f"{_day(day)} ({_in((day - today).days)})"
+
+    pauses = [d for d, k, _ in rows if k == "pause"]
+    for day, kind, name in soon:
+        if kind == "pause":
+            items.append(
+                Item(
+                    Kind.CALENDAR,
+                    name or "Roster pause",
+                    f"{label(day)}: pause imports before the rollover",
+                    day,
+                )
+            )
+        elif kind == "first day":
+            items.append(
+                Item(
+                    Kind.CALENDAR,
+                    name or "First day of school",
+                    f"{label(day)}: the calendar and target dates must be set before",
+                    day,
+                )
+            )
+        elif kind == "rollover":
+            items.append(Item(Kind.CALENDAR, name or "Rollover", label(day), day))
+            if not any(p < day for p in pauses):
+                pause = business_day_before(day, closed)
+                items.append(
+                    Item(
+                        Kind.CALENDAR,
+                        "No pause date",
+                        f"add a pause on {_day(pause)}, one business day before the rollover",
+                        pause,
+                    )
+                )
+    for first, last, name in _spans(rows, "break"):
+        title = name or "Break"
+        if 0 <= (first - today).days <= ahead:
+            items.append(
+                Item(Kind.CALENDAR, title, f"starts {label(first)}: turn imports off before", first)
+            )
+        back = last + timedelta(days=1)
+        if 0 <= (back - today).days <= ahead:
+            items.append(
+                Item(
+                    Kind.CALENDAR,
+                    title,
+                    f"ends {_day(last)}: turn imports back on after",
+                    back,
+                )
+            )
+    if not any(k == "holiday" for _, k, _ in rows):
+        items.append(
+            Item(
+                Kind.CALENDAR,
+                "No holidays",
+                "the Calendar tab has no holidays: add them before target dates are set",
+            )
+        )
+    return items

@@ -1,0 +1,86 @@
+"""`undo STEP`: put back what a destructive step changed, from the snapshot taken before it."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from bot.core.approvals import refusal
+from bot.errors import ApprovalRefused, LMSUnavailable, RolloverError, RuleViolation
+from bot.lms.mock.lms import RESTORE
+from bot.services import Services
+from bot.structures import Operation, Outcome
+
+UNDONE = "Undone"
+
+
+def undo(services: Services, step_id: str, who: str) -> str:
+    """Restore every record of the step's snapshot whose LMS status has changed since.
+
+    Only an admin may undo. Records already as the snapshot saw them are left alone, so an
+    interrupted undo can simply be run again.
+    """
+    step_id = step_id.strip().upper()
+    why = refusal(services.policy, who, owner="")
+    if why:
+        raise ApprovalRefused(f"undo {step_id}: {why}")
+    state = services.state
+    snapshot = state.snapshot(step_id)
+    if not snapshot:
+        raise RolloverError(
+            f"{step_id} has no snapshot: only a destructive step that ran can be undone"
+        )
+    current: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for system, kind in {(r.system, r.kind) for r in snapshot}:
+        frame = services.lms.records(system, kind)
+        current[(system, kind)] = dict(zip(frame["id"], frame["status"], strict=True))
+    attempt = uuid.uuid4().hex[:12]
+    restored = 0
+    failures: list[str] = []
+    for record in snapshot:
+        now = current[(record.system, record.kind)].get(record.record_id)
+        if now == record.status:
+            continue
+        op = Operation(
+            record.system,
+            RESTORE,
+            record.kind,
+            record.record_id,
+            key=f"undo:{attempt}:{step_id}:{record.kind}:{record.record_id}",
+            params={"status": record.status, "data": record.data},
+        )
+        at = services.clock.now().isoformat(sep=" ", timespec="seconds")
+        try:
+            result = services.lms.execute(op)
+        except (RuleViolation, LMSUnavailable) as exc:
+            failures.append(f"{record.record_id} ({exc})")
+            state.record_outcome(
+                Outcome(step_id, record.record_id, "undo", record.kind, "failed", str(exc), "", at)
+            )
+            continue
+        restored += 1
+        state.record_outcome(
+            Outcome(
+                step_id,
+                record.record_id,
+                "undo",
+                record.kind,
+                "restored",
+                result.message,
+                result.status,
+                at,
+            )
+        )
+    run = state.run_for(step_id)
+    text = f"Restored {restored:,} of {len(snapshot):,} records from the snapshot (by {who})"
+    if failures:
+        text += f"; {len(failures):,} failed: " + ", ".join(failures[:3])
+    if run is not None and restored:
+        state.finish_run(
+            step_id,
+            run.fingerprint,
+            UNDONE,
+            text,
+            services.clock.now().isoformat(sep=" ", timespec="seconds"),
+        )
+    return text if restored or failures else f"Nothing to undo: {step_id}'s records are as before"

@@ -1,0 +1,93 @@
+"""Helpers for the Slack tests: people on the fake, a demo district set up for Slack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.commands.create import make_demo
+from bot.config import Config, load_config
+from bot.templates import load_template
+from bot.testing.fake_slack import FakeSlack
+from bot.workbook.xlsx import XlsxWorkbook
+from tests.conftest import DEMO_DAY
+
+ADMIN = {"id": "U0ADMIN0001", "email": "admin@demo-district.org", "name": "admin"}
+COORDINATOR = {"id": "U0COORD0002", "email": "coordinator@demo-district.org", "name": "coord"}
+REGISTRAR = {"id": "U0REGIS0003", "email": "registrar@demo-district.org", "name": "registrar"}
+BOB = {"id": "U0BOBBY0004", "email": "bob@demo-district.org", "name": "bob"}
+USERS = [ADMIN, COORDINATOR, REGISTRAR, BOB]
+
+
+def slack_env(monkeypatch: pytest.MonkeyPatch, fake: FakeSlack) -> None:
+    """The tokens the bot reads from the environment, pointing at the fake."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake.bot_token)
+    monkeypatch.setenv("SLACK_APP_TOKEN", fake.app_token)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", fake.signing_secret)
+
+
+def slack_demo(directory: Path, fake: FakeSlack, mode: str = "socket", **slack: object) -> Config:
+    """The demo district whose config talks to ``fake`` (poll once an hour unless told)."""
+    path = make_demo(directory, students=60, force=False, today=DEMO_DAY)
+    settings = {
+        "mode": mode,
+        "channel": "rollover",
+        "coordinators_channel": "coordinators",
+        "endpoint": fake.api_url,
+        "poll_seconds": 3600,
+        "digests": False,
+        **slack,
+    }
+    lines = ["", "[slack]"] + [f"{k} = {_toml(v)}" for k, v in settings.items()]
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+    return load_config(str(path))
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return f'"{value}"'
+
+
+def checklist(config: Config) -> dict[str, dict[str, str]]:
+    frame = XlsxWorkbook(config.workbook_path, load_template()).read().frames["Checklist"]
+    rows: dict[str, dict[str, str]] = frame.set_index("Step ID").to_dict("index")
+    return rows
+
+
+def set_cell(config: Config, step_id: str, column: str, value: str) -> None:
+    """What a staff member does in the spreadsheet."""
+    book = load_workbook(config.workbook_path)
+    sheet = book["Checklist"]
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == step_id:
+            row[headers.index(column)].value = value
+    book.save(config.workbook_path)
+
+
+def parents(fake: FakeSlack, channel: str = "rollover") -> list[dict[str, Any]]:
+    return fake.messages().get(channel, [])
+
+
+def approval_message(fake: FakeSlack, step_id: str) -> dict[str, Any]:
+    """The latest approval request posted for ``step_id``."""
+    found = [m for m in parents(fake) if m["text"].startswith(f"Approval needed: {step_id} ")]
+    assert found, f"no approval message for {step_id}"
+    return found[-1]
+
+
+def replies(fake: FakeSlack, thread: str) -> list[dict[str, Any]]:
+    for message in parents(fake):
+        if message["ts"] == thread:
+            return list(message["replies"])
+    return []
+
+
+def bot_replies(fake: FakeSlack, thread: str) -> list[str]:
+    return [r["text"] for r in replies(fake, thread) if r.get("bot_id")]

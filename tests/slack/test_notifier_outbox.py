@@ -1,0 +1,142 @@
+"""The Slack notifier and its outbox: retries, a message sent once later, never twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.errors import NotifierError
+from bot.notify.outbox import FAILED, PENDING, SENT, Entry, Outbox
+from bot.notify.slack import SlackNotifier, message_key
+from bot.slack.client import make_client
+from bot.state.sqlite import SqliteState
+from bot.structures import ApprovalRequest, Message
+from bot.testing.fake_slack import FakeSlack
+from tests.slack.slack_world import USERS, parents
+
+APPROVAL = "Approval needed: S-007 Edgenuity / archive students\nWill archive 3\nPlan abc123"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack(USERS, channels=["rollover"]) as slack:
+        yield slack
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[SqliteState]:
+    store = SqliteState(tmp_path / "state.sqlite")
+    yield store
+    store.close()
+
+
+def notifier(fake: FakeSlack, path: Path, state: SqliteState | None = None) -> SlackNotifier:
+    client = make_client(fake.bot_token, fake.api_url, retry_seconds=0, retries=2)
+    return SlackNotifier(client, Outbox(path / "state.sqlite"), "rollover", state)
+
+
+def posts(fake: FakeSlack) -> list[dict[str, object]]:
+    return fake.requests("chat.postMessage")
+
+
+def test_a_rate_limited_post_is_retried_without_a_duplicate(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    slack = notifier(fake, tmp_path)
+    fake.fail_next("chat.postMessage", status=429, retry_after=0)
+    ts = slack.send(Message("approval_request", APPROVAL, "S-007"))
+    assert [p["status"] for p in posts(fake)] == [429, 200]
+    assert [m["ts"] for m in parents(fake)] == [ts]
+    (entry,) = slack.outbox.entries()
+    assert (entry.state, entry.ts, entry.attempts) == (SENT, ts, 1)
+    slack.close()
+
+
+def test_server_errors_are_retried_by_the_client(fake: FakeSlack, tmp_path: Path) -> None:
+    slack = notifier(fake, tmp_path)
+    fake.fail_next("chat.postMessage", status=503, count=2)
+    assert slack.send(Message("result", "S-001 Done", "S-001"))
+    assert [p["status"] for p in posts(fake)] == [503, 503, 200]
+    assert len(parents(fake)) == 1
+    slack.close()
+
+
+def test_a_message_slack_could_not_take_is_sent_once_later(fake: FakeSlack, tmp_path: Path) -> None:
+    slack = notifier(fake, tmp_path)
+    fake.fail_next("chat.postMessage", status=500, count=3)
+    first = Message("result", "S-001 Done: Completed 4 enrollments", "S-001")
+    assert slack.send(first) == ""
+    (entry,) = slack.outbox.pending()
+    assert entry.error == "fatal_error" and parents(fake) == []
+
+    second = slack.send(Message("result", "S-002 Done", "S-002"))
+    assert second
+    assert [m["text"] for m in parents(fake)] == [first.text, "S-002 Done"]
+    assert slack.send(first) == parents(fake)[0]["ts"]
+    assert slack.flush() == 0
+    assert len(parents(fake)) == 2
+    assert {e.state for e in slack.outbox.entries()} == {SENT}
+    slack.close()
+
+
+def test_an_interrupted_send_that_reached_slack_is_not_sent_again(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    slack = notifier(fake, tmp_path)
+    message = Message("result", "S-003 Done: Set dates of 12 enrollments", "S-003")
+    key = message_key(message, "rollover")
+    slack.outbox.record(Entry(key, "result", "S-003", "rollover", "", message.text))
+    slack.outbox.attempt(key)  # the process died after Slack took the post
+    posted = slack.client.chat_postMessage(channel="rollover", text=message.text)
+    assert slack.flush() == 1
+    assert len(parents(fake)) == 1
+    assert slack.outbox.get(key) == Entry(
+        key, "result", "S-003", "rollover", "", message.text, [], SENT, posted["ts"], "rollover", 1
+    )
+    slack.close()
+
+
+def test_slack_refusing_a_message_is_a_notifier_error(fake: FakeSlack, tmp_path: Path) -> None:
+    client = make_client(fake.bot_token, fake.api_url, retry_seconds=0)
+    slack = SlackNotifier(client, Outbox(tmp_path / "state.sqlite"), "nowhere")
+    with pytest.raises(NotifierError, match=r"channel_not_found.*invite the bot to #nowhere"):
+        slack.send(Message("result", "S-001 Done", "S-001"))
+    (entry,) = slack.outbox.entries()
+    assert entry.state == FAILED and slack.flush() == 0
+    slack.close()
+
+
+def test_a_late_approval_request_gets_its_thread_or_is_dropped(
+    fake: FakeSlack, tmp_path: Path, state: SqliteState
+) -> None:
+    slack = notifier(fake, tmp_path, state)
+    state.request_approval(ApprovalRequest("S-007", "abc123", "Will archive 3", "c@x.org", "t"))
+    fake.fail_next("chat.postMessage", status=503, count=3)
+    assert slack.send(Message("approval_request", APPROVAL, "S-007")) == ""
+    assert slack.flush() == 1
+    thread = parents(fake)[0]["ts"]
+    assert state.approval_request("S-007") == ApprovalRequest(
+        "S-007", "abc123", "Will archive 3", "c@x.org", "t", thread
+    )
+    assert state.step_for_thread(thread) == "S-007"
+
+    fake.fail_next("chat.postMessage", status=503, count=3)
+    stale = APPROVAL.replace("Plan abc123", "Plan old999")
+    assert slack.send(Message("approval_request", stale, "S-007")) == ""
+    assert slack.flush() == 0
+    assert [e.state for e in slack.outbox.entries()] == [SENT, "dropped"]
+    assert len(parents(fake)) == 1
+    slack.close()
+
+
+def test_outbox_keeps_a_key_once(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "state.sqlite")
+    first = outbox.record(Entry("k", "digest", "", "rollover", "", "one"))
+    again = outbox.record(Entry("k", "digest", "", "rollover", "", "two"))
+    assert first == again and again.text == "one" and again.state == PENDING
+    outbox.mark_sent("k", "1.2", "C1")
+    assert outbox.record(Entry("k", "digest", "", "rollover", "", "three")).state == SENT
+    assert outbox.sent_as("1.2") == outbox.get("k") and outbox.channel_id("rollover") == "C1"
+    outbox.close()
