@@ -1,1 +1,1 @@
-"""The notifier seam: the console now, Slack next."""
+"""The notifier seam: the console (default) and Slack (slack.py), with a persistent outbox."""
