@@ -64,7 +64,7 @@ class StateStore(ABC):
         """The latest run of a step that was not reset."""
 
     @abstractmethod
-    def start_run(self, step_id: str, fingerprint: str, at: str) -> None: ...
+    def start_run(self, step_id: str, fingerprint: str, at: str, inputs: str = "") -> None: ...
 
     @abstractmethod
     def finish_run(
@@ -81,6 +81,10 @@ class StateStore(ABC):
 
     @abstractmethod
     def record_outcome(self, outcome: Outcome) -> None: ...
+
+    @abstractmethod
+    def outcomes(self, step_id: str | None = None) -> list[Outcome]:
+        """The ledger, oldest first (one step's, or everything)."""
 
     @abstractmethod
     def unlogged(self) -> list[Outcome]:

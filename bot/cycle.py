@@ -15,7 +15,7 @@ from bot.core.approvals import ApprovalRecord, Decision, standing
 from bot.core.checklist import IdFill, Step, parse_checklist
 from bot.core.lifecycle import FINISHED, Status, finished_label, status_of
 from bot.core.ordering import execution_order, in_cycle
-from bot.core.plan import Plan
+from bot.core.plan import Plan, fingerprint
 from bot.core.problems import Problem, describe
 from bot.core.scope import select
 from bot.core.validate import CheckedStep, validate_step
@@ -42,6 +42,7 @@ KIND_TABS = {
     "enrollments": ("Enrollments", "Enrollment ID"),
 }
 NAMED_FAILURES = 3
+OUTPUT_LOG = "step log"
 
 
 @dataclass
@@ -105,6 +106,8 @@ class Cycle:
         self.today = self.now.date()
         self.report = CycleReport(started=self.stamp)
         self.snapshot: Snapshot | None = None
+        self.output_cells: list[CellWrite] = []
+        self.output_rows: list[tuple[str, dict[str, str]]] = []
 
     def run(self) -> CycleReport:
         snapshot = self.svc.workbook.read()
@@ -114,6 +117,8 @@ class Cycle:
         steps, fills = parse_checklist(snapshot.frames["Checklist"])
         views = self._evaluate(steps)
         batch = self._batch(steps, fills, views)
+        batch.cells += self.output_cells
+        batch.new_rows += self.output_rows
         outcomes = self.svc.state.unlogged()
         self._add_outcomes(batch, outcomes)
         self.report.write = self.svc.workbook.write(batch)
@@ -203,6 +208,11 @@ class Cycle:
         action = self.svc.actions.action(checked.spec)
         ctx, plan, problems = self._plan(checked, action)
         if plan is None:
+            run = self.svc.state.run_for(step.step_id)
+            if run is not None and run.state == "finished" and run.inputs == _inputs(checked):
+                # What the step did itself (a code used, seniors archived) must not make a
+                # finished step Invalid: unchanged, it keeps its result.
+                return replace(kept, status=run.status, result=run.result)
             return replace(kept, status=Status.INVALID.value, plan="", result=describe(problems))
         return self._advance(step, action, ctx, plan, kept)
 
@@ -262,6 +272,7 @@ class Cycle:
             approval = f"Approved by {decision.by} {decision.at}"
         if run is not None and run.fingerprint == plan.fingerprint and run.state == "finished":
             shown = kept.plan or plan.summary
+            self._outputs(step, action, ctx)
             return StepView(run.status, shown, approval, run.result, run.finished, thread)
         if not self.execute:
             return StepView(
@@ -273,6 +284,7 @@ class Cycle:
                 thread,
             )
         status, result = self._execute(step, action, ctx, plan, approval)
+        self._outputs(step, action, ctx)
         if plan.destructive and thread:
             self._send(
                 Message("result", f"{step.step_id} {status}: {result}", step.step_id, thread=thread)
@@ -338,7 +350,7 @@ class Cycle:
     ) -> tuple[str, str]:
         state = self.svc.state
         spec = action.spec
-        state.start_run(step.step_id, plan.fingerprint, self.stamp)
+        state.start_run(step.step_id, plan.fingerprint, self.stamp, _inputs(ctx.checked))
         done_before = state.applied(step.step_id)
         applied = already = 0
         failures: list[str] = []
@@ -388,6 +400,57 @@ class Cycle:
         state.finish_run(step.step_id, plan.fingerprint, label, text, self.stamp)
         self.report.executed.append(step.step_id)
         return label, text
+
+    def _outputs(self, step: Step, action: Action, ctx: PlanContext) -> None:
+        """Rows a finished step gives other tabs: Matches kept in line with the LMS (only
+        what differs is written; staff columns of existing rows are never touched), and a
+        per-record log recorded once in the ledger, so it reaches the Log tab once."""
+        for tab_name, rows in action.output_rows(self.svc.lms, ctx).items():
+            if tab_name == "Log":
+                self._record_log_rows(step.step_id, rows)
+            else:
+                self._keep_rows(tab_name, rows)
+
+    def _record_log_rows(self, step_id: str, rows: list[dict[str, str]]) -> None:
+        seen = {
+            (o.record_id, o.outcome)
+            for o in self.svc.state.outcomes(step_id)
+            if o.kind == OUTPUT_LOG
+        }
+        for row in rows:
+            if (row.get("Record", ""), row.get("Outcome", "")) in seen:
+                continue
+            self.svc.state.record_outcome(
+                Outcome(
+                    step_id,
+                    row.get("Record", ""),
+                    row.get("Action", ""),
+                    OUTPUT_LOG,
+                    row.get("Outcome", ""),
+                    row.get("Message", ""),
+                    "",
+                    self.stamp,
+                )
+            )
+
+    def _keep_rows(self, tab_name: str, rows: list[dict[str, str]]) -> None:
+        assert self.snapshot is not None
+        tab = self.svc.template.require(tab_name)
+        frame = self.snapshot.frames.get(tab.name)
+        if frame is None or not tab.key:
+            return
+        current = frame.drop_duplicates(tab.key).set_index(tab.key).to_dict("index")
+        for row in rows:
+            key = row.get(tab.key, "")
+            have = current.get(key)
+            if have is None:
+                self.output_rows.append((tab.name, row))
+                continue
+            self.output_cells += [
+                CellWrite(tab.name, key, column, value)
+                for column, value in row.items()
+                if column in tab.bot_columns and column != tab.key and have.get(column) != value
+            ]
 
     def _snapshot(self, step_id: str, action: Action, ctx: PlanContext, ids: list[str]) -> None:
         """Keep the LMS state of the records a destructive step is about to change."""
@@ -486,6 +549,14 @@ def approval_text(step: Step, plan: Plan) -> str:
         "--as EMAIL [--reject REASON])",
     ]
     return "\n".join(lines)
+
+
+def _inputs(checked: CheckedStep) -> str:
+    """The step as staff wrote it (not the records it selects): a finished run with the same
+    inputs is the same step."""
+    scope = checked.scope.canonical() if checked.scope else ""
+    spec = checked.spec
+    return fingerprint(spec.system, spec.name, scope, checked.params_text, (), checked.step.owner)
 
 
 def _last_result(view: StepView) -> str:

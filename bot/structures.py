@@ -37,9 +37,11 @@ class WriteBatch:
     cells: list[CellWrite] = field(default_factory=list)
     id_fills: list[IdFill] = field(default_factory=list)
     log_rows: list[dict[str, str]] = field(default_factory=list)
+    new_rows: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    """Rows for keyed bot-filled tabs (Matches): appended unless their key is there already."""
 
     def __bool__(self) -> bool:
-        return bool(self.cells or self.id_fills or self.log_rows)
+        return bool(self.cells or self.id_fills or self.log_rows or self.new_rows)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class WriteReport:
     cells_written: int = 0
     ids_filled: int = 0
     log_rows_appended: int = 0
+    rows_appended: int = 0
     dropped: list[str] = field(default_factory=list)
 
 
@@ -93,6 +96,8 @@ class Run:
     result: str = ""
     started: str = ""
     finished: str = ""
+    inputs: str = ""
+    """What the step said when it ran (action, scope, parameters, owner), before planning."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, step_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
     state TEXT NOT NULL, status TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '',
     started TEXT NOT NULL DEFAULT '', finished TEXT NOT NULL DEFAULT '',
-    reset INTEGER NOT NULL DEFAULT 0);
+    reset INTEGER NOT NULL DEFAULT 0, inputs TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS runs_step ON runs (step_id);
 CREATE TABLE IF NOT EXISTS ledger (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, step_id TEXT NOT NULL, record_id TEXT NOT NULL,
@@ -74,19 +74,21 @@ class SqliteState(StateStore):
 
     def run_for(self, step_id: str) -> Run | None:
         row = self.db.execute(
-            "SELECT step_id, fingerprint, state, status, result, started, finished FROM runs "
+            "SELECT step_id, fingerprint, state, status, result, started, finished, inputs "
+            "FROM runs "
             "WHERE step_id=? AND reset=0 ORDER BY id DESC LIMIT 1",
             (step_id,),
         ).fetchone()
         return None if row is None else Run(*row)
 
-    def start_run(self, step_id: str, fingerprint: str, at: str) -> None:
+    def start_run(self, step_id: str, fingerprint: str, at: str, inputs: str = "") -> None:
         current = self.run_for(step_id)
         if current and current.fingerprint == fingerprint and current.state == "running":
             return
         self.db.execute(
-            "INSERT INTO runs (step_id, fingerprint, state, started) VALUES (?, ?, 'running', ?)",
-            (step_id, fingerprint, at),
+            "INSERT INTO runs (step_id, fingerprint, state, started, inputs) "
+            "VALUES (?, ?, 'running', ?, ?)",
+            (step_id, fingerprint, at, inputs),
         )
 
     def finish_run(self, step_id: str, fingerprint: str, status: str, result: str, at: str) -> None:
@@ -130,7 +132,16 @@ class SqliteState(StateStore):
         return [Outcome(*r) for r in rows.fetchall()]
 
     def mark_logged(self, seqs: list[int]) -> None:
-        self.db.executemany("UPDATE ledger SET logged=1 WHERE seq=?", [(s,) for s in seqs])
+        """One transaction for the lot (one sync to disk, not one per outcome)."""
+        if not seqs:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("UPDATE ledger SET logged=1 WHERE seq=?", [(s,) for s in seqs])
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def outcomes(self, step_id: str | None = None) -> list[Outcome]:
         query = (

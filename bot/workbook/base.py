@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 
 import pandas as pd
 
@@ -67,16 +68,20 @@ def frame_from_grid(tab: Tab, grid: Sequence[Sequence[object]]) -> pd.DataFrame:
     if not grid:
         raise HeaderError(f"tab {tab.name!r} has no header row")
     positions = header_map(tab, grid[0])
-    data: dict[str, list[str]] = {name: [] for name in tab.headers}
+    width = max(positions.values(), default=-1) + 1
+    kept: list[list[str]] = []
     rows: list[int] = []
-    for offset, row in enumerate(grid[1:], start=2):
-        texts = [cell_text(v) for v in row]
+    for offset, row in enumerate(islice(grid, 1, None), start=2):
+        texts = [v if v.__class__ is str else "" if v is None else cell_text(v) for v in row]
         if not any(t.strip() for t in texts):
             continue
+        if len(texts) < width:
+            texts += [""] * (width - len(texts))
         rows.append(offset)
-        for name, index in positions.items():
-            data[name].append(texts[index] if index < len(texts) else "")
-    frame = pd.DataFrame(data, dtype=object)
+        kept.append(texts)
+    columns = list(zip(*kept, strict=False)) if kept else []
+    data = {name: list(columns[index]) if kept else [] for name, index in positions.items()}
+    frame = pd.DataFrame({name: data[name] for name in tab.headers}, dtype=object)
     frame[ROW] = rows
     return frame
 
@@ -180,5 +185,28 @@ def new_log_rows(
         line = [""] * width
         for name, index in positions.items():
             line[index] = row.get(name, "")
+        out.append(line)
+    return out
+
+
+def keyed_rows_to_append(
+    tab: Tab, grid: Sequence[Sequence[object]], batch: WriteBatch
+) -> list[list[str]]:
+    """``batch.new_rows`` for ``tab`` whose key is not in the tab yet, in header order."""
+    positions = header_map(tab, grid[0])
+    key_index = positions[tab.column(tab.key).name]  # type: ignore[union-attr]
+    present = {
+        cell_text(row[key_index]).strip().upper() for row in grid[1:] if key_index < len(row)
+    }
+    width = max(positions.values()) + 1
+    out: list[list[str]] = []
+    for name, values in batch.new_rows:
+        key = values.get(tab.key, "").strip().upper()
+        if name != tab.name or not key or key in present:
+            continue
+        present.add(key)
+        line = [""] * width
+        for column, index in positions.items():
+            line[index] = values.get(column, "")
         out.append(line)
     return out

@@ -21,6 +21,7 @@ from bot.templates import Tab, WorkbookTemplate, normalize_header
 from bot.workbook.base import (
     frame_from_grid,
     header_map,
+    keyed_rows_to_append,
     last_used_row,
     new_log_rows,
     place_writes,
@@ -118,7 +119,8 @@ class GSheetsWorkbook(Workbook):
                 continue
             title = quote_tab(self.seen.titles[tab.name])
             has_cells = any(c.tab == tab.name for c in batch.cells)
-            if tab.name == "Checklist" and (has_cells or batch.id_fills):
+            has_rows = any(name == tab.name for name, _ in batch.new_rows)
+            if (tab.name == "Checklist" and (has_cells or batch.id_fills)) or has_rows:
                 wanted.append((tab.name, title, "full"))
             elif has_cells and tab.key and tab.name in self.seen.headers:
                 letter = self._key_letter(tab)
@@ -169,6 +171,10 @@ class GSheetsWorkbook(Workbook):
                 )
             report.cells_written += len(placements)
             report.ids_filled += sum(1 for p in placements if p.fills_id)
+            if any(n == name for n, _ in batch.new_rows):
+                rows = keyed_rows_to_append(tab, grid, batch)
+                data += self._append(tab, grid, rows)
+                report.rows_appended += len(rows)
         data += self._log_block(batch, grids, report)
         self.api.batch_write(data)
         return report
@@ -183,25 +189,32 @@ class GSheetsWorkbook(Workbook):
         rows = new_log_rows(log_tab, grid, batch.log_rows)
         if not rows:
             return []
+        self.seen.log = [*grid, *rows]
+        report.log_rows_appended = len(rows)
+        return self._append(log_tab, grid, rows)
+
+    def _append(self, tab: Tab, grid: Grid, rows: list[list[str]]) -> list[dict[str, Any]]:
+        """The write that appends ``rows`` below the last used row, growing the grid first
+        (one extra request) only when it is full."""
+        if not rows:
+            return []
         start = last_used_row(grid) + 1
         end = start + len(rows) - 1
-        if end > self.seen.rows.get(log_tab.name, 1000):
-            extra = end - self.seen.rows[log_tab.name] + 1000
+        if end > self.seen.rows.get(tab.name, 1000):
+            extra = end - self.seen.rows.get(tab.name, 1000) + 1000
             self.api.batch_update(
                 [
                     {
                         "appendDimension": {
-                            "sheetId": self.seen.sheet_ids[log_tab.name],
+                            "sheetId": self.seen.sheet_ids[tab.name],
                             "dimension": "ROWS",
                             "length": extra,
                         }
                     }
                 ]
             )
-            self.seen.rows[log_tab.name] += extra
-        self.seen.log = [*grid, *rows]
-        report.log_rows_appended = len(rows)
-        title = quote_tab(self.seen.titles[log_tab.name])
+            self.seen.rows[tab.name] = self.seen.rows.get(tab.name, 1000) + extra
+        title = quote_tab(self.seen.titles[tab.name])
         return [{"range": f"{title}!A{start}", "values": rows}]
 
 

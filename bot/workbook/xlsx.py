@@ -18,7 +18,13 @@ from bot.abc import Workbook
 from bot.errors import WorkbookError, WorkbookNotFound
 from bot.structures import Snapshot, WriteBatch, WriteReport
 from bot.templates import WorkbookTemplate
-from bot.workbook.base import frame_from_grid, last_used_row, new_log_rows, place_writes
+from bot.workbook.base import (
+    frame_from_grid,
+    keyed_rows_to_append,
+    last_used_row,
+    new_log_rows,
+    place_writes,
+)
 from bot.workbook.xlsx_layout import save_atomically, set_text
 
 
@@ -63,7 +69,8 @@ class XlsxWorkbook(Workbook):
             wants_cells = any(c.tab == tab.name for c in batch.cells)
             wants_ids = tab.name == "Checklist" and batch.id_fills
             wants_log = tab.append_only and batch.log_rows
-            if not (wants_cells or wants_ids or wants_log):
+            wants_rows = any(name == tab.name for name, _ in batch.new_rows)
+            if not (wants_cells or wants_ids or wants_log or wants_rows):
                 continue
             grid = [list(r) for r in sheet.iter_rows(values_only=True)]
             if wants_cells or wants_ids:
@@ -73,6 +80,13 @@ class XlsxWorkbook(Workbook):
                 report.cells_written += len(placements)
                 report.dropped += dropped
                 report.ids_filled += sum(1 for p in placements if p.fills_id)
+            if wants_rows:
+                rows = keyed_rows_to_append(tab, grid, batch)
+                start = last_used_row(grid) + 1
+                for offset, line in enumerate(rows):
+                    for column, value in enumerate(line, start=1):
+                        set_text(sheet.cell(row=start + offset, column=column), value)
+                report.rows_appended += len(rows)
             if wants_log:
                 rows = new_log_rows(tab, grid, batch.log_rows)
                 start = last_used_row(grid) + 1

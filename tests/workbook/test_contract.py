@@ -176,3 +176,21 @@ def test_writes_follow_a_row_staff_moved_between_read_and_write(harness: Harness
     assert set(checklist.set_index("Step ID").drop(index="S-004")["Result"]) == {""}
     students = snap.frames["Students"].set_index("Student ID")
     assert students["LMS status"].to_dict() == {"1e5": "archived", "00123": "", "0045": ""}
+
+
+def test_keyed_rows_are_appended_once_and_staff_columns_kept(harness: Harness) -> None:
+    harness.workbook.read()
+    rows = [
+        ("Matches", {"Transfer": "RT-1:L1", "Incoming student": "Ann", "Decision": ""}),
+        ("Matches", {"Transfer": "RT-1:L2", "Incoming student": "Bo", "Decision": ""}),
+    ]
+    assert harness.workbook.write(WriteBatch(new_rows=rows)).rows_appended == 2
+    harness.workbook.read()
+    harness.set_cell("Matches", 3, "Decision", "new")
+    again = harness.workbook.write(
+        WriteBatch(new_rows=rows, cells=[CellWrite("Matches", "RT-1:L2", "Confidence", "high")])
+    )
+    assert again.rows_appended == 0
+    matches = harness.workbook.read().frames["Matches"].set_index("Transfer")
+    assert matches["Decision"].to_dict() == {"RT-1:L1": "", "RT-1:L2": "new"}
+    assert matches.loc["RT-1:L2", "Confidence"] == "high"

@@ -233,7 +233,7 @@ def import_transfer(store: MockStore, op: Operation) -> tuple[str, str]:
         decision = decisions.get(student.get("student_id", ""), "").strip()
         if not decision or decision.casefold() == "accept":
             target = student["proposed"]
-        elif decision.casefold() == "new":
+        elif decision.casefold() in ("new", "new student"):
             target = ""
         else:
             target = record_id(store, site, decision)
