@@ -17,7 +17,12 @@ from bot.actions.base import (
     SettingAction,
     WorkItem,
 )
-from bot.actions.shared import district_calendar, is_school_day
+from bot.actions.shared import (
+    describe_student,
+    district_calendar,
+    is_school_day,
+    new_student_fields,
+)
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
@@ -33,23 +38,8 @@ def _ids(frame: pd.DataFrame, column: str) -> str:
     return ", ".join(ids[:SHOWN]) + more
 
 
-def _student(record: dict[str, str]) -> str:
-    name = f"{record.get('First name', '')} {record.get('Last name', '')}".strip()
-    return f"{name} (grade {record.get('Grade', '?')}, {record.get('School', '')})"
-
-
 def _enrollment(record: dict[str, str]) -> str:
     return f"(student {record.get('Student ID', '')} in {record.get('Class ID', '')})"
-
-
-def _new_student_fields(record: dict[str, str], params: dict[str, object]) -> dict[str, str]:
-    return {
-        "first_name": record.get("First name", ""),
-        "last_name": record.get("Last name", ""),
-        "grade": record.get("Grade", ""),
-        "school": record.get("School", ""),
-        "email": record.get("Email", ""),
-    }
 
 
 def earned_credit_only(ctx: PlanContext) -> list[Problem]:
@@ -297,7 +287,7 @@ ACTIONS: list[Action] = [
         ),
         kind="students",
         id_column="Student ID",
-        describe_record=_student,
+        describe_record=describe_student,
     ),
     Action(
         _spec(
@@ -312,7 +302,7 @@ ACTIONS: list[Action] = [
         ),
         kind="students",
         id_column="Student ID",
-        describe_record=_student,
+        describe_record=describe_student,
         checks=(seniors_archived_first,),
     ),
     Action(
@@ -328,9 +318,9 @@ ACTIONS: list[Action] = [
         ),
         kind="students",
         id_column="Student ID",
-        describe_record=_student,
+        describe_record=describe_student,
         universe_status="",
-        record_params=_new_student_fields,
+        record_params=new_student_fields,
         checks=(ids_never_reused,),
     ),
     SettingAction(
@@ -432,7 +422,7 @@ ACTIONS: list[Action] = [
         ),
         kind="students",
         id_column="Student ID",
-        describe_record=_student,
+        describe_record=describe_student,
         record_params=_home_school,
         checks=(school_given,),
     ),

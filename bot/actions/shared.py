@@ -100,3 +100,20 @@ def new_user_ids(ctx: PlanContext, column: str, system: str) -> list[Problem]:
             )
         )
     return problems
+
+
+def describe_student(record: dict[str, str]) -> str:
+    """``Ana Diaz (grade 9, North High)`` for plans' examples."""
+    name = f"{record.get('First name', '')} {record.get('Last name', '')}".strip()
+    return f"{name} (grade {record.get('Grade', '?')}, {record.get('School', '')})"
+
+
+def new_student_fields(record: dict[str, str], params: dict[str, object]) -> dict[str, str]:
+    """What a create-student operation sends to the LMS, from the Students row."""
+    return {
+        "first_name": record.get("First name", "").strip(),
+        "last_name": record.get("Last name", "").strip(),
+        "grade": record.get("Grade", ""),
+        "school": record.get("School", ""),
+        "email": record.get("Email", ""),
+    }

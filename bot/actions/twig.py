@@ -7,7 +7,13 @@ from functools import partial
 
 from bot.actions.base import Action, CustomSetting, PlanContext, SettingAction, WorkItem
 from bot.actions.edgenuity import OVER_THRESHOLD
-from bot.actions.shared import business_day_before, calendar_day, new_user_ids
+from bot.actions.shared import (
+    business_day_before,
+    calendar_day,
+    describe_student,
+    new_student_fields,
+    new_user_ids,
+)
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
@@ -16,23 +22,8 @@ from bot.core.values import parse_date
 SYSTEM = "Twig Science"
 
 
-def _student(record: dict[str, str]) -> str:
-    name = f"{record.get('First name', '')} {record.get('Last name', '')}".strip()
-    return f"{name} (grade {record.get('Grade', '?')}, {record.get('School', '')})"
-
-
 def _class(record: dict[str, str]) -> str:
     return f"{record.get('Title', '')} ({record.get('Term', '')}, {record.get('School', '')})"
-
-
-def _user_fields(record: dict[str, str], params: dict[str, object]) -> dict[str, str]:
-    return {
-        "first_name": record.get("First name", "").strip(),
-        "last_name": record.get("Last name", "").strip(),
-        "grade": record.get("Grade", ""),
-        "school": record.get("School", ""),
-        "email": record.get("Email", ""),
-    }
 
 
 def rollover_date(ctx: PlanContext) -> date | None:
@@ -141,8 +132,8 @@ ACTIONS: list[Action] = [
         kind="students",
         id_column="Student ID",
         universe_status="",
-        describe_record=_student,
-        record_params=_user_fields,
+        describe_record=describe_student,
+        record_params=new_student_fields,
         checks=(before_pause, no_reuse),
     ),
     CustomSetting(
@@ -210,8 +201,8 @@ ACTIONS: list[Action] = [
         kind="students",
         id_column="Student ID",
         universe_status="",
-        describe_record=_student,
-        record_params=_user_fields,
+        describe_record=describe_student,
+        record_params=new_student_fields,
         checks=(not_paused, no_reuse),
     ),
 ]
