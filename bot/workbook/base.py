@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
+from typing import cast
 
 import pandas as pd
 
@@ -68,20 +69,22 @@ def frame_from_grid(tab: Tab, grid: Sequence[Sequence[object]]) -> pd.DataFrame:
     if not grid:
         raise HeaderError(f"tab {tab.name!r} has no header row")
     positions = header_map(tab, grid[0])
-    width = max(positions.values(), default=-1) + 1
+    width = max(positions.values()) + 1
     kept: list[list[str]] = []
     rows: list[int] = []
     for offset, row in enumerate(islice(grid, 1, None), start=2):
-        texts = [v if v.__class__ is str else "" if v is None else cell_text(v) for v in row]
-        if not any(t.strip() for t in texts):
+        if row.__class__ is list and all(v.__class__ is str for v in row):
+            texts = cast(list[str], row)
+        else:
+            texts = [v if v.__class__ is str else "" if v is None else cell_text(v) for v in row]
+        if not "".join(texts).strip():
             continue
-        if len(texts) < width:
-            texts += [""] * (width - len(texts))
+        if len(texts) != width:
+            texts = (texts + [""] * width)[:width]
         rows.append(offset)
         kept.append(texts)
-    columns = list(zip(*kept, strict=False)) if kept else []
-    data = {name: list(columns[index]) if kept else [] for name, index in positions.items()}
-    frame = pd.DataFrame({name: data[name] for name in tab.headers}, dtype=object)
+    table = pd.DataFrame(kept, columns=range(width), dtype=object)
+    frame = pd.DataFrame({name: table[positions[name]] for name in tab.headers}, dtype=object)
     frame[ROW] = rows
     return frame
 

@@ -108,10 +108,16 @@ class SheetsApi:
         )
 
     def batch_get(self, ranges: list[str]) -> list[list[list[Any]]]:
-        """Values of each range (rows of cells), in order; one request whatever the count."""
+        """Values of each range (rows of cells), in order; one request whatever the count.
+        ``prettyPrint=false`` (a standard Google API parameter) drops the indentation from
+        the reply: a third fewer bytes on a big roster."""
         if not ranges:
             return []
-        params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+        params = {
+            "valueRenderOption": "FORMATTED_VALUE",
+            "majorDimension": "ROWS",
+            "prettyPrint": "false",
+        }
         body = self._call(
             "read", lambda: self.http.values_batch_get(self.spreadsheet_id, ranges, dict(params))
         )

@@ -206,7 +206,7 @@ class FakeSheetsServer:
         )
         with self._records_lock:
             self._records.append(record)
-        return _encode(response)
+        return _encode(response, pretty=query.get("prettyPrint", ["true"])[0] != "false")
 
     def _control(self, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
         if path == "/_fake/requests" and method == "GET":
@@ -224,12 +224,16 @@ def _header(headers: dict[str, str], name: str) -> str | None:
     return None
 
 
-def _encode(response: Response) -> tuple[int, dict[str, str], bytes]:
+def _encode(response: Response, pretty: bool = True) -> tuple[int, dict[str, str], bytes]:
+    """The response's bytes: JSON indented by 2, or compact under ``prettyPrint=false``
+    (Google's standard query parameter)."""
     headers = dict(response.headers)
     if response.status == 204 or response.body is None:
         payload = b""
     elif isinstance(response.body, str):
         payload = response.body.encode("utf-8")
+    elif not pretty:
+        payload = json.dumps(response.body, ensure_ascii=False, separators=(",", ":")).encode()
     else:
         payload = (json.dumps(response.body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     headers["Content-Type"] = response.content_type

@@ -3,6 +3,7 @@ with Google's trimming of trailing blank cells and rows."""
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from . import errors
@@ -80,17 +81,41 @@ def read_matrix(
 ) -> list[list[Any]]:
     """Rendered values of a rectangle, trimmed the way Google trims them."""
     r0, r1, c0, c1 = rect
-    present = [
-        (r, c)
-        for (r, c), cell in sheet.cells.items()
-        if r0 <= r < r1 and c0 <= c < c1 and cell.has_value()
-    ]
+    cells = sheet.cells
+    if (r1 - r0) * (c1 - c0) < len(cells):
+        present = [
+            (r, c)
+            for r in range(r0, r1)
+            for c in range(c0, c1)
+            if (found := cells.get((r, c))) is not None
+            and (found.value is not None or found.formula is not None)
+        ]
+    else:
+        present = [
+            key
+            for key, cell in cells.items()
+            if (cell.value is not None or cell.formula is not None)
+            and r0 <= key[0] < r1
+            and c0 <= key[1] < c1
+        ]
     if not present:
         return []
-    last_r = max(r for r, _ in present)
-    last_c = max(c for _, c in present)
+    last_r = max(present)[0]
+    last_c = max(map(itemgetter(1), present))
+    booleans = {True: "TRUE", False: "FALSE"} if option == FORMATTED else None
+    get = cells.get
+    columns = range(c0, last_c + 1)
     grid = [
-        [render_cell(sheet, r, c, option, dt_option) for c in range(c0, last_c + 1)]
+        [
+            None
+            if (cell := get((r, c))) is None
+            else cell.value
+            if cell.formula is None and cell.value.__class__ is str
+            else booleans[cell.value]
+            if booleans and cell.formula is None and cell.value.__class__ is bool
+            else render_cell(sheet, r, c, option, dt_option)
+            for c in columns
+        ]
         for r in range(r0, last_r + 1)
     ]
     if major == "COLUMNS":
@@ -99,7 +124,7 @@ def read_matrix(
     for line in grid:
         while line and line[-1] is None:
             line.pop()
-        out.append(["" if v is None else v for v in line])
+        out.append(line if None not in line else ["" if v is None else v for v in line])
     while out and not out[-1]:
         out.pop()
     return out
@@ -141,11 +166,13 @@ def write_rows(
 ) -> tuple[int, int, int]:
     """Write rows of request values at (row0, col0); returns (rows, columns, cells) touched."""
     touched_rows, touched_cols, count = set(), set(), 0
+    written: list[tuple[int, int]] = []
     for i, line in enumerate(rows):
         for j, raw in enumerate(line):
             parsed = parse_input(raw, option)
             if parsed.skip:
                 continue
+            written.append((row0 + i, col0 + j))
             cell = sheet.cell(row0 + i, col0 + j)
             cell.value, cell.formula = parsed.value, parsed.formula
             if parsed.number_format:
@@ -154,7 +181,9 @@ def write_rows(
             touched_rows.add(i)
             touched_cols.add(j)
             count += 1
-    sheet.prune()
+    for key in written:
+        if sheet.cells[key].is_blank():
+            del sheet.cells[key]
     return len(touched_rows), len(touched_cols), count
 
 
