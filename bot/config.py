@@ -57,7 +57,6 @@ class Config:
     lms_path: Path = Path("lms.sqlite")
     lms_faults: dict[str, object] = field(default_factory=dict)
     state_path: Path = Path("state.sqlite")
-    notifier: str = "console"
     admins: tuple[str, ...] = ()
     two_person_rule: bool = True
     max_change_percent: float = 10.0
@@ -88,7 +87,10 @@ def _choice(table: dict[str, object], section: str, key: str, choices: tuple[str
 
 def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = None) -> Config:
     """Build a Config from parsed TOML; relative paths are relative to ``base_dir``."""
-    known = {"district", "workbook", "lms", "state", "notifier", "approvals", "safety", "slack"}
+    known = {"district", "workbook", "lms", "state", "approvals", "safety", "slack"}
+    # Configs written before [slack] existed carry [notifier] backend = "console"; [slack]
+    # mode now says where messages go, so that section is read as nothing.
+    data = {k: v for k, v in data.items() if k != "notifier"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(
@@ -98,7 +100,6 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
     workbook = _table(data, "workbook")
     lms = _table(data, "lms")
     state = _table(data, "state")
-    notifier = _table(data, "notifier")
     approvals = _table(data, "approvals")
     safety = _table(data, "safety")
     timezone = _str(district, "district", "timezone", "America/Chicago")
@@ -138,7 +139,6 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         lms_path=path(lms, "lms", "path", "lms.sqlite"),
         lms_faults=faults,
         state_path=path(state, "state", "path", "state.sqlite"),
-        notifier=_choice(notifier, "notifier", "backend", ("console",)),
         admins=tuple(admins),
         two_person_rule=two_person,
         max_change_percent=float(percent),
@@ -239,9 +239,6 @@ path = "lms.sqlite"
 
 [state]
 path = "state.sqlite"
-
-[notifier]
-backend = "console"
 
 [approvals]
 admins = [{admin_list}]

@@ -33,7 +33,6 @@ from bot.structures import (
     WriteReport,
 )
 
-CHECKLIST_BOT_COLUMNS = ("Status", "Plan", "Approval", "Result", "Last run", "Thread")
 KIND_TABS = {
     "students": ("Students", "Student ID"),
     "educators": ("Educators", "Educator ID"),
@@ -332,10 +331,12 @@ class Cycle:
             state.set_thread(step.step_id, plan.fingerprint, thread)
         current = state.approval_request(step.step_id)
         assert current is not None
-        approval = (
-            f"{note}requested {current.requested_at}; an admin approves with "
+        how = (
             f"`rollover-bot approve {step.step_id} --as EMAIL`"
+            if self.svc.config.slack.mode == "console"
+            else "`approve` in the step's Slack thread"
         )
+        approval = f"{note}requested {current.requested_at}; an admin approves with {how}"
         return StepView(
             Status.AWAITING_APPROVAL.value,
             plan.summary,

@@ -65,16 +65,9 @@ class Tab:
     def bot_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.is_bot]
 
-    @property
-    def staff_columns(self) -> list[str]:
-        return [c.name for c in self.columns if not c.is_bot]
-
     def column(self, name: str) -> Column | None:
         """The column named ``name`` (case- and space-insensitive), or None."""
         return self._by_key.get(normalize_header(name))
-
-    def columns_of_type(self, *types: str) -> list[str]:
-        return [c.name for c in self.columns if c.type in types]
 
 
 @dataclass(frozen=True)

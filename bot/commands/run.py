@@ -72,7 +72,7 @@ def status(config: Config) -> str:
 
 def _cycle(args: argparse.Namespace) -> int:
     if args.command == "run" and not args.once:
-        raise RolloverError("the scheduled service is not available yet: use `run --once`")
+        raise RolloverError("`run` runs one cycle: add --once (`rollover-bot serve` keeps running)")
     print(render_cycle(cycle(load_config(args.config), execute=args.command == "run")))
     return 0
 
@@ -113,7 +113,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     run = commands.add_parser(
         "run",
         help="run cycles: validate, plan, execute and write back",
-        description="Run one full cycle with --once (the scheduled service comes with `serve`).",
+        description="Run one full cycle with --once (`rollover-bot serve` runs on a schedule).",
     )
     run.add_argument("--once", action="store_true", help="run exactly one cycle and exit")
     config_option(run)

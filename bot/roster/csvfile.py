@@ -271,3 +271,15 @@ def read_table(bundle: Bundle, spec: FileSpec, findings: Findings) -> Table | No
     if len(findings.errors) > before:
         return None
     return Table(file=file, frame=frame.reset_index(drop=True), present=table.present)
+
+
+def require_files(bundle: Bundle, specs: tuple[FileSpec, ...], findings: Findings) -> None:
+    """Report each required file the bundle lacks (row 0: the file itself)."""
+    for spec in specs:
+        if not bundle.has(spec.name):
+            findings.error(
+                spec.name,
+                0,
+                spec.required[0],
+                f"the required file {spec.name} is missing from the bundle",
+            )

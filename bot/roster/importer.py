@@ -15,7 +15,6 @@ from openpyxl.workbook.workbook import Workbook as XlWorkbook
 from bot.config import Config
 from bot.errors import WorkbookError, WorkbookNotFound
 from bot.lms.mock import MockLMS
-from bot.lms.mock.lms import KINDS
 from bot.roster.bundle import open_bundle
 from bot.roster.errors import Findings, Problem, RosterError, render
 from bot.roster.mapping import read_bundle
@@ -137,8 +136,7 @@ def seed_lms(config: Config, template: WorkbookTemplate | None = None) -> str:
     template = template or load_template()
     lms = MockLMS(config.lms_path)
     try:
-        held = sum(lms.store.count(LMS_SYSTEM, kind) for kind in KINDS.values())
-        if held:
+        if not lms.is_empty(LMS_SYSTEM):
             return (
                 f"Mock LMS not seeded: {config.lms_path} already holds {LMS_SYSTEM} records "
                 "and seeding would overwrite them (it only fills an empty LMS)."

@@ -7,7 +7,7 @@ import pandas as pd
 
 from bot.roster import specs
 from bot.roster.bundle import SDS_V1, Bundle
-from bot.roster.csvfile import LINE, Table, read_table
+from bot.roster.csvfile import LINE, Table, read_table, require_files
 from bot.roster.errors import Findings
 from bot.roster.frames import RosterData, TabData, first_teachers, names_for, tab_frame
 from bot.roster.values import full_name, grades_from_codes, look_up, sds_status
@@ -44,14 +44,7 @@ def _grades(table: Table, rows: pd.Series, findings: Findings) -> pd.Series:
 def parse(bundle: Bundle, findings: Findings) -> RosterData:
     """Read an SDS bundle; errors are collected in ``findings``."""
     data = RosterData(format=SDS_V1)
-    for spec in REQUIRED:
-        if not bundle.has(spec.name):
-            findings.error(
-                spec.name,
-                0,
-                spec.required[0],
-                f"the required file {spec.name} is missing from the bundle",
-            )
+    require_files(bundle, REQUIRED, findings)
     tables = {spec.name: read_table(bundle, spec, findings) for spec in REQUIRED}
     student = tables["Student.csv"]
     if student is not None and student.frame.empty:

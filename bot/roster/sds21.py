@@ -8,7 +8,7 @@ import pandas as pd
 
 from bot.roster import specs
 from bot.roster.bundle import SDS_V21, Bundle
-from bot.roster.csvfile import LINE, Table, read_table
+from bot.roster.csvfile import LINE, Table, read_table, require_files
 from bot.roster.errors import Findings
 from bot.roster.frames import (
     NOT_STAFF,
@@ -102,14 +102,7 @@ def _people(
 def parse(bundle: Bundle, findings: Findings) -> RosterData:
     """Read an SDS v2.1 bundle; errors are collected in ``findings``."""
     data = RosterData(format=SDS_V21)
-    for spec in REQUIRED:
-        if not bundle.has(spec.name):
-            findings.error(
-                spec.name,
-                0,
-                spec.required[0],
-                f"the required file {spec.name} is missing from the bundle",
-            )
+    require_files(bundle, REQUIRED, findings)
     tables = {s.name: read_table(bundle, s, findings) for s in REQUIRED + OPTIONAL}
     users = tables["users.csv"]
     if users is not None and users.frame.empty:

@@ -17,7 +17,6 @@ class CycleRunner:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.lock = threading.RLock()
-        self.last_error = ""
         self._done = threading.Condition()
         self.count = 0
 
@@ -33,15 +32,13 @@ class CycleRunner:
                 log.error("sending pending messages failed: %s", exc)
 
     def run(self) -> CycleReport | None:
-        """One cycle; an error is logged and kept in ``last_error``, never raised."""
+        """One cycle; an error is logged, never raised (the next poll tries again)."""
         with self.lock:
             self.flush()
             try:
                 report: CycleReport | None = Cycle(self.services).run()
-                self.last_error = ""
             except RolloverError as exc:
                 log.error("cycle failed: %s", exc)
-                self.last_error = str(exc)
                 report = None
         with self._done:
             self.count += 1

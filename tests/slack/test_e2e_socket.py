@@ -103,6 +103,7 @@ def test_a_ticked_destructive_step_gets_one_approval_message_with_buttons(world:
     ]
     row = checklist(world.config)["S-007"]
     assert row["Status"] == "Awaiting approval" and row["Thread"] == message["ts"]
+    assert row["Approval"].endswith("an admin approves with `approve` in the step's Slack thread")
 
 
 def test_refused_and_ignored_replies_change_nothing(world: World) -> None:

@@ -20,7 +20,6 @@ from bot.structures import Operation
 SYSTEM = "Schoology"
 ADMIN_ROLE = "system admin"
 GONE = frozenset({"inactive", "deactivated", "left", "withdrawn"})
-SYNCED_KINDS = ("students", "educators", "classes", "enrollments")
 
 
 def acting_user_problem(store: MockStore, email: str = "") -> str:
