@@ -109,3 +109,10 @@ def test_unknown_system_and_action_name_the_choices(demo_config: Config) -> None
     assert found["S-005"][1].startswith(
         "Action: unknown action 'archive the universe' for Edgenuity"
     )
+
+
+def test_configs_written_before_slack_still_load(tmp_path: Path) -> None:
+    from bot.config import parse_config
+
+    config = parse_config({"notifier": {"backend": "console"}}, tmp_path)
+    assert config.slack.mode == "console"
