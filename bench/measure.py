@@ -1,10 +1,20 @@
-"""One measured cycle, in its own process: ``python -m bench.measure COMMAND CONFIG``.
+"""Measured cycles, in one process: ``python -m bench.measure CONFIG STEP [STEP ...]``.
 
-Runs ``bot.cli.main([COMMAND, ...])`` exactly as a user would (``run --once`` or ``check``),
-with the services counted: LMS calls, Slack messages (the console notifier's ``sent``), and
-on Google Sheets the HTTP requests and response bytes the client saw. Prints one JSON object:
-wall and CPU seconds of the command (imports excluded), and the process's peak RSS
-(interpreter and imports included: the bot's whole footprint).
+Steps, in order:
+
+* ``run`` / ``check``: one cycle, ``bot.cli.main(["run", "--once"])`` or ``["check"]`` exactly
+  as a user runs it, measured;
+* ``approve:STEP:EMAIL``: an admin approves the plan STEP awaits (not measured);
+* ``restore:FILE``: the Checklist rows in FILE (JSON) are written back into the Google Sheet,
+  as staff editing the steps would (not measured).
+
+Every cycle gets fresh services except the workbook, which is built once and shared, as
+``rollover-bot serve`` keeps it between polls: the first cycle is a cold start, later ones
+the steady state. Per cycle: wall and CPU seconds of the command (imports excluded), the HTTP
+requests the bot's Sheets client made (method, path, request and response bytes), LMS calls,
+Slack messages (the console notifier's ``sent``) and the command's last lines. Then the
+process's peak RSS (interpreter and imports included: the bot's whole footprint). Prints one
+JSON object.
 """
 
 from __future__ import annotations
@@ -15,28 +25,34 @@ import resource
 import sys
 import time
 from contextlib import redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
 
 import bot.commands.run as run_command
-from bot.abc import LMS
+from bench.prepare import reset_checklist
+from bot.abc import LMS, Workbook
 from bot.cli import main
 from bot.config import Config
 from bot.notify.console import ConsoleNotifier
 from bot.services import Services, build_services
 from bot.structures import Operation, OpResult
+from bot.templates import load_template
+from bot.workbook.gsheets import GSheetsWorkbook
 
 
 @dataclass
 class Counts:
+    """What one cycle did through the services."""
+
     lms_calls: int = 0
     lms_executes: int = 0
-    http_requests: int = 0
-    response_bytes: int = 0
+    http: list[tuple[str, str, int, int]] = field(default_factory=list)
+    notifiers: list[ConsoleNotifier] = field(default_factory=list)
 
 
 class CountingLMS(LMS):
@@ -63,26 +79,45 @@ class CountingLMS(LMS):
         return getattr(self.inner, name)
 
 
-def _instrument(counts: Counts, notifiers: list[ConsoleNotifier]) -> None:
-    """Make the run command build counted services (a quiet console notifier)."""
+class Instrumented:
+    """Makes the run command build counted services around one shared workbook."""
 
-    def build(config: Config, notifier: Any = None) -> Services:
+    def __init__(self) -> None:
+        self.counts = Counts()
+        self.workbook: Workbook | None = None
+
+    def install(self) -> None:
+        run_command.build_services = self.build
+
+    def build(self, config: Config, notifier: Any = None) -> Services:
         console = ConsoleNotifier(stream=io.StringIO(), quiet=True)
-        notifiers.append(console)
+        self.counts.notifiers.append(console)
         services = build_services(config, notifier=console)
-        services.lms = CountingLMS(services.lms, counts)
-        api = getattr(services.workbook, "api", None)
-        session = getattr(getattr(api, "http", None), "session", None)
-        if isinstance(session, requests.Session):
-
-            def seen(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-                counts.http_requests += 1
-                counts.response_bytes += len(response.content)
-
-            session.hooks["response"].append(seen)
+        services.lms = CountingLMS(services.lms, self.counts)
+        if self.workbook is None:
+            self.workbook = services.workbook
+            self._hook(services.workbook)
+        services.workbook = self.workbook
         return services
 
-    run_command.build_services = build  # type: ignore[assignment]
+    def _hook(self, workbook: Workbook) -> None:
+        session = getattr(getattr(getattr(workbook, "api", None), "http", None), "session", None)
+        if not isinstance(session, requests.Session):
+            return
+
+        def seen(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+            sent = response.request
+            body = sent.body if isinstance(sent.body, bytes | str) else b""
+            self.counts.http.append(
+                (
+                    str(sent.method),
+                    urlsplit(str(sent.url)).path,
+                    len(body),
+                    len(response.content),
+                )
+            )
+
+        session.hooks["response"].append(seen)
 
 
 def peak_rss_mb() -> float:
@@ -98,29 +133,56 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def measure(command: str, config: str) -> dict[str, Any]:
-    counts = Counts()
-    notifiers: list[ConsoleNotifier] = []
-    _instrument(counts, notifiers)
+def cycle(tool: Instrumented, command: str, config: str) -> dict[str, Any]:
+    tool.counts = Counts()
     argv = ["run", "--once"] if command == "run" else [command]
     output = io.StringIO()
     wall, cpu = time.perf_counter(), time.process_time()
     with redirect_stdout(output):
         code = main([*argv, "--config", config])
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    counts, tool.counts = tool.counts, Counts()
     return {
+        "command": command,
         "exit": code,
         "wall_s": round(wall, 3),
         "cpu_s": round(cpu, 3),
-        "peak_rss_mb": peak_rss_mb(),
+        "requests": counts.http,
+        "response_bytes": sum(r[3] for r in counts.http),
         "lms_calls": counts.lms_calls,
         "lms_operations": counts.lms_executes,
-        "slack_messages": sum(len(n.sent) for n in notifiers),
-        "client_requests": counts.http_requests,
-        "response_bytes": counts.response_bytes,
+        "slack_messages": sum(len(n.sent) for n in counts.notifiers),
         "summary": output.getvalue().strip().splitlines()[-2:] if output.getvalue() else [],
     }
 
 
+def restore(tool: Instrumented, rows_file: str) -> None:
+    """The Checklist as the case started, written through the bot's own API client."""
+    workbook = tool.workbook
+    if not isinstance(workbook, GSheetsWorkbook):
+        raise SystemExit("restore: only the Google Sheets backend")
+    rows = json.loads(Path(rows_file).read_text(encoding="utf-8"))
+    reset_checklist(workbook.api, load_template(), rows)
+
+
+def measure(config: str, steps: list[str]) -> dict[str, Any]:
+    tool = Instrumented()
+    tool.install()
+    cycles: list[dict[str, Any]] = []
+    for step in steps:
+        name, _, rest = step.partition(":")
+        if name in ("run", "check"):
+            cycles.append(cycle(tool, name, config))
+        elif name == "approve":
+            target, _, who = rest.partition(":")
+            with redirect_stdout(io.StringIO()):
+                main(["approve", target, "--as", who, "--config", config])
+        elif name == "restore":
+            restore(tool, rest)
+        else:
+            raise SystemExit(f"unknown step {step!r}")
+    return {"cycles": cycles, "peak_rss_mb": peak_rss_mb()}
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1], sys.argv[2])), flush=True)
+    print(json.dumps(measure(sys.argv[1], sys.argv[2:])), flush=True)

@@ -14,9 +14,9 @@ from bench.xlsxfile import write_xlsx
 from bot.config import render_config
 from bot.lms.mock import MockLMS
 from bot.templates import Tab, WorkbookTemplate
+from bot.workbook.gsheets import spare_rows
 from bot.workbook.sheets_api import SheetsApi, quote_tab
 
-SPARE_ROWS = 1000
 PUSH_ROWS = 50_000
 SYSTEM = "Edgenuity"
 
@@ -74,15 +74,16 @@ def _cells(tab: Tab, rows: list[dict[str, str]]) -> list[list[Any]]:
 
 def push_district(api: SheetsApi, template: WorkbookTemplate, district: District) -> None:
     """Every template tab into the (new) spreadsheet: as many columns as the template has,
-    the rows plus 1,000 spare, headers, then the rows in chunks of 50,000."""
+    the rows plus the spare rows `sheet push` leaves (1,000; the Log 20,000), headers, then
+    the rows in chunks of 50,000."""
     meta = api.metadata()
     existing = {s["properties"]["title"] for s in meta.get("sheets", [])}
     requests_: list[dict[str, Any]] = []
     for tab in template.tabs:
         if tab.name in existing:
             continue
-        rows = len(district.tabs.get(tab.name, [])) + 1 + SPARE_ROWS
-        grid = {"rowCount": rows, "columnCount": len(tab.columns)}
+        height = len(district.tabs.get(tab.name, [])) + 1 + spare_rows(tab)
+        grid = {"rowCount": height, "columnCount": len(tab.columns)}
         requests_.append({"addSheet": {"properties": {"title": tab.name, "gridProperties": grid}}})
     api.batch_update(requests_)
     api.batch_write(
@@ -95,8 +96,7 @@ def push_district(api: SheetsApi, template: WorkbookTemplate, district: District
             api.batch_write([{"range": f"{quote_tab(tab.name)}!A{start + 2}", "values": chunk}])
 
 
-def reset_checklist(api: SheetsApi, template: WorkbookTemplate, district: District) -> None:
-    """Overwrite the whole Checklist (bot columns included) with the case's rows."""
+def reset_checklist(api: SheetsApi, template: WorkbookTemplate, rows: list[dict[str, str]]) -> None:
+    """Overwrite the whole Checklist (bot columns included) with ``rows``."""
     tab = template.require("Checklist")
-    rows = district.tabs["Checklist"]
     api.batch_write([{"range": f"{quote_tab(tab.name)}!A2", "values": _cells(tab, rows)}])

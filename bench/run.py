@@ -1,7 +1,9 @@
 """The benchmark (issue #9): ``python bench/run.py [--students N ...]``.
 
 Prints one JSON object per line (setup lines, one line per size, backend and case, and the
-naive baseline's lines beside the bot's), then one PASS/FAIL line per budget.
+naive baseline's lines beside the bot's), then one PASS/FAIL line per budget. The budgets are
+the Google Sheets backend's (here the local fake); xlsx lines are figures only, and its plan
+and archive cases stop at 10,000 students unless ``--xlsx-all``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.cases import BACKENDS, CASES, Bench
+from bench.cases import BACKENDS, CASES, XLSX_WRITE_LIMIT, Bench
 from bot.testing.fake_sheets import FakeSheetsServer
 
 BUDGET_SIZE = 100_000
@@ -29,11 +31,16 @@ PLAN_SECONDS = 10.0
 MAX_RSS_MB = 2048.0
 MAX_GROWTH = 12.0
 GROWTH_FROM = 10_000
+BUDGETED = ("gsheets-fake",)
 
 
 def budgets(lines: list[dict[str, Any]]) -> list[str]:
     """PASS/FAIL per budget, at 100,000 students (or the largest size run, said so)."""
-    cycles = [line for line in lines if "case" in line and "baseline" not in line]
+    cycles = [
+        line
+        for line in lines
+        if line.get("backend") in BUDGETED and "baseline" not in line and "skipped" not in line
+    ]
     if not cycles:
         return []
     size = (
@@ -62,21 +69,31 @@ def budgets(lines: list[dict[str, Any]]) -> list[str]:
                 if beside
                 else ""
             )
-            kinds = ", ".join(f"{n} {k}" for k, n in c["sheets_requests_by_kind"].items())
+            first = c.get("first_cycle")
+            cold = (
+                f"; first cycle of the process ({first['command']}): {first['sheets_requests']} "
+                f"({_kinds(first)})"
+                if first
+                else ""
+            )
             check(
                 c["sheets_requests"] <= MAX_REQUESTS,
-                f"{c['backend']} {c['case']}: {c['sheets_requests']} Sheets requests per cycle "
-                f"<= {MAX_REQUESTS} ({kinds}){extra}",
+                f"{c['backend']} {c['case']}: {c['sheets_requests']} Sheets requests per steady "
+                f"cycle <= {MAX_REQUESTS} ({_kinds(c)}){cold}{extra}",
             )
     for c in at:
+        first = c.get("first_cycle") or {}
+        same = first.get("command") == ("run" if c["case"] == "noop" else "check")
+        cold = f" (first cycle of the process {first['wall_s']:.2f} s)" if first and same else ""
         if c["case"] == "noop":
             check(
-                c["wall_s"] < NOOP_SECONDS, f"{c['backend']} no-op cycle {c['wall_s']:.2f} s < 5 s"
+                c["wall_s"] < NOOP_SECONDS and (not cold or first["wall_s"] < NOOP_SECONDS),
+                f"{c['backend']} no-op cycle {c['wall_s']:.2f} s < 5 s{cold}",
             )
         if c["case"] == "plan":
             check(
-                c["wall_s"] < PLAN_SECONDS,
-                f"{c['backend']} validate+plan {c['wall_s']:.2f} s < 10 s",
+                c["wall_s"] < PLAN_SECONDS and (not cold or first["wall_s"] < PLAN_SECONDS),
+                f"{c['backend']} validate+plan {c['wall_s']:.2f} s < 10 s{cold}",
             )
     for c in at:
         check(
@@ -97,6 +114,10 @@ def budgets(lines: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _kinds(cycle: dict[str, Any]) -> str:
+    return ", ".join(f"{n} {k}" for k, n in cycle["sheets_requests_by_kind"].items())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -109,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         "--case", choices=CASES, action="append", help="only these cases (default all)"
     )
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    parser.add_argument(
+        "--xlsx-all",
+        action="store_true",
+        help=f"run the xlsx plan and archive cases above {XLSX_WRITE_LIMIT:,} students too",
+    )
     parser.add_argument("--work", type=Path, help="keep the districts in this directory")
     args = parser.parse_args(argv)
     backends = tuple(args.backend or BACKENDS)
@@ -126,7 +152,15 @@ def main(argv: list[str] | None = None) -> int:
         if fake is not None:
             fake.start()
         try:
-            bench = Bench(work, today, emit, fake, not args.no_naive, tuple(args.case or CASES))
+            bench = Bench(
+                work,
+                today,
+                emit,
+                fake,
+                not args.no_naive,
+                tuple(args.case or CASES),
+                None if args.xlsx_all else XLSX_WRITE_LIMIT,
+            )
             for students in args.students:
                 bench.size(students, backends)
                 if fake is not None:

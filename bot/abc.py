@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Collection
 from datetime import datetime
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pandas as pd
 from bot.core.approvals import ApprovalRecord
 from bot.structures import (
     ApprovalRequest,
+    Lease,
     Message,
     Operation,
     OpResult,
@@ -30,10 +32,12 @@ class Clock(ABC):
 
 
 class Workbook(ABC):
-    """The district's workbook: read every tab in one pass, write bot columns in one batch."""
+    """The district's workbook: read tabs in one pass, write bot columns in one batch."""
 
     @abstractmethod
-    def read(self) -> Snapshot: ...
+    def read(self, tabs: Collection[str] | None = None) -> Snapshot:
+        """Read ``tabs`` (template tab names; default every tab): ``frames`` holds those the
+        workbook has, ``missing_tabs`` the others."""
 
     @abstractmethod
     def write(self, batch: WriteBatch) -> WriteReport:
@@ -132,6 +136,20 @@ class StateStore(ABC):
 
     @abstractmethod
     def snapshot(self, step_id: str) -> list[SnapshotRecord]: ...
+
+    @abstractmethod
+    def acquire_lease(self, name: str, holder: str, now: datetime, seconds: float) -> Lease:
+        """Take the lease if it is free, expired at ``now``, or ``holder``'s already (then renew it
+        to ``now + seconds``, keeping ``acquired``). Returns the lease as it stands afterwards: when
+        someone else holds it, ``lease.holder`` names them. Atomic across processes."""
+
+    @abstractmethod
+    def release_lease(self, name: str, holder: str) -> bool:
+        """Give the lease up if ``holder`` holds it; True if it did."""
+
+    @abstractmethod
+    def lease(self, name: str) -> Lease | None:
+        """The lease as stored (it may have expired), or None when nobody holds it."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config_calendar import CalendarConfig, parse_calendar
+from bot.config_districts import parse_districts, slug
+from bot.config_schedule import MOVED_FROM_SLACK, ScheduleConfig, parse_schedule
 from bot.core.approvals import is_slack_user_id
 from bot.errors import ConfigError
 
@@ -28,12 +30,10 @@ class SlackConfig:
     channel: str = "rollover"
     coordinators_channel: str = ""
     endpoint: str = ""
-    poll_seconds: int = 300
     escalate_after_days: int = 3
     due_soon_days: int = 3
     reserve_warn_days: int = 7
     calendar_ahead_days: int = 7
-    digest_time: time = time(7, 30)
     digests: bool = True
     http_port: int = 3000
 
@@ -57,11 +57,22 @@ class Config:
     lms_path: Path = Path("lms.sqlite")
     lms_faults: dict[str, object] = field(default_factory=dict)
     state_path: Path = Path("state.sqlite")
+    state_url: str = ""
+    state_schema: str = ""
     admins: tuple[str, ...] = ()
     two_person_rule: bool = True
     max_change_percent: float = 10.0
     source: Path | None = None
     slack: SlackConfig = field(default_factory=SlackConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+
+    @property
+    def workbook_key(self) -> str:
+        """What identifies the workbook (the lease is on it): the spreadsheet or the file."""
+        if self.workbook_backend == "gsheets":
+            return f"gsheets:{self.spreadsheet_id}"
+        return f"xlsx:{self.workbook_path}"
 
 
 def _table(data: dict[str, object], name: str) -> dict[str, object]:
@@ -87,7 +98,17 @@ def _choice(table: dict[str, object], section: str, key: str, choices: tuple[str
 
 def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = None) -> Config:
     """Build a Config from parsed TOML; relative paths are relative to ``base_dir``."""
-    known = {"district", "workbook", "lms", "state", "approvals", "safety", "slack"}
+    known = {
+        "district",
+        "workbook",
+        "lms",
+        "state",
+        "approvals",
+        "safety",
+        "slack",
+        "schedule",
+        "calendar",
+    }
     # Configs written before [slack] existed carry [notifier] backend = "console"; [slack]
     # mode now says where messages go, so that section is read as nothing.
     data = {k: v for k, v in data.items() if k != "notifier"}
@@ -139,11 +160,15 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         lms_path=path(lms, "lms", "path", "lms.sqlite"),
         lms_faults=faults,
         state_path=path(state, "state", "path", "state.sqlite"),
+        state_url=_str(state, "state", "url", ""),
+        state_schema=_str(state, "state", "schema", ""),
         admins=tuple(admins),
         two_person_rule=two_person,
         max_change_percent=float(percent),
         source=source,
         slack=parse_slack(_table(data, "slack")),
+        schedule=parse_schedule(_table(data, "schedule"), _table(data, "slack")),
+        calendar=parse_calendar(_table(data, "calendar")),
     )
 
 
@@ -156,15 +181,10 @@ def _int(table: dict[str, object], key: str, default: int, least: int) -> int:
 
 def parse_slack(table: dict[str, object]) -> SlackConfig:
     """The ``[slack]`` section; every key optional."""
-    known = set(SlackConfig.__dataclass_fields__)
+    known = set(SlackConfig.__dataclass_fields__) | set(MOVED_FROM_SLACK)
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"unknown key(s) slack.{', slack.'.join(unknown)}")
-    digest_time = _str(table, "slack", "digest_time", "07:30")
-    try:
-        at = time.fromisoformat(digest_time)
-    except ValueError as exc:
-        raise ConfigError(f"slack.digest_time must be HH:MM, not {digest_time!r}") from exc
     digests = table.get("digests", True)
     if not isinstance(digests, bool):
         raise ConfigError("slack.digests must be true or false")
@@ -176,12 +196,10 @@ def parse_slack(table: dict[str, object]) -> SlackConfig:
         channel=channel,
         coordinators_channel=_str(table, "slack", "coordinators_channel", "").strip().lstrip("#"),
         endpoint=_str(table, "slack", "endpoint", ""),
-        poll_seconds=_int(table, "poll_seconds", 300, 1),
         escalate_after_days=_int(table, "escalate_after_days", 3, 0),
         due_soon_days=_int(table, "due_soon_days", 3, 0),
         reserve_warn_days=_int(table, "reserve_warn_days", 7, 0),
         calendar_ahead_days=_int(table, "calendar_ahead_days", 7, 0),
-        digest_time=at,
         digests=digests,
         http_port=_int(table, "http_port", 3000, 0),
     )
@@ -206,14 +224,35 @@ def find_config(explicit: str | None) -> Path:
     return path
 
 
-def load_config(explicit: str | None = None) -> Config:
+def load_configs(explicit: str | None = None) -> list[Config]:
+    """Every district the config file describes: one, or each of its ``[[districts]]``."""
     path = find_config(explicit)
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    return parse_config(data, path.resolve().parent, path)
+    base = path.resolve().parent
+    if "districts" in data:
+        return parse_districts(data, base, path, parse_config)
+    return [parse_config(data, base, path)]
+
+
+def load_config(explicit: str | None = None, district: str | None = None) -> Config:
+    """One district: the file's only one, or the one named ``district`` (name or slug)."""
+    configs = load_configs(explicit)
+    if district is None:
+        if len(configs) == 1:
+            return configs[0]
+        names = ", ".join(c.district for c in configs)
+        raise ConfigError(
+            f"the config lists {len(configs)} districts ({names}): pick one with --district"
+        )
+    for config in configs:
+        if district.casefold() in (config.district.casefold(), slug(config.district)):
+            return config
+    names = ", ".join(c.district for c in configs)
+    raise ConfigError(f"no district {district!r} in the config (it lists {names})")
 
 
 def render_config(

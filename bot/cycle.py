@@ -4,6 +4,8 @@ what may run, and write status and results back in one batch."""
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -11,6 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from bot.actions.base import Action, PlanContext, SettingAction, lms_records
+from bot.cell_limit import fit_batch
 from bot.core.approvals import ApprovalRecord, Decision, standing
 from bot.core.checklist import IdFill, Step, parse_checklist
 from bot.core.lifecycle import FINISHED, Status, finished_label, status_of
@@ -19,6 +22,7 @@ from bot.core.plan import Plan, fingerprint
 from bot.core.problems import Problem, describe
 from bot.core.scope import select
 from bot.core.validate import CheckedStep, validate_step
+from bot.core.values import shown
 from bot.errors import LMSUnavailable, RuleViolation, WorkbookError
 from bot.services import Services
 from bot.structures import (
@@ -27,11 +31,11 @@ from bot.structures import (
     Message,
     Operation,
     Outcome,
-    Snapshot,
     SnapshotRecord,
     WriteBatch,
     WriteReport,
 )
+from bot.workbook.tab_frames import TabFrames
 
 KIND_TABS = {
     "students": ("Students", "Student ID"),
@@ -41,7 +45,12 @@ KIND_TABS = {
     "enrollments": ("Enrollments", "Enrollment ID"),
 }
 NAMED_FAILURES = 3
+FAILURE_CHARACTERS = 200
+CHECKLIST = "Checklist"
 OUTPUT_LOG = "step log"
+
+log = logging.getLogger(__name__)
+PROGRESS_FROM = 50
 
 
 @dataclass
@@ -97,30 +106,36 @@ def past_tense(verb: str) -> str:
 class Cycle:
     """One pass over the workbook. ``execute=False`` validates and plans only (``check``)."""
 
-    def __init__(self, services: Services, execute: bool = True) -> None:
+    def __init__(
+        self, services: Services, execute: bool = True, stop: threading.Event | None = None
+    ) -> None:
+        """``stop``, once set, ends execution after the record in flight (shutdown); the step
+        stays Running and the next cycle resumes it."""
         self.svc = services
         self.execute = execute
+        self.stop = stop or threading.Event()
         self.now: datetime = services.clock.now()
         self.stamp = self.now.isoformat(sep=" ", timespec="seconds")
         self.today = self.now.date()
         self.report = CycleReport(started=self.stamp)
-        self.snapshot: Snapshot | None = None
+        self.frames: TabFrames | None = None
         self.output_cells: list[CellWrite] = []
         self.output_rows: list[tuple[str, dict[str, str]]] = []
 
     def run(self) -> CycleReport:
-        snapshot = self.svc.workbook.read()
-        self.snapshot = snapshot
-        if "Checklist" not in snapshot.frames:
+        snapshot = self.svc.workbook.read([CHECKLIST])
+        if CHECKLIST not in snapshot.frames:
             raise WorkbookError("the workbook has no Checklist tab (run `rollover-bot init`)")
-        steps, fills = parse_checklist(snapshot.frames["Checklist"])
+        steps, fills = parse_checklist(snapshot.frames[CHECKLIST])
+        self.frames = TabFrames(self.svc.workbook, snapshot.frames)
+        self.frames.load(self._tabs_needed(steps))
         views = self._evaluate(steps)
         batch = self._batch(steps, fills, views)
         batch.cells += self.output_cells
         batch.new_rows += self.output_rows
         outcomes = self.svc.state.unlogged()
         self._add_outcomes(batch, outcomes)
-        self.report.write = self.svc.workbook.write(batch)
+        self.report.write = self.svc.workbook.write(fit_batch(batch, self.svc.template))
         self.svc.state.mark_logged([o.seq for o in outcomes])
         self.report.views = views
         self.report.finished = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
@@ -128,6 +143,22 @@ class Cycle:
             self.report.started, self.report.finished, self.report.summary()
         )
         return self.report
+
+    def _tabs_needed(self, steps: list[Step]) -> list[str]:
+        """What ticked steps plan against, read in one pass: their scope tabs and, when any
+        is ticked, the small tabs (Calendar, Training, Matches). A tab an action looks at
+        besides these is read when it asks (``TabFrames``); nothing ticked reads nothing."""
+        catalogue = self.svc.actions.catalogue
+        specs = [catalogue.get(s.system, s.action) for s in steps if s.run]
+        scopes = [spec.tab for spec in specs if spec is not None and spec.tab]
+        if not any(specs):
+            return []
+        small = [
+            t.name
+            for t in self.svc.template.tabs
+            if not t.roster and not t.append_only and t.name != CHECKLIST
+        ]
+        return [*scopes, *small]
 
     def _evaluate(self, steps: list[Step]) -> dict[str, StepView]:
         first: dict[str, Step] = {}
@@ -218,10 +249,10 @@ class Cycle:
     def _plan(
         self, checked: CheckedStep, action: Action
     ) -> tuple[PlanContext, Plan | None, list[Problem]]:
-        assert self.snapshot is not None
+        assert self.frames is not None
         spec = checked.spec
         if spec.tab and checked.scope is not None:
-            frame = self.snapshot.frames.get(spec.tab)
+            frame = self.frames.get(spec.tab)
             if frame is None:
                 raise WorkbookError(f"the workbook has no {spec.tab} tab")
             selected = frame[select(checked.scope, frame, self.svc.template, self.today)]
@@ -236,7 +267,7 @@ class Cycle:
             applied=frozenset(self.svc.state.applied(checked.step.step_id)),
             id_column=action.id_column,
             max_change_percent=self.svc.config.max_change_percent,
-            frames=self.snapshot.frames,  # other tabs (Calendar, Matches) for plan-time rules
+            frames=self.frames,  # other tabs (Calendar, Matches) for plan-time rules
         )
         plan, problems = action.plan(ctx)
         return ctx, plan, problems
@@ -273,7 +304,7 @@ class Cycle:
             shown = kept.plan or plan.summary
             self._outputs(step, action, ctx)
             return StepView(run.status, shown, approval, run.result, run.finished, thread)
-        if not self.execute:
+        if not self.execute or self.stop.is_set():
             return StepView(
                 Status.PLANNED.value,
                 plan.summary,
@@ -284,7 +315,7 @@ class Cycle:
             )
         status, result = self._execute(step, action, ctx, plan, approval)
         self._outputs(step, action, ctx)
-        if plan.destructive and thread:
+        if plan.destructive and thread and status != Status.RUNNING.value:
             self._send(
                 Message("result", f"{step.step_id} {status}: {result}", step.step_id, thread=thread)
             )
@@ -313,6 +344,7 @@ class Cycle:
                     )
                 )
                 note = f"Void: the step changed after {decision.by} decided; "
+                self._voided(step, decision)
             else:
                 note = "Void: the step changed after approval; "
         request = ApprovalRequest(
@@ -346,6 +378,23 @@ class Cycle:
             current.thread,
         )
 
+    def _voided(self, step: Step, decision: ApprovalRecord) -> None:
+        """Say why a decision no longer holds: in the Log (its Record is the plan), and in the
+        thread it was given in."""
+        why = (
+            f"the {decision.decision.value} by {decision.by} ({decision.at}) is void: the step "
+            "changed since (action, scope, parameters, selected records or owner); "
+            "a new approval is needed"
+        )
+        self.svc.state.record_outcome(
+            Outcome(
+                step.step_id, decision.fingerprint, "approval", "plan", "void", why, "", self.stamp
+            )
+        )
+        request = self.svc.state.approval_request(step.step_id)
+        if request is not None and request.fingerprint == decision.fingerprint and request.thread:
+            self._send(Message("void", f"{step.step_id}: {why}.", step.step_id, request.thread))
+
     def _execute(
         self, step: Step, action: Action, ctx: PlanContext, plan: Plan, approval: str
     ) -> tuple[str, str]:
@@ -359,10 +408,13 @@ class Cycle:
         if spec.destructive:
             pending = [i.record_id for i in items if i.record_id not in done_before]
             self._snapshot(step.step_id, action, ctx, pending)
+        progress = Progress(step.step_id, spec.verb, len(items))
         for item in items:
             if item.record_id in done_before:
                 already += 1
                 continue
+            if self.stop.is_set():
+                return self._stopped(step, applied + already, len(items), failures)
             op = Operation(
                 spec.system,
                 spec.name,
@@ -392,6 +444,7 @@ class Cycle:
                     at,
                 )
             state.record_outcome(outcome)
+            progress.tick(applied + already + len(failures))
         _, label = finished_label(applied + already, len(failures))
         if isinstance(action, SettingAction) and not failures:
             message = outcome.message if applied else ""
@@ -401,6 +454,16 @@ class Cycle:
         state.finish_run(step.step_id, plan.fingerprint, label, text, self.stamp)
         self.report.executed.append(step.step_id)
         return label, text
+
+    def _stopped(self, step: Step, done: int, total: int, failures: list[str]) -> tuple[str, str]:
+        """Shutdown mid-step: the run stays open, so the next cycle carries on from here."""
+        failed = f", {len(failures):,} failed" if failures else ""
+        text = (
+            f"Stopped at shutdown after {done:,} of {total:,} records{failed}; "
+            "the next cycle carries on."
+        )
+        self.report.executed.append(step.step_id)
+        return Status.RUNNING.value, text
 
     def _outputs(self, step: Step, action: Action, ctx: PlanContext) -> None:
         """Rows a finished step gives other tabs: Matches kept in line with the LMS (only
@@ -435,9 +498,9 @@ class Cycle:
             )
 
     def _keep_rows(self, tab_name: str, rows: list[dict[str, str]]) -> None:
-        assert self.snapshot is not None
+        assert self.frames is not None
         tab = self.svc.template.require(tab_name)
-        frame = self.snapshot.frames.get(tab.name)
+        frame = self.frames.get(tab.name)
         if frame is None or not tab.key:
             return
         current = frame.drop_duplicates(tab.key).set_index(tab.key).to_dict("index")
@@ -486,7 +549,8 @@ class Cycle:
         if already:
             text += f"; {already:,} already done by this step"
         if failures:
-            named = ", ".join(failures[:NAMED_FAILURES])
+            first = failures[:NAMED_FAILURES]
+            named = ", ".join(shown(f, FAILURE_CHARACTERS, quote=False) for f in first)
             more = len(failures) - NAMED_FAILURES
             text += f"; {len(failures):,} failed: {named}" + (
                 f" and {more:,} more" if more > 0 else ""
@@ -537,6 +601,22 @@ class Cycle:
                     "Message": outcome.message,
                     "By": "rollover-bot",
                 }
+            )
+
+
+class Progress:
+    """Logs a long step's progress at each tenth of its records."""
+
+    def __init__(self, step_id: str, verb: str, total: int) -> None:
+        self.step_id, self.verb, self.total = step_id, verb, total
+        self.shown = 0
+
+    def tick(self, done: int) -> None:
+        tenth = done * 10 // self.total if self.total >= PROGRESS_FROM else 0
+        if tenth > self.shown:
+            self.shown = tenth
+            log.info(
+                "%s: %s %s of %s records", self.step_id, self.verb, f"{done:,}", f"{self.total:,}"
             )
 
 

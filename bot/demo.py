@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from bot.actions import registry
-from bot.actions.shared import business_day_before, is_school_day
+from bot.core.calendar import DistrictCalendar
 from bot.lms.mock import MockLMS
 from bot.lms.mock import edgenuity as mock_edgenuity
 from bot.lms.mock import renaissance as mock_renaissance
@@ -240,7 +240,7 @@ def _enrollments(
 def _calendar(rollover: date) -> list[dict[str, str]]:
     return [
         {
-            "Date": business_day_before(rollover, pd.DataFrame()).isoformat(),
+            "Date": DistrictCalendar().business_day_before(rollover).isoformat(),
             "Type": "pause",
             "Name": "Roster pause",
             "School": "",
@@ -274,10 +274,8 @@ def _calendar(rollover: date) -> list[dict[str, str]]:
 
 def school_day_from(day: date, calendar: list[dict[str, str]]) -> date:
     """``day``, or the first school day after it in the demo's calendar."""
-    frame = pd.DataFrame(calendar, dtype=object)
-    while not is_school_day(day, frame):
-        day += timedelta(days=1)
-    return day
+    district = DistrictCalendar.from_frame(pd.DataFrame(calendar, dtype=object))
+    return day if district.is_school_day(day) else district.next_school_day(day)
 
 
 def _training(rollover: date) -> list[dict[str, str]]:
@@ -402,9 +400,9 @@ def _schoolstatus(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str
 
 
 def _twig(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str]]]) -> None:
-    calendar = pd.DataFrame(tabs["Calendar"], dtype=object)
+    calendar = DistrictCalendar.from_frame(pd.DataFrame(tabs["Calendar"], dtype=object))
     rollover = date.fromisoformat(tabs["Calendar"][1]["Date"])
-    _set(rows, "S-002", Due=business_day_before(rollover, calendar).isoformat())
+    _set(rows, "S-002", Due=calendar.business_day_before(rollover).isoformat())
     for n, (first, last) in enumerate((("Maya", "Reyes"), ("Theo", "Walsh")), start=1):
         tabs["Students"].append(
             {

@@ -12,7 +12,7 @@ from bot.core.approvals import Policy
 from bot.lms.mock import MockLMS
 from bot.lms.mock.faults import Faults
 from bot.notify.console import ConsoleNotifier
-from bot.state.sqlite import SqliteState
+from bot.state import open_state
 from bot.templates import WorkbookTemplate, load_template
 from bot.workbook.xlsx import XlsxWorkbook
 
@@ -65,7 +65,7 @@ def open_notifier(config: Config, state: StateStore) -> Notifier:
 
 def build_services(config: Config, notifier: Notifier | None = None) -> Services:
     template = load_template()
-    state = SqliteState(config.state_path)
+    state = open_state(config)
     try:
         chosen = notifier or open_notifier(config, state)
     except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 
@@ -130,3 +131,14 @@ class SnapshotRecord:
     record_id: str
     status: str
     data: str
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who may act on ``name`` (e.g. a workbook) until ``expires``; free from ``expires`` on.
+    Times are timezone-aware UTC; ``acquired`` is when this holder first took it."""
+
+    name: str
+    holder: str
+    acquired: datetime
+    expires: datetime

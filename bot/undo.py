@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 
 from bot.core.approvals import refusal
 from bot.errors import ApprovalRefused, LMSUnavailable, RolloverError, RuleViolation
 from bot.lms.mock.lms import RESTORE
+from bot.lms.mock.shared import fields_of
 from bot.services import Services
 from bot.structures import Operation, Outcome
 
@@ -15,7 +17,8 @@ UNDONE = "Undone"
 
 
 def undo(services: Services, step_id: str, who: str) -> str:
-    """Restore every record of the step's snapshot whose LMS status has changed since.
+    """Restore every record of the step's snapshot whose LMS state (status or any field: a
+    promotion changes the grade, not the status) has changed since.
 
     Only an admin may undo. Records already as the snapshot saw them are left alone, so an
     interrupted undo can simply be run again.
@@ -30,16 +33,18 @@ def undo(services: Services, step_id: str, who: str) -> str:
         raise RolloverError(
             f"{step_id} has no snapshot: only a destructive step that ran can be undone"
         )
-    current: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    current: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = defaultdict(dict)
     for system, kind in {(r.system, r.kind) for r in snapshot}:
         frame = services.lms.records(system, kind)
-        current[(system, kind)] = dict(zip(frame["id"], frame["status"], strict=True))
+        current[(system, kind)] = {
+            str(r["id"]): (str(r["status"]), fields_of(r)) for r in frame.to_dict("records")
+        }
     attempt = uuid.uuid4().hex[:12]
     restored = 0
     failures: list[str] = []
     for record in snapshot:
         now = current[(record.system, record.kind)].get(record.record_id)
-        if now == record.status:
+        if now == (record.status, json.loads(record.data)):
             continue
         op = Operation(
             record.system,

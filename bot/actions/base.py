@@ -87,14 +87,22 @@ class Action:
             if str(r[self.id_column]).strip()
         ]
 
+    def record_ids(self, ctx: PlanContext) -> tuple[str, ...]:
+        """The record IDs ``work`` acts on, sorted, without building each work item."""
+        if type(self).work is not Action.work:
+            return tuple(sorted({i.record_id for i in self.work(ctx)}))
+        if ctx.selected.empty:
+            return ()
+        ids = ctx.selected[self.id_column].map(str).str.strip()
+        return tuple(sorted(set(ids[ids != ""])))
+
     def plan(self, ctx: PlanContext) -> tuple[Plan | None, list[Problem]]:
         problems = [p for check in self.checks for p in check(ctx)]
         problems += self.threshold(ctx)
         problems += truncated_input(ctx, self.spec.tab)
         if problems:
             return None, problems
-        items = self.work(ctx)
-        ids = tuple(sorted({i.record_id for i in items}))
+        ids = self.record_ids(ctx)
         if self.universe_status and not ctx.lms_records.empty:
             total = int((ctx.lms_records["status"] == self.universe_status).sum())
             noun = f"{self.universe_status} {self.spec.noun}"

@@ -18,9 +18,9 @@ from bot.actions.base import (
     WorkItem,
 )
 from bot.actions.shared import (
+    calendar_of,
     describe_student,
     district_calendar,
-    is_school_day,
     new_student_fields,
 )
 from bot.core.catalogue import ActionSpec
@@ -117,10 +117,10 @@ def _home_school(record: dict[str, str], params: dict[str, object]) -> dict[str,
 
 
 def target_on_school_day(ctx: PlanContext) -> list[Problem]:
-    """The target date falls on a school day of the Calendar tab (weekdays that are not a
-    holiday, break or in-service day)."""
+    """The target date falls on a school day of the Calendar tab (bot.core.calendar: a
+    weekday that is not a holiday, break, in-service, rollover or pause day)."""
     target = ctx.params.get("target_date")
-    if not isinstance(target, date) or is_school_day(target, ctx.tab("Calendar")):
+    if not isinstance(target, date) or calendar_of(ctx).is_school_day(target):
         return []
     why = "a weekend" if target.weekday() >= 5 else "not a school day in the Calendar tab"
     return [Problem("Parameters", f"target_date {target} is {why}; pick a school day")]

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pandas as pd
 
 from bot.actions.base import PlanContext
+from bot.core.calendar import DistrictCalendar
 from bot.core.problems import Problem
 from bot.core.values import format_count
 
 SHOWN = 5
-NON_SCHOOL = frozenset({"holiday", "break", "in-service"})
-SATURDAY = 5
 
 
 def ids_text(values: pd.Series | list[str], shown: int = SHOWN) -> str:
@@ -22,48 +19,15 @@ def ids_text(values: pd.Series | list[str], shown: int = SHOWN) -> str:
     return ", ".join(items[:shown]) + more
 
 
+def calendar_of(ctx: PlanContext) -> DistrictCalendar:
+    """The district calendar from the Calendar tab alone: plans do not see the config, so
+    national holidays count only where the tab lists them."""
+    return DistrictCalendar.from_frame(ctx.tab("Calendar"))
+
+
 def district_calendar(calendar: pd.DataFrame) -> pd.DataFrame:
-    """District-wide Calendar rows (School blank) with ``day`` (a date) and ``kind`` columns."""
-    if calendar.empty or "Date" not in calendar:
-        return pd.DataFrame({"day": [], "kind": [], "name": []})
-    school = calendar["School"] if "School" in calendar else pd.Series("", index=calendar.index)
-    rows = calendar[school.fillna("").str.strip() == ""]
-    days = pd.to_datetime(rows["Date"], errors="coerce", format="mixed").dt.date
-    kinds = rows["Type"].fillna("").str.strip().str.casefold()
-    names = rows["Name"].fillna("") if "Name" in rows else pd.Series("", index=rows.index)
-    frame = pd.DataFrame({"day": days, "kind": kinds, "name": names})
-    return frame[frame["day"].notna()].reset_index(drop=True)
-
-
-def non_school_days(calendar: pd.DataFrame) -> set[date]:
-    cal = district_calendar(calendar)
-    return set(cal.loc[cal["kind"].isin(NON_SCHOOL), "day"])
-
-
-def is_school_day(day: date, calendar: pd.DataFrame) -> bool:
-    """A weekday that the Calendar does not mark holiday, break or in-service (or a day it
-    marks ``school day`` explicitly)."""
-    cal = district_calendar(calendar)
-    explicit = set(cal.loc[cal["kind"] == "school day", "day"])
-    if day in explicit:
-        return True
-    return day.weekday() < SATURDAY and day not in non_school_days(calendar)
-
-
-def business_day_before(day: date, calendar: pd.DataFrame) -> date:
-    """The last weekday before ``day`` that is not a holiday or break in the Calendar."""
-    closed = non_school_days(calendar)
-    before = day - timedelta(days=1)
-    while before.weekday() >= SATURDAY or before in closed:
-        before -= timedelta(days=1)
-    return before
-
-
-def calendar_day(calendar: pd.DataFrame, kind: str) -> date | None:
-    """The first district-wide date of a type (``rollover``, ``pause``, ``first day``)."""
-    cal = district_calendar(calendar)
-    found = cal.loc[cal["kind"] == kind, "day"]
-    return None if found.empty else min(found)
+    """District-wide Calendar rows (School blank) with ``day`` (a date), ``kind`` and ``name``."""
+    return DistrictCalendar.from_frame(calendar).district_rows[["day", "kind", "name"]]
 
 
 def new_user_ids(ctx: PlanContext, column: str, system: str) -> list[Problem]:

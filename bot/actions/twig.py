@@ -8,8 +8,7 @@ from functools import partial
 from bot.actions.base import Action, CustomSetting, PlanContext, SettingAction, WorkItem
 from bot.actions.edgenuity import OVER_THRESHOLD
 from bot.actions.shared import (
-    business_day_before,
-    calendar_day,
+    calendar_of,
     describe_student,
     new_student_fields,
     new_user_ids,
@@ -28,7 +27,7 @@ def _class(record: dict[str, str]) -> str:
 
 def rollover_date(ctx: PlanContext) -> date | None:
     given = ctx.params.get("rollover_date")
-    return given if isinstance(given, date) else calendar_day(ctx.tab("Calendar"), "rollover")
+    return given if isinstance(given, date) else calendar_of(ctx).first_day("rollover")
 
 
 def pause_date_rule(ctx: PlanContext) -> list[Problem]:
@@ -42,7 +41,7 @@ def pause_date_rule(ctx: PlanContext) -> list[Problem]:
                 "no rollover date: add rollover_date=YYYY-MM-DD or a 'rollover' row to Calendar",
             )
         ]
-    right = business_day_before(rollover, ctx.tab("Calendar"))
+    right = calendar_of(ctx).business_day_before(rollover)
     given = ctx.params.get("pause_date")
     column = "Parameters"
     if not isinstance(given, date) and ctx.checked.step.due:
@@ -61,7 +60,7 @@ def pause_date_rule(ctx: PlanContext) -> list[Problem]:
 def pause_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     rollover = rollover_date(ctx)
     assert rollover is not None
-    right = business_day_before(rollover, ctx.tab("Calendar"))
+    right = calendar_of(ctx).business_day_before(rollover)
     now = ctx.settings.get("rostering", "on")
     summary = (
         f"Will pause rostering in {SYSTEM} from {right}, one business day before the rollover "
@@ -73,7 +72,7 @@ def pause_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
 
 def before_pause(ctx: PlanContext) -> list[Problem]:
     """Summer school rosters are imported before the pause."""
-    pause = calendar_day(ctx.tab("Calendar"), "pause")
+    pause = calendar_of(ctx).first_day("pause")
     if ctx.settings.get("rostering") == "paused":
         since = ctx.settings.get("pause_date", "")
         return [

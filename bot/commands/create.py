@@ -143,7 +143,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         choices=playbook_names(),
         help=f"start from this playbook's steps ({', '.join(playbook_names())})",
     )
-    config_option(demo)
+    config_option(demo, district=False)
     demo.set_defaults(handler=_demo)
 
     init = commands.add_parser(
@@ -155,5 +155,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     init.add_argument("--dir", default=".", type=Path, help="directory (default: .)")
     init.add_argument("--district", default="My District", help="district name")
     init.add_argument("--force", action="store_true", help="replace existing files")
-    config_option(init)
+    config_option(init, district=False)
     init.set_defaults(handler=_init)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.commands.common import config_option
-from bot.config import load_config
+from bot.commands.common import chosen_config, config_option
 from bot.roster.export import FORMATS, export_roster
 from bot.roster.importer import import_roster, seed_lms
 
 
 def _import(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = chosen_config(args)
     report = import_roster(config, args.path, dry_run=args.dry_run, force=args.force)
     if args.seed_lms and not args.dry_run:
         report.seeded = seed_lms(config)
@@ -21,7 +20,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = chosen_config(args)
     print(export_roster(config, args.format, args.to, force=args.force).render())
     return 0
 

@@ -6,8 +6,8 @@ import argparse
 from collections import Counter
 
 from bot.approve import decide
-from bot.commands.common import config_option
-from bot.config import Config, load_config
+from bot.commands.common import chosen_config, config_option
+from bot.config import Config, load_configs
 from bot.cycle import Cycle, CycleReport
 from bot.errors import RolloverError
 from bot.report import table
@@ -52,19 +52,31 @@ def approve(config: Config, step: str, who: str, reject: str | None) -> str:
 
 
 def status(config: Config) -> str:
+    """One district: lease, next runs, outbox, steps by status, approvals, last cycles."""
+    from bot.schedule.calendar_rules import day_rules
+    from bot.schedule.status import lease_line, next_runs_line, outbox_line
+
     services = build_services(config)
     try:
-        snapshot = services.workbook.read()
+        now = services.clock.now()
+        snapshot = services.workbook.read(["Checklist"])
         frame = snapshot.frames["Checklist"]
         counts = Counter(s.split(" (")[0].split(" on ")[0] or "(new)" for s in frame["Status"])
-        lines = [f"{config.district}: workbook {config.workbook_path}"]
-        lines.append("Steps: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        lease = services.state.lease(f"workbook:{config.workbook_key}")
+        cycles = services.state.cycles(5)
+        lines = [f"{config.district}: workbook {config.workbook_key.split(':', 1)[1]}"]
+        lines.append("  " + lease_line(config, services.state, now))
+        held = lease is not None and lease.expires > now
+        last = cycles[0][0] if cycles else ""
+        rules = day_rules(config, services.workbook)
+        lines.append("  " + next_runs_line(config, rules, last, held, now))
+        lines.append("  " + outbox_line(config))
+        lines.append("  Steps: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
         waiting = frame[frame["Status"].str.startswith("Awaiting approval")]
         for _, row in waiting.iterrows():
-            lines.append(f"  awaiting approval: {row['Step ID']} {row['Action']}: {row['Plan']}")
-        cycles = services.state.cycles(5)
-        lines.append("Last cycles:" if cycles else "No cycle has run yet.")
-        lines += [f"  {started}  {summary}" for started, _, summary in cycles]
+            lines.append(f"    awaiting approval: {row['Step ID']} {row['Action']}: {row['Plan']}")
+        lines.append("  Last cycles:" if cycles else "  No cycle has run yet.")
+        lines += [f"    {started}  {summary}" for started, _, summary in cycles]
         return "\n".join(lines)
     finally:
         services.close()
@@ -73,12 +85,12 @@ def status(config: Config) -> str:
 def _cycle(args: argparse.Namespace) -> int:
     if args.command == "run" and not args.once:
         raise RolloverError("`run` runs one cycle: add --once (`rollover-bot serve` keeps running)")
-    print(render_cycle(cycle(load_config(args.config), execute=args.command == "run")))
+    print(render_cycle(cycle(chosen_config(args), execute=args.command == "run")))
     return 0
 
 
 def _approve(args: argparse.Namespace) -> int:
-    print(approve(load_config(args.config), args.step, args.who, args.reject))
+    print(approve(chosen_config(args), args.step, args.who, args.reject))
     print("The next `rollover-bot run --once` acts on it.")
     return 0
 
@@ -86,7 +98,7 @@ def _approve(args: argparse.Namespace) -> int:
 def _undo(args: argparse.Namespace) -> int:
     from bot.undo import undo
 
-    services = build_services(load_config(args.config))
+    services = build_services(chosen_config(args))
     try:
         print(undo(services, args.step, args.who))
     finally:
@@ -96,7 +108,14 @@ def _undo(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    print(status(load_config(args.config)))
+    configs = [chosen_config(args)] if args.district else load_configs(args.config)
+    reports = []
+    for config in configs:
+        try:
+            reports.append(status(config))
+        except RolloverError as exc:
+            reports.append(f"{config.district}: cannot read its status: {exc}")
+    print("\n\n".join(reports))
     return 0
 
 
@@ -144,6 +163,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     config_option(undo_cmd)
     undo_cmd.set_defaults(handler=_undo)
 
-    status_cmd = commands.add_parser("status", help="step counts, approvals pending, last cycles")
+    status_cmd = commands.add_parser(
+        "status",
+        help="each district: lease holder, next runs, outbox, steps by status, last cycles",
+    )
     config_option(status_cmd)
     status_cmd.set_defaults(handler=_status)

@@ -1,4 +1,4 @@
-"""`serve` (the bot on Slack, polling the workbook) and `digest` (today's digests, once)."""
+"""`serve` (the bot as a service, for every district) and `digest` (today's digests, once)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
 
-from bot.commands.common import config_option
-from bot.config import Config, load_config
+from bot.commands.common import chosen_config, config_option
+from bot.config import Config, load_configs
 from bot.notify.digest import send_reminders
 from bot.notify.slack import SlackNotifier
 from bot.services import build_services
@@ -20,7 +20,7 @@ from bot.services import build_services
 
 @contextmanager
 def stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGTERM and SIGINT set ``stop`` (the poll loop finishes its cycle, then exits)."""
+    """SIGTERM and SIGINT set ``stop`` (the cycle finishes its record in flight, then exits)."""
     previous = {}
 
     def handle(signum: int, frame: FrameType | None) -> None:
@@ -36,27 +36,23 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def serve(config: Config) -> int:
-    from bot.slack.serve import SlackServer
+def serve(configs: list[Config]) -> int:
+    from bot.schedule.service import Service
 
-    server = SlackServer(config)
+    service = Service(configs)
     try:
-        with stop_on_signals(server.stopping):
-            server.start()
-            where = (
-                "Socket Mode"
-                if config.slack.mode == "socket"
-                else f"HTTP on :{server.http.port if server.http else config.slack.http_port}"
-                "/slack/events"
-            )
+        with stop_on_signals(service.stopping):
+            service.start()
+            names = ", ".join(c.district for c in configs)
+            polls = ", ".join(sorted({f"{c.schedule.poll_seconds}s" for c in configs}))
             print(
-                f"rollover-bot serving {config.district} on Slack ({where}); "
-                f"a cycle every {config.slack.poll_seconds}s. Ctrl-C or SIGTERM stops.",
+                f"rollover-bot serving {names} on {service.where()} as {service.holder}; "
+                f"a cycle every {polls}. Ctrl-C or SIGTERM stops.",
                 flush=True,
             )
-            server.run()
+            service.run()
     finally:
-        server.close()
+        service.close()
     print("rollover-bot stopped.", flush=True)
     return 0
 
@@ -79,26 +75,31 @@ def digest(config: Config) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    config = load_config(args.config)
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    configs = [chosen_config(args)] if args.district else load_configs(args.config)
     if args.mode:
-        config = replace(config, slack=replace(config.slack, mode=args.mode))
-    return serve(config)
+        configs = [replace(c, slack=replace(c.slack, mode=args.mode)) for c in configs]
+    return serve(configs)
 
 
 def _digest(args: argparse.Namespace) -> int:
-    return digest(load_config(args.config))
+    return digest(chosen_config(args))
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve_cmd = commands.add_parser(
         "serve",
-        help="run the bot on Slack: approvals in threads, a cycle every poll_seconds",
-        description="Listen to Slack (Socket Mode by default, or HTTP at /slack/events) for "
-        "approvals, run a cycle every [slack] poll_seconds, and send the day's digests. "
-        "Needs SLACK_BOT_TOKEN, and SLACK_APP_TOKEN (socket) or SLACK_SIGNING_SECRET (http).",
+        help="run the bot as a service: cycles, digests, Slack approvals, for every district",
+        description="Run every district of the config (or --district) on a schedule: a cycle "
+        "every [schedule] poll_seconds, the digests at digest_time on school days, Slack "
+        "approvals when [slack] mode is socket or http (SLACK_BOT_TOKEN, and SLACK_APP_TOKEN "
+        "or SLACK_SIGNING_SECRET). One instance acts on a workbook at a time (a lease); "
+        "SIGTERM or Ctrl-C finishes the record in flight and exits 0.",
     )
     serve_cmd.add_argument(
-        "--mode", choices=("socket", "http"), help="override [slack] mode for this run"
+        "--mode",
+        choices=("console", "socket", "http"),
+        help="override [slack] mode for this run",
     )
     config_option(serve_cmd)
     serve_cmd.set_defaults(handler=_serve)

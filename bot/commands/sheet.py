@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.commands.common import config_option
-from bot.config import Config, load_config
+from bot.commands.common import chosen_config, config_option
+from bot.config import Config
 from bot.errors import ConfigError
 from bot.templates import load_template
 from bot.workbook.sheets_api import SheetsApi
@@ -25,7 +25,7 @@ def _provision(args: argparse.Namespace) -> int:
     from bot.workbook.gsheets import bot_account
     from bot.workbook.sheets_provision import provision
 
-    config = load_config(args.config)
+    config = chosen_config(args)
     editor = bot_account(config.credentials)
     changes = provision(_api(config), load_template(), action_names(), editor)
     print("\n".join(changes) if changes else "Nothing to change: the sheet matches the template.")
@@ -35,7 +35,7 @@ def _provision(args: argparse.Namespace) -> int:
 def _push(args: argparse.Namespace) -> int:
     from bot.workbook.sheets_sync import push
 
-    config = load_config(args.config)
+    config = chosen_config(args)
     if not args.source.is_file():
         raise ConfigError(f"no workbook at {args.source}")
     rows = push(args.source, _api(config), load_template())
@@ -46,7 +46,7 @@ def _push(args: argparse.Namespace) -> int:
 def _pull(args: argparse.Namespace) -> int:
     from bot.workbook.sheets_sync import pull
 
-    config = load_config(args.config)
+    config = chosen_config(args)
     if args.target.exists() and not args.force:
         raise ConfigError(f"{args.target} exists; use --force to replace it")
     rows = pull(_api(config), load_template(), args.target)

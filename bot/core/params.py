@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.problems import Problem
-from bot.core.values import TRUE_TEXT, parse_date, parse_number
+from bot.core.values import TRUE_TEXT, parse_date, parse_number, shown
 
 COLUMN = "Parameters"
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -37,9 +37,9 @@ def parse_parameters(text: str) -> tuple[dict[str, str], list[Problem]]:
         key, eq, value = part.partition("=")
         key = _key(key)
         if not eq:
-            problems.append(Problem(COLUMN, f"{part.strip()!r} is not key=value"))
+            problems.append(Problem(COLUMN, f"{shown(part.strip())} is not key=value"))
         elif not _KEY.match(key):
-            problems.append(Problem(COLUMN, f"{key!r} is not a parameter name"))
+            problems.append(Problem(COLUMN, f"{shown(key)} is not a parameter name"))
         elif key in values:
             problems.append(Problem(COLUMN, f"{key} is given twice"))
         else:
@@ -54,7 +54,7 @@ def typed_value(spec: ParamSpec, raw: str, today: date) -> object:
     if spec.type == "int":
         number = parse_number(raw)
         if number != int(number):
-            raise ValueError(f"not a whole number: {raw!r}")
+            raise ValueError(f"not a whole number: {shown(raw)}")
         return int(number)
     if spec.type == "number":
         return parse_number(raw)
@@ -64,12 +64,12 @@ def typed_value(spec: ParamSpec, raw: str, today: date) -> object:
             return True
         if folded in FALSE_TEXT:
             return False
-        raise ValueError(f"not yes or no: {raw!r}")
+        raise ValueError(f"not yes or no: {shown(raw)}")
     if spec.type == "choice":
         for choice in spec.choices:
             if raw.strip().casefold() == choice.casefold():
                 return choice
-        raise ValueError(f"{raw!r} is not one of {', '.join(spec.choices)}")
+        raise ValueError(f"{shown(raw)} is not one of {', '.join(spec.choices)}")
     return raw
 
 
@@ -84,7 +84,9 @@ def check_parameters(
         spec = known.get(key)
         if spec is None:
             expected = ", ".join(known) or "none"
-            problems.append(Problem(COLUMN, f"unknown parameter {key!r} (expected: {expected})"))
+            problems.append(
+                Problem(COLUMN, f"unknown parameter {shown(key)} (expected: {expected})")
+            )
             continue
         try:
             typed[key] = typed_value(spec, raw, today)

@@ -6,7 +6,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from bot.core.values import format_count
+from bot.core.values import format_count, shown
+
+EXAMPLE_CHARACTERS = 100
+WHERE_CHARACTERS = 300
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,15 @@ def fingerprint(
 def summarize(
     verb: str, noun: str, selected: int, total: int, where: str, examples: list[str]
 ) -> str:
-    """``Will archive 312 of 2,140 active students (North High, grade 12); e.g. ...``."""
+    """``Will archive 312 of 2,140 active students (North High, grade 12); e.g. ...``; the
+    scope's wording and each example are cut short when a cell made them long."""
     text = f"Will {verb} {format_count(selected)} of {format_count(total)} {noun}"
     if where:
-        text += f" ({where})"
+        text += f" ({shown(where, WHERE_CHARACTERS, quote=False)})"
     if examples:
         more = selected - len(examples)
-        text += (
-            "; e.g. " + ", ".join(examples) + (f" and {format_count(more)} more" if more else "")
-        )
+        cut = [shown(e, EXAMPLE_CHARACTERS, quote=False) for e in examples]
+        text += "; e.g. " + ", ".join(cut) + (f" and {format_count(more)} more" if more else "")
     return text
 
 

@@ -1,6 +1,7 @@
 """Reminders and nudges (DESIGN section 6): from the Checklist, Training and Calendar tabs and
 today's date, one digest per reader (not one message per item), plus the coordinators' digest
-(overdue escalations and calendar dates). Pure: no Slack, no storage."""
+(overdue escalations and calendar dates). "Due soon" and escalation count business days of the
+district calendar (bot.core.calendar). Pure: no Slack, no storage."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from enum import StrEnum
 import pandas as pd
 
 from bot.core.approvals import is_slack_user_id
+from bot.core.calendar import DistrictCalendar
 from bot.core.checklist import Step, parse_checklist
 from bot.core.lifecycle import Status, status_of
 from bot.core.values import parse_date
-
-NOT_SCHOOL_DAYS = frozenset({"holiday", "break", "in-service", "rollover", "pause"})
 
 
 class Kind(StrEnum):
@@ -35,6 +35,9 @@ ORDER = tuple(Kind)
 
 @dataclass(frozen=True)
 class Settings:
+    """Digest thresholds: ``due_soon_days`` and ``escalate_after_days`` count business days,
+    ``reserve_warn_days`` and ``calendar_ahead_days`` calendar days."""
+
     due_soon_days: int = 3
     escalate_after_days: int = 3
     reserve_warn_days: int = 7
@@ -95,20 +98,26 @@ def build_reminders(
     today: date,
     approvers: Iterable[str] = (),
     settings: Settings | None = None,
+    calendar: DistrictCalendar | None = None,
 ) -> Reminders:
-    """Every reader's digest for ``today``; readers and owners are matched case-insensitively."""
+    """Every reader's digest for ``today``; readers and owners are matched case-insensitively.
+    Without ``calendar``, the district calendar is the Calendar tab's alone (no national
+    holidays)."""
     settings = settings or Settings()
+    frame = frames.get("Calendar")
+    if calendar is None:
+        calendar = DistrictCalendar.from_frame(frame if frame is not None else pd.DataFrame())
     found = _Collect()
     checklist = frames.get("Checklist")
     if checklist is not None and len(checklist):
         steps, _ = parse_checklist(checklist)
-        _steps(found, steps, today, [a.strip() for a in approvers if a.strip()], settings)
+        admins = [a.strip() for a in approvers if a.strip()]
+        _steps(found, steps, today, admins, settings, calendar)
     training = frames.get("Training")
     if training is not None:
         _training(found, training, today, settings)
-    calendar = frames.get("Calendar")
-    if calendar is not None:
-        found.district += calendar_items(calendar, today, settings.calendar_ahead_days)
+    if frame is not None:
+        found.district += calendar_items(frame, today, settings.calendar_ahead_days, calendar)
     digests = tuple(
         Digest(reader, today, tuple(_sorted(items)))
         for reader, items in sorted(found.by_reader.items())
@@ -148,7 +157,12 @@ def _in(left: int) -> str:
 
 
 def _steps(
-    found: _Collect, steps: list[Step], today: date, approvers: list[str], settings: Settings
+    found: _Collect,
+    steps: list[Step],
+    today: date,
+    approvers: list[str],
+    settings: Settings,
+    calendar: DistrictCalendar,
 ) -> None:
     seen: set[str] = set()
     for step in steps:
@@ -169,7 +183,7 @@ def _steps(
             continue
         owner = _reader(step.owner)
         left = (due - today).days
-        if 0 <= left <= settings.due_soon_days:
+        if left >= 0 and calendar.business_days_between(today, due) <= settings.due_soon_days:
             item = Item(Kind.DUE_SOON, title, f"due {_in(left)} ({_day(due)})", due, step.step_id)
             found.add(owner, item)
         elif left < 0:
@@ -177,7 +191,7 @@ def _steps(
             if step.status:
                 note += f"; now: {step.status}"
             found.add(owner, Item(Kind.OVERDUE, title, note, due, step.step_id, owner))
-            if -left >= settings.escalate_after_days:
+            if calendar.business_days_between(due, today) >= settings.escalate_after_days:
                 who = step.owner.strip() or "no owner"
                 item = Item(Kind.ESCALATED, title, f"{note}; owner {who}", due, step.step_id, owner)
                 found.add("", item)
@@ -211,22 +225,10 @@ def _training(found: _Collect, frame: pd.DataFrame, today: date, settings: Setti
             )
 
 
-def _calendar_rows(frame: pd.DataFrame) -> list[tuple[date, str, str]]:
-    rows = []
-    for record in frame.to_dict("records"):
-        day = _date(record.get("Date"))
-        kind = str(record.get("Type", "") or "").strip().casefold()
-        if day is not None and kind:
-            rows.append((day, kind, str(record.get("Name", "") or "").strip()))
-    return sorted(rows)
-
-
-def business_day_before(day: date, closed: set[date]) -> date:
-    """The weekday before ``day`` that is not in ``closed``."""
-    day -= timedelta(days=1)
-    while day.weekday() >= 5 or day in closed:
-        day -= timedelta(days=1)
-    return day
+def _calendar_rows(calendar: DistrictCalendar) -> list[tuple[date, str, str]]:
+    """Every usable Calendar row (schools' included) as (day, kind, name), by day."""
+    rows = calendar.rows
+    return list(zip(rows["day"], rows["kind"], rows["name"], strict=True))
 
 
 def _spans(rows: list[tuple[date, str, str]], kind: str) -> list[tuple[date, date, str]]:
@@ -242,12 +244,14 @@ def _spans(rows: list[tuple[date, str, str]], kind: str) -> list[tuple[date, dat
     return spans
 
 
-def calendar_items(frame: pd.DataFrame, today: date, ahead: int) -> list[Item]:
+def calendar_items(
+    frame: pd.DataFrame, today: date, ahead: int, calendar: DistrictCalendar | None = None
+) -> list[Item]:
     """Pause, breaks, first day of school within ``ahead`` days, and a calendar without
-    holidays."""
-    rows = _calendar_rows(frame)
+    holidays; ``calendar`` (default: the tab's alone) gives the pause's business day."""
+    calendar = calendar or DistrictCalendar.from_frame(frame)
+    rows = _calendar_rows(calendar)
     soon = [(d, k, n) for d, k, n in rows if 0 <= (d - today).days <= ahead]
-    closed = {d for d, k, _ in rows if k in NOT_SCHOOL_DAYS}
     items: list[Item] = []
 
     def label(day: date) -> str:
@@ -276,7 +280,7 @@ def calendar_items(frame: pd.DataFrame, today: date, ahead: int) -> list[Item]:
         elif kind == "rollover":
             items.append(Item(Kind.CALENDAR, name or "Rollover", label(day), day))
             if not any(p < day for p in pauses):
-                pause = business_day_before(day, closed)
+                pause = calendar.business_day_before(day)
                 items.append(
                     Item(
                         Kind.CALENDAR,

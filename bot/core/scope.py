@@ -15,14 +15,16 @@ from datetime import date
 import pandas as pd
 
 from bot.core.problems import ProblemError
-from bot.core.values import TRUE_TEXT, parse_date, parse_number
+from bot.core.values import TRUE_TEXT, parse_date, parse_number, shown
 from bot.templates import Tab, WorkbookTemplate, normalize_header
 
 COMPARISONS = ("!=", "<=", ">=", "=", "<", ">")
 ALL_OPERATORS = (*COMPARISONS, "in", "not in", "is blank", "not blank", "selected")
-_COMPARISON = re.compile(r"^(?P<column>[^=!<>]+?)\s*(?P<op>!=|<=|>=|=|<|>)\s*(?P<value>.*)$")
-_MEMBERSHIP = re.compile(r"^(?P<column>.+?)\s+(?P<op>not\s+in|in)\s*\((?P<values>.*)\)\s*$", re.I)
-_BLANK = re.compile(r"^(?P<column>.+?)\s+(?P<op>is\s+not\s+blank|is\s+blank|not\s+blank)\s*$", re.I)
+# Each pattern matches in one pass over the text (a 50,000-character cell included): no
+# lazily grown column in front of it, the first operator character splits a comparison.
+_OPERATOR_CHAR = re.compile(r"[=!<>]")
+_MEMBERSHIP = re.compile(r"(?<=\s)(?P<op>not\s+in|in)\s*\(", re.I)
+_BLANK = re.compile(r"(?<=\s)(?P<op>is\s+not\s+blank|is\s+blank|not\s+blank)\s*$", re.I)
 
 COLUMN = "Scope"
 
@@ -74,21 +76,64 @@ def _unquote(value: str) -> str:
 def _resolve_column(tab: Tab, text: str) -> str:
     column = tab.column(text)
     if column is None:
-        raise ProblemError(COLUMN, f"unknown column {text.strip()!r} in tab {tab.name}")
+        raise ProblemError(COLUMN, f"unknown column {shown(text.strip())} in tab {tab.name}")
     return column.name
 
 
 def _unknown_operator(tab: Tab, text: str) -> ProblemError:
     """Name the operator when the condition starts with a known column, else the column."""
     words = text.split()
-    for cut in range(len(words) - 1, 0, -1):
+    longest = max(len(c.name.split()) for c in tab.columns)
+    for cut in range(min(len(words) - 1, longest), 0, -1):
         if tab.column(" ".join(words[:cut])) is not None:
             return ProblemError(
                 COLUMN,
-                f"unknown operator {words[cut]!r} after column {' '.join(words[:cut])!r} "
+                f"unknown operator {shown(words[cut])} after column {' '.join(words[:cut])!r} "
                 f"(use one of: {', '.join(ALL_OPERATORS)})",
             )
-    return ProblemError(COLUMN, f"cannot read condition {text!r}: unknown column in tab {tab.name}")
+    return ProblemError(
+        COLUMN, f"cannot read condition {shown(text)}: unknown column in tab {tab.name}"
+    )
+
+
+def _blank(tab: Tab, text: str) -> Condition | None:
+    """``column is blank``, ``column not blank`` (or ``is not blank``)."""
+    match = _BLANK.search(text)
+    if match is None or not text[: match.start()].strip():
+        return None
+    op = "is blank" if normalize_header(match["op"]) == "is blank" else "not blank"
+    return Condition(_resolve_column(tab, text[: match.start()]), op)
+
+
+def _membership(tab: Tab, text: str) -> Condition | None:
+    """``column in (a, b)`` or ``column not in (a, b)``: the values run to the last ``)``."""
+    end = len(text.rstrip())
+    if not text[:end].endswith(")"):
+        return None
+    match = _MEMBERSHIP.search(text, 0, end)
+    if match is None or not text[: match.start()].strip():
+        return None
+    values = tuple(_unquote(v) for v in text[match.end() : end - 1].split(",") if v.strip())
+    if not values:
+        raise ProblemError(COLUMN, f"'{match['op']} ( )' needs at least one value")
+    op = "not in" if normalize_header(match["op"]) == "not in" else "in"
+    return Condition(_resolve_column(tab, text[: match.start()]), op, values)
+
+
+def _comparison(tab: Tab, text: str) -> Condition | None:
+    """``column op value``, split at the first of ``= ! < >`` (no column name holds one)."""
+    match = _OPERATOR_CHAR.search(text)
+    if match is None or not text[: match.start()].strip():
+        return None
+    at = match.start()
+    op = text[at : at + 2] if text[at : at + 2] in ("!=", "<=", ">=") else text[at]
+    if op == "!":
+        return None
+    column = text[:at].strip()
+    value = _unquote(text[at + len(op) :])
+    if not value:
+        raise ProblemError(COLUMN, f"{shown(column)} {op} needs a value")
+    return Condition(_resolve_column(tab, column), op, (value,))
 
 
 def _condition(tab: Tab, text: str) -> Condition:
@@ -98,24 +143,10 @@ def _condition(tab: Tab, text: str) -> Condition:
         return Condition("Select", "selected")
     if normalize_header(text) == "all":
         raise ProblemError(COLUMN, "'all' must stand alone after the tab")
-    match = _BLANK.match(text)
-    if match:
-        op = "is blank" if normalize_header(match["op"]) == "is blank" else "not blank"
-        return Condition(_resolve_column(tab, match["column"]), op)
-    match = _MEMBERSHIP.match(text)
-    if match:
-        values = tuple(_unquote(v) for v in match["values"].split(",") if v.strip())
-        if not values:
-            raise ProblemError(COLUMN, f"'{match['op']} ( )' needs at least one value")
-        op = "not in" if normalize_header(match["op"]) == "not in" else "in"
-        return Condition(_resolve_column(tab, match["column"]), op, values)
-    match = _COMPARISON.match(text)
-    if match:
-        value = _unquote(match["value"])
-        if not value:
-            raise ProblemError(COLUMN, f"{match['column'].strip()!r} {match['op']} needs a value")
-        return Condition(_resolve_column(tab, match["column"]), match["op"], (value,))
-    raise _unknown_operator(tab, text)
+    condition = _blank(tab, text) or _membership(tab, text) or _comparison(tab, text)
+    if condition is None:
+        raise _unknown_operator(tab, text)
+    return condition
 
 
 def parse_scope(text: str, template: WorkbookTemplate) -> Scope:
@@ -127,11 +158,13 @@ def parse_scope(text: str, template: WorkbookTemplate) -> Scope:
     if not colon:
         if template.tab(text) is not None:
             raise ProblemError(COLUMN, f"needs a colon and conditions, e.g. '{text}: all'")
-        raise ProblemError(COLUMN, f"needs a tab and a colon, e.g. 'Students: {text}'")
+        raise ProblemError(
+            COLUMN, f"needs a tab and a colon, e.g. 'Students: {shown(text, quote=False)}'"
+        )
     tab = template.tab(tab_text)
     if tab is None or not tab.roster:
         names = ", ".join(t.name for t in template.roster_tabs)
-        raise ProblemError(COLUMN, f"unknown tab {tab_text.strip()!r} (one of: {names})")
+        raise ProblemError(COLUMN, f"unknown tab {shown(tab_text.strip())} (one of: {names})")
     parts = [p.strip() for p in rest.split(";") if p.strip()]
     if [normalize_header(p) for p in parts] == ["all"]:
         parts = []
@@ -141,7 +174,8 @@ def parse_scope(text: str, template: WorkbookTemplate) -> Scope:
 
 def _typed(series: pd.Series, ctype: str, today: date) -> pd.Series:
     if ctype in ("int", "number"):
-        return pd.to_numeric(series.str.replace(",", "", regex=False), errors="coerce")
+        numbers = pd.to_numeric(series.str.replace(",", "", regex=False), errors="coerce")
+        return numbers.where(numbers.abs() != float("inf"))
     if ctype in ("date", "datetime"):
         return pd.to_datetime(series, errors="coerce", format="mixed").dt.normalize()
     return series.str.strip().str.casefold()

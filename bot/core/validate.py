@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,10 +10,22 @@ from bot.core.checklist import Step
 from bot.core.params import canonical_parameters, check_parameters, parse_parameters
 from bot.core.problems import Problem, ProblemError
 from bot.core.scope import Scope, check_values, parse_scope
-from bot.core.values import parse_date
+from bot.core.values import parse_date, shown
 from bot.templates import WorkbookTemplate
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PER_COLUMN = 5
+
+
+def is_email(text: str) -> bool:
+    """``name@domain.tld``: one ``@``, a dot inside the domain, no spaces (read in one pass,
+    without a regular expression that backtracks on a long cell)."""
+    local, at, domain = text.partition("@")
+    return (
+        bool(at and local)
+        and "@" not in domain
+        and "." in domain[1:-1]
+        and not any(ch.isspace() for ch in text)
+    )
 
 
 @dataclass(frozen=True)
@@ -34,13 +45,15 @@ def _action(step: Step, catalogue: Catalogue) -> tuple[ActionSpec | None, list[P
     system = catalogue.system_named(step.system)
     if system is None:
         systems = ", ".join(catalogue.systems())
-        return None, [Problem("System", f"unknown system {step.system!r} (one of: {systems})")]
+        return None, [Problem("System", f"unknown system {shown(step.system)} (one of: {systems})")]
     if not step.action:
         return None, [Problem("Action", f"is blank (one of: {', '.join(catalogue.names(system))})")]
     spec = catalogue.get(system, step.action)
     if spec is None:
         names = ", ".join(catalogue.names(system))
-        return None, [Problem("Action", f"unknown action {step.action!r} for {system} ({names})")]
+        return None, [
+            Problem("Action", f"unknown action {shown(step.action)} for {system} ({names})")
+        ]
     return spec, []
 
 
@@ -65,10 +78,14 @@ def _plain_columns(step: Step, known_ids: set[str], today: date) -> list[Problem
     problems: list[Problem] = []
     if step.duplicate_id:
         problems.append(
-            Problem("Step ID", f"{step.step_id} is used by more than one row; give each its own")
+            Problem(
+                "Step ID",
+                f"{shown(step.step_id, quote=False)} is used by more than one row; "
+                "give each its own",
+            )
         )
-    if step.owner and not _EMAIL.match(step.owner):
-        problems.append(Problem("Owner", f"{step.owner!r} is not an email address"))
+    if step.owner and not is_email(step.owner):
+        problems.append(Problem("Owner", f"{shown(step.owner)} is not an email address"))
     if step.due:
         try:
             parse_date(step.due, today)
@@ -76,10 +93,23 @@ def _plain_columns(step: Step, known_ids: set[str], today: date) -> list[Problem
             problems.append(Problem("Due", str(exc)))
     for dep in step.depends_on:
         if dep == step.step_id:
-            problems.append(Problem("Depends on", f"{dep} is this step itself"))
+            problems.append(Problem("Depends on", f"{shown(dep, quote=False)} is this step itself"))
         elif dep not in known_ids:
-            problems.append(Problem("Depends on", f"unknown step {dep}"))
+            problems.append(Problem("Depends on", f"unknown step {shown(dep, quote=False)}"))
     return problems
+
+
+def bounded(problems: list[Problem], per_column: int = PER_COLUMN) -> list[Problem]:
+    """At most ``per_column`` problems of each column, then one saying how many more: a
+    cell listing 25,000 unknown steps does not make a 25,000-problem Result."""
+    kept: list[Problem] = []
+    seen: dict[str, int] = {}
+    for problem in problems:
+        seen[problem.column] = seen.get(problem.column, 0) + 1
+        if seen[problem.column] <= per_column:
+            kept.append(problem)
+    more = [(c, n - per_column) for c, n in seen.items() if n > per_column]
+    return kept + [Problem(c, f"and {n:,} more problem(s) like these") for c, n in more]
 
 
 def validate_step(
@@ -93,13 +123,14 @@ def validate_step(
     """Check every column of ``step``; return the checked step or every problem found."""
     problems = _plain_columns(step, known_ids, today)
     if cycle:
-        problems.append(Problem("Depends on", "dependency cycle " + " -> ".join(cycle)))
+        path = " -> ".join(shown(sid, quote=False) for sid in cycle)
+        problems.append(Problem("Depends on", f"dependency cycle {path}"))
     spec, action_problems = _action(step, catalogue)
     problems += action_problems
     raw_params, param_problems = parse_parameters(step.parameters)
     problems += param_problems
     if spec is None:
-        return None, problems
+        return None, bounded(problems)
     scope, scope_problems = _scope(step, spec, template, today)
     problems += scope_problems
     typed, typed_problems = check_parameters(raw_params, spec.params, today)
@@ -107,6 +138,6 @@ def validate_step(
     if not typed_problems and spec.param_check is not None:
         problems += spec.param_check(typed, today)
     if problems:
-        return None, problems
+        return None, bounded(problems)
     checked = CheckedStep(step, spec, scope, typed, canonical_parameters(raw_params))
     return checked, []

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
 _RELATIVE = re.compile(r"^today\s*(?:([+-])\s*(\d+)\s*([dwy]?))?$", re.IGNORECASE)
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%b %d, %Y", "%d %b %Y")
 TRUE_TEXT = frozenset({"true", "yes", "y", "1", "x", "✓", "checked", "on"})
+SHOWN = 60
+
+
+def shown(text: object, limit: int = SHOWN, quote: bool = True) -> str:
+    """``text`` for a message (quoted unless ``quote`` is false), cut to ``limit`` characters
+    with its length said: a 50,000-character cell does not make a 50,000-character message."""
+    text = str(text)
+    cut = text if len(text) <= limit else text[:limit] + "…"
+    said = repr(cut) if quote else cut
+    return said if cut is text else f"{said} ({len(text):,} characters)"
 
 
 def is_checked(text: object) -> bool:
@@ -25,23 +36,34 @@ def parse_date(text: str, today: date | None = None) -> date:
         if not sign:
             return today
         days = int(amount) * {"": 1, "d": 1, "w": 7, "y": 365}[unit.lower()]
-        return today + timedelta(days=days if sign == "+" else -days)
+        try:
+            return today + timedelta(days=days if sign == "+" else -days)
+        except OverflowError:
+            raise ValueError(f"not a date: {shown(text)} is out of range") from None
     if "T" in text or (" " in text and ":" in text):
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError:
+            raise ValueError(f"not a date: {shown(text)}") from None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"not a date: {text!r}")
+    raise ValueError(f"not a date: {shown(text)}")
 
 
 def parse_number(text: str) -> float:
+    """A finite number (``1,000`` and ``50%`` read as 1000 and 50; ``nan`` and ``1e999`` are
+    not numbers)."""
     cleaned = str(text).strip().rstrip("%").replace(",", "")
     try:
-        return float(cleaned)
+        number = float(cleaned)
     except ValueError:
-        raise ValueError(f"not a number: {text!r}") from None
+        raise ValueError(f"not a number: {shown(text)}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"not a number: {shown(text)}")
+    return number
 
 
 def format_count(n: int) -> str:

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from bot.core.reminders import Digest, Item, Kind, Reminders, Settings, build_reminders
+from bot.district_calendar import district_calendar
 from bot.notify.blocks import context, escape, section
 from bot.notify.rich import RichMessage
 from bot.services import Services
@@ -61,7 +64,8 @@ def digest_message(
 
 
 def reminders_for(services: Services, today: date) -> Reminders:
-    """Today's reminders from the workbook, with the settings of ``[slack]``."""
+    """Today's reminders from the workbook, with the settings of ``[slack]`` and the district
+    calendar of ``[calendar]`` and the Calendar tab."""
     slack = services.config.slack
     settings = Settings(
         due_soon_days=slack.due_soon_days,
@@ -71,8 +75,9 @@ def reminders_for(services: Services, today: date) -> Reminders:
     )
     policy = services.policy
     approvers = sorted(policy.admins) + sorted(policy.admin_ids)
-    frames = services.workbook.read().frames
-    return build_reminders(frames, today, approvers, settings)
+    frames = services.workbook.read(["Checklist", "Training", "Calendar"]).frames
+    calendar = district_calendar(services.config, frames.get("Calendar", pd.DataFrame()), today)
+    return build_reminders(frames, today, approvers, settings, calendar)
 
 
 def send_reminders(services: Services, today: date, mention: Mention | None = None) -> int:

@@ -1,5 +1,6 @@
-"""The slack-bolt App: message events and the Approve / Reject buttons, handed to
-SlackApprovals. Events are acknowledged at once; the work runs on bolt's listener threads."""
+"""The slack-bolt App: message events and the Approve / Reject buttons, handed to the
+districts' SlackApprovals through the Router. Events are acknowledged at once; the work runs
+on bolt's listener threads."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from slack_sdk import WebClient
 
 from bot.core.approvals import Decision
 from bot.notify.blocks import APPROVE_ACTION, REJECT_ACTION
-from bot.slack.approvals import SlackApprovals
+from bot.slack.router import Router
 
 log = logging.getLogger(__name__)
 SOCKET_MODE_SECRET = "unused-in-socket-mode"
 
 
-def build_app(approvals: SlackApprovals, client: WebClient, signing_secret: str = "") -> App:
+def build_app(approvals: Router, client: WebClient, signing_secret: str = "") -> App:
     """An App on ``client`` (its token and base URL); ``signing_secret`` checks HTTP requests."""
     app = App(
         client=client,

@@ -65,6 +65,11 @@ class SlackApprovals:
         self._handled: list[tuple[str, str]] = []
         self._cond = threading.Condition()
 
+    def owns(self, thread: str) -> bool:
+        """Whether ``thread`` is one of this district's approval threads."""
+        with self.runner.lock:
+            return self.services.state.step_for_thread(thread) is not None
+
     def on_message(self, event: Mapping[str, Any], event_id: str = "") -> str:
         """A ``message`` event (or a reply read back at start-up); returns what was done."""
         key = event_id or str(event.get("ts", ""))

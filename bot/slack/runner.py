@@ -1,4 +1,4 @@
-"""Cycles, one at a time: the poll loop and an approval share one lock, so two cycles never
+"""Cycles, one at a time: the poll job and an approval share one lock, so two cycles never
 overlap and nothing else touches the services while one runs."""
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ log = logging.getLogger(__name__)
 
 
 class CycleRunner:
-    def __init__(self, services: Services) -> None:
+    """``stop`` (shutdown) ends a running cycle after the record in flight."""
+
+    def __init__(self, services: Services, stop: threading.Event | None = None) -> None:
         self.services = services
+        self.stop = stop or threading.Event()
         self.lock = threading.RLock()
         self._done = threading.Condition()
         self.count = 0
+        self.last: CycleReport | None = None
 
     def flush(self) -> None:
         """Send what the outbox still holds (messages Slack could not take earlier)."""
@@ -29,17 +33,25 @@ class CycleRunner:
             try:
                 flush()
             except RolloverError as exc:
-                log.error("sending pending messages failed: %s", exc)
+                log.error("%s: sending pending messages failed: %s", self.district, exc)
+
+    @property
+    def district(self) -> str:
+        return self.services.config.district
 
     def run(self) -> CycleReport | None:
         """One cycle; an error is logged, never raised (the next poll tries again)."""
         with self.lock:
             self.flush()
+            report: CycleReport | None = None
             try:
-                report: CycleReport | None = Cycle(self.services).run()
+                report = Cycle(self.services, stop=self.stop).run()
             except RolloverError as exc:
-                log.error("cycle failed: %s", exc)
-                report = None
+                log.error("%s: cycle failed: %s", self.district, exc)
+            else:
+                self.last = report
+                executed = ", ".join(report.executed) or "nothing"
+                log.info("%s: cycle: %s; executed %s", self.district, report.summary(), executed)
         with self._done:
             self.count += 1
             self._done.notify_all()

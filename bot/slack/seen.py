@@ -1,4 +1,5 @@
-"""Deliveries already applied: Slack retries and duplicate deliveries are applied once.
+"""Things done once: Slack deliveries already applied (retries and duplicate deliveries are
+applied once), and each day's digests (``digest_key``).
 
 A table in the state store's SQLite file (own connection), so a restart remembers them. An
 event is known by its ``event_id`` and by its message's channel + ts (a reply read again from
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.errors import StateError
@@ -25,6 +26,10 @@ def event_key(event_id: str) -> str:
     return f"event:{event_id}"
 
 
+def digest_key(day: date) -> str:
+    return f"digest:{day.isoformat()}"
+
+
 class Seen:
     def __init__(self, path: Path | str) -> None:
         self._lock = threading.Lock()
@@ -38,6 +43,11 @@ class Seen:
     def close(self) -> None:
         with self._lock:
             self.db.close()
+
+    def known(self, key: str) -> bool:
+        with self._lock:
+            row = self.db.execute("SELECT 1 FROM slack_seen WHERE key=?", (key,)).fetchone()
+        return row is not None
 
     def claim(self, *keys: str) -> bool:
         """True, once: when none of ``keys`` was claimed before (all are claimed now)."""

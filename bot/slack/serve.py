@@ -1,102 +1,142 @@
-"""The long-running bot: Slack listening (Socket Mode or HTTP), approvals applied at once,
-and a poll loop running a cycle every ``[slack] poll_seconds`` and the day's digests."""
+"""Slack for the service: one app connection (Socket Mode or HTTP) for every district in
+Slack mode, routed to each district's approvals; and ``SlackServer``, the service for one
+district on Slack."""
 
 from __future__ import annotations
 
 import logging
-import threading
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from bot.config import Config
-from bot.errors import ConfigError, NotifierError, RolloverError
-from bot.notify.digest import send_reminders
+from bot.errors import ConfigError, NotifierError
 from bot.notify.slack import SlackNotifier
-from bot.services import Services, build_services
+from bot.schedule.district import District
+from bot.schedule.service import Service
+from bot.services import Services
 from bot.slack.app import build_app
 from bot.slack.approvals import SlackApprovals
 from bot.slack.env import secrets_for
 from bot.slack.http import EventsServer
 from bot.slack.people import Directory
+from bot.slack.router import Router
 from bot.slack.runner import CycleRunner
-from bot.slack.seen import Seen
 
 log = logging.getLogger(__name__)
 
 
-class SlackServer:
-    """``start`` connects and catches up; ``run`` polls until ``stop``; ``close`` cleans up."""
+def slack_mode(configs: list[Config]) -> str:
+    """The one listening mode of the districts on Slack ("console" when none is)."""
+    modes = {c.slack.mode for c in configs if c.slack.mode != "console"}
+    if len(modes) > 1:
+        raise ConfigError(f"the districts use different [slack] modes ({', '.join(sorted(modes))})")
+    return modes.pop() if modes else "console"
 
-    def __init__(self, config: Config, services: Services | None = None) -> None:
-        mode = config.slack.mode
-        if mode == "console":
-            raise ConfigError('`serve` needs [slack] mode = "socket" or "http" (it is "console")')
-        self.config = config
-        self.secrets = secrets_for(mode, listening=True)
-        self.services = services or build_services(config)
-        notifier = self.services.notifier
-        if not isinstance(notifier, SlackNotifier):
-            raise ConfigError("`serve` needs the Slack notifier ([slack] mode)")
-        self.notifier = notifier
-        self.client = notifier.client
-        self.runner = CycleRunner(self.services)
-        self.directory = Directory(self.client)
-        self.seen = Seen(config.state_path)
-        self.stopping = threading.Event()
-        self.approvals: SlackApprovals | None = None
+
+class SlackListener:
+    """``start`` connects; ``add`` routes a district's approval threads to it."""
+
+    def __init__(self, configs: list[Config]) -> None:
+        self.mode = slack_mode(configs)
+        first = next(c for c in configs if c.slack.mode == self.mode)
+        self.secrets = secrets_for(self.mode, listening=True)
+        self.http_port = first.slack.http_port
+        self.router = Router()
+        self.by_district: dict[str, SlackApprovals] = {}
+        self.client: WebClient | None = None
+        self.directory: Directory | None = None
+        self.bot_user = ""
         self.socket: SocketModeHandler | None = None
         self.http: EventsServer | None = None
 
-    def start(self) -> SlackServer:
-        """Connect to Slack, then read the threads awaiting approval."""
+    def add(self, district: District) -> SlackApprovals | None:
+        """Listen for ``district`` (once its services are open); None if it is not on Slack."""
+        services, runner, seen = district.services, district.runner, district.seen
+        if services is None or runner is None or seen is None:
+            return None
+        notifier = services.notifier
+        if not isinstance(notifier, SlackNotifier) or district.id in self.by_district:
+            return self.by_district.get(district.id)
+        if self.client is None:
+            self._connect(notifier.client)
+        assert self.directory is not None
+        approvals = SlackApprovals(
+            runner,
+            notifier.client,
+            self.directory,
+            seen,
+            notifier.outbox,
+            self.bot_user,
+            district.config.slack.channel,
+        )
+        self.router.add(approvals, lambda: district.keeper is not None and district.keeper.held)
+        self.by_district[district.id] = approvals
+        district.on_acquire.append(lambda d: approvals.catch_up())
+        return approvals
+
+    def _connect(self, client: WebClient) -> None:
         try:
-            bot_user = str(self.client.auth_test()["user_id"])
+            self.bot_user = str(client.auth_test()["user_id"])
         except (SlackClientError, OSError) as exc:
             raise NotifierError(f"Slack auth.test failed (check SLACK_BOT_TOKEN): {exc}") from None
-        self.approvals = SlackApprovals(
-            self.runner,
-            self.client,
-            self.directory,
-            self.seen,
-            self.notifier.outbox,
-            bot_user,
-            self.config.slack.channel,
-        )
-        app = build_app(self.approvals, self.client, self.secrets.signing_secret)
-        if self.config.slack.mode == "socket":
+        self.client = client
+        self.directory = Directory(client)
+        app = build_app(self.router, client, self.secrets.signing_secret)
+        if self.mode == "socket":
             self.socket = SocketModeHandler(app, self.secrets.app_token)
             self.socket.connect()
         else:
-            self.http = EventsServer(app, self.config.slack.http_port).start()
-        self.approvals.catch_up()
-        return self
+            self.http = EventsServer(app, self.http_port).start()
 
-    def tick(self) -> None:
-        """One poll: a cycle, then today's digests once it is digest time."""
-        self.runner.run()
-        now = self.services.clock.now()
-        if self.config.slack.digests and now.time() >= self.config.slack.digest_time:
-            with self.runner.lock:
-                try:
-                    send_reminders(self.services, now.date(), self.directory.mention)
-                except RolloverError as exc:
-                    log.error("digests failed: %s", exc)
-
-    def run(self) -> None:
-        """Poll every ``poll_seconds`` until ``stop``."""
-        while not self.stopping.is_set():
-            self.tick()
-            self.stopping.wait(self.config.slack.poll_seconds)
-
-    def stop(self) -> None:
-        self.stopping.set()
+    def where(self) -> str:
+        if self.mode == "socket":
+            return "Slack (Socket Mode)"
+        port = self.http.port if self.http else self.http_port
+        return f"Slack (HTTP on :{port}/slack/events)"
 
     def close(self) -> None:
         if self.socket is not None:
             self.socket.close()
         if self.http is not None:
             self.http.stop()
-        with self.runner.lock:
-            self.seen.close()
-            self.services.close()
+
+
+class SlackServer(Service):
+    """The service for one district on Slack (what the Slack tests drive)."""
+
+    def __init__(self, config: Config, services: Services | None = None) -> None:
+        if config.slack.mode == "console":
+            raise ConfigError('this needs [slack] mode = "socket" or "http" (it is "console")')
+        super().__init__([config], build=(lambda _: services) if services else None)
+        self.config = config
+
+    @property
+    def district(self) -> District:
+        return self.districts[0]
+
+    @property
+    def runner(self) -> CycleRunner:
+        self.district.open()
+        assert self.district.runner is not None
+        return self.district.runner
+
+    @property
+    def services(self) -> Services:
+        self.district.open()
+        assert self.district.services is not None
+        return self.district.services
+
+    @property
+    def approvals(self) -> SlackApprovals | None:
+        return None if self.listener is None else self.listener.by_district.get(self.district.id)
+
+    @property
+    def http(self) -> EventsServer | None:
+        return None if self.listener is None else self.listener.http
+
+    def tick(self) -> None:
+        """One poll, then the digest job (tests drive time with time-machine)."""
+        self.district.poll()
+        self.district.digest()

@@ -1,18 +1,24 @@
 """The state store on SQLite: runs, the per-record ledger, approvals, cycle history.
 
 Every write commits at once (autocommit, WAL, synchronous=FULL), so what the ledger says
-survives a SIGKILL the instant after.
+survives a SIGKILL the instant after. Leases are taken in a ``BEGIN IMMEDIATE`` transaction,
+so two processes on one file never both hold one.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from bot.abc import StateStore
 from bot.core.approvals import ApprovalRecord, Decision, standing
 from bot.errors import StateError
-from bot.structures import ApprovalRequest, Outcome, Run, SnapshotRecord
+from bot.state.leases import after_acquire, from_micros, to_micros
+from bot.structures import ApprovalRequest, Lease, Outcome, Run, SnapshotRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -39,6 +45,9 @@ CREATE TABLE IF NOT EXISTS snapshots (
     status TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (step_id, kind, record_id));
 CREATE TABLE IF NOT EXISTS cycles (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT, finished TEXT, summary TEXT);
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY, holder TEXT NOT NULL,
+    acquired INTEGER NOT NULL, expires INTEGER NOT NULL);
 """
 APPLIED = ("applied", "skipped")
 
@@ -52,6 +61,7 @@ class SqliteState(StateStore):
             self.db.executescript(SCHEMA)
         except sqlite3.Error as exc:
             raise StateError(f"cannot open state store {path}: {exc}") from exc
+        self.transaction_lock = threading.Lock()
 
     def close(self) -> None:
         self.db.close()
@@ -135,13 +145,48 @@ class SqliteState(StateStore):
         """One transaction for the lot (one sync to disk, not one per outcome)."""
         if not seqs:
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             self.db.executemany("UPDATE ledger SET logged=1 WHERE seq=?", [(s,) for s in seqs])
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (the write lock first, then the reads), one
+        thread of this process at a time."""
+        with self.transaction_lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def acquire_lease(self, name: str, holder: str, now: datetime, seconds: float) -> Lease:
+        try:
+            with self.transaction():
+                current = self.lease(name)
+                wanted = after_acquire(current, name, holder, now, seconds)
+                if wanted != current:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO leases (name, holder, acquired, expires) "
+                        "VALUES (?, ?, ?, ?)",
+                        (name, holder, to_micros(wanted.acquired), to_micros(wanted.expires)),
+                    )
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot take lease {name!r}: {exc}") from exc
+        return wanted
+
+    def release_lease(self, name: str, holder: str) -> bool:
+        cursor = self.db.execute("DELETE FROM leases WHERE name=? AND holder=?", (name, holder))
+        return cursor.rowcount > 0
+
+    def lease(self, name: str) -> Lease | None:
+        row = self.db.execute(
+            "SELECT holder, acquired, expires FROM leases WHERE name=?", (name,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Lease(name, row[0], from_micros(row[1]), from_micros(row[2]))
 
     def outcomes(self, step_id: str | None = None) -> list[Outcome]:
         query = (

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import islice
-from typing import cast
+from itertools import islice, zip_longest
 
 import pandas as pd
 
@@ -65,26 +64,34 @@ def header_map(tab: Tab, header: Sequence[object]) -> dict[str, int]:
 
 
 def frame_from_grid(tab: Tab, grid: Sequence[Sequence[object]]) -> pd.DataFrame:
-    """A tab's rows (header first) as a frame of text with the sheet row number in ``_row``."""
+    """A tab's rows (header first) as a frame of text with the sheet row number in ``_row``.
+
+    Blank rows are left out. Rows of text (what Google Sheets sends) go to pandas as they are;
+    only rows holding other values (numbers, dates, blanks from a local file) are converted
+    cell by cell."""
     if not grid:
         raise HeaderError(f"tab {tab.name!r} has no header row")
     positions = header_map(tab, grid[0])
-    width = max(positions.values()) + 1
-    kept: list[list[str]] = []
+    kept: list[Sequence[object]] = []
     rows: list[int] = []
-    for offset, row in enumerate(islice(grid, 1, None), start=2):
-        if row.__class__ is list and all(v.__class__ is str for v in row):
-            texts = cast(list[str], row)
-        else:
-            texts = [v if v.__class__ is str else "" if v is None else cell_text(v) for v in row]
-        if not "".join(texts).strip():
-            continue
-        if len(texts) != width:
-            texts = (texts + [""] * width)[:width]
-        rows.append(offset)
-        kept.append(texts)
-    table = pd.DataFrame(kept, columns=range(width), dtype=object)
-    frame = pd.DataFrame({name: table[positions[name]] for name in tab.headers}, dtype=object)
+    for number, row in enumerate(islice(grid, 1, None), start=2):
+        try:
+            line = "".join(row)  # type: ignore[arg-type]
+        except TypeError:
+            row = [v if v.__class__ is str else cell_text(v) for v in row]
+            line = "".join(row)  # type: ignore[arg-type]
+        if line and not line.isspace():
+            kept.append(row)
+            rows.append(number)
+    columns = list(zip_longest(*kept, fillvalue=""))
+    blank = ("",) * len(kept)
+    frame = pd.DataFrame(
+        {
+            name: columns[positions[name]] if positions[name] < len(columns) else blank
+            for name in tab.headers
+        },
+        dtype=object,
+    )
     frame[ROW] = rows
     return frame
 

@@ -1,21 +1,34 @@
 """The Google Sheets workbook: gspread with a service account (or a local fake API).
 
-A cycle costs at most one metadata request and one ``values:batchGet`` to read every tab,
-and at write time one ``values:batchGet`` of the rows' keys (rows are found again, never
-remembered by number) and one ``values:batchUpdate`` carrying every write, Log rows included.
+Requests per cycle: one ``values:batchGet`` reads the Checklist together with the tabs the
+previous cycle read after it (one more only when a newly ticked step needs a tab the previous
+cycle did not); when there is something to write, one ``values:batchGet`` of the rows' keys
+(rows are found again, never remembered by number) and one ``values:batchUpdate`` carrying
+every write, Log rows included.
+
+The spreadsheet's metadata (tab titles, sheet IDs, grid sizes) is fetched on the first read and
+kept between cycles. It is fetched again when a range no longer parses (a tab renamed or
+deleted), after any failed request, before growing a grid, and when a tab asked for is not in
+it (at most once every ten cycles: a workbook may lack a tab for good). Grid sizes stay
+current from the ranges Google echoes for whole tabs and columns (``'Log'!A1:G20000`` is the
+whole grid). A write that needs more rows than the grid has grows it first, by a generous
+chunk, with one ``batchUpdate``.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from gspread.utils import rowcol_to_a1
 
 from bot.abc import Workbook
-from bot.errors import ConfigError, HeaderError
+from bot.errors import ConfigError, HeaderError, WorkbookError
 from bot.structures import Snapshot, WriteBatch, WriteReport
 from bot.templates import Tab, WorkbookTemplate, normalize_header
 from bot.workbook.base import (
@@ -26,20 +39,31 @@ from bot.workbook.base import (
     new_log_rows,
     place_writes,
 )
-from bot.workbook.sheets_api import SheetsApi, quote_tab
+from bot.workbook.sheets_api import RangeNotFound, SheetsApi, quote_tab
 
 Grid = list[list[Any]]
+T = TypeVar("T")
+CHECKLIST = "Checklist"
+GROW_ROWS = 10_000
+REFRESH_PASSES = 10
+SPARE_ROWS = 1_000
+LOG_SPARE_ROWS = 20_000
+LAST_ROW = re.compile(r"(\d+)$")
 
 
 @dataclass
-class _Seen:
-    """What the last read learned: each tab's title, grid size, header, and the Log."""
+class _Tabs:
+    """The spreadsheet's tabs as its metadata told, by template tab name."""
 
     titles: dict[str, str] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=dict)
     sheet_ids: dict[str, int] = field(default_factory=dict)
-    headers: dict[str, list[Any]] = field(default_factory=dict)
-    log: Grid | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def spare_rows(tab: Tab) -> int:
+    """Empty rows a tab gets below its data when it is made: the Log many, so that the bot
+    seldom has to grow it."""
+    return LOG_SPARE_ROWS if tab.append_only else SPARE_ROWS
 
 
 def open_api(spreadsheet_id: str, credentials: str, endpoint: str | None = None) -> SheetsApi:
@@ -70,71 +94,146 @@ def open_api(spreadsheet_id: str, credentials: str, endpoint: str | None = None)
 
 
 class GSheetsWorkbook(Workbook):
+    """A spreadsheet read and written in as few requests as the module docstring says."""
+
     def __init__(self, api: SheetsApi, template: WorkbookTemplate) -> None:
         self.api = api
         self.template = template
-        self.seen = _Seen()
+        self.tabs: _Tabs | None = None
+        self.headers: dict[str, list[Any]] = {}
+        self._held: dict[str, Grid] = {}
+        self._followers: set[str] = set()
+        self._passes = 0
+        self._learned_at = -REFRESH_PASSES
 
-    def _learn_titles(self) -> None:
-        meta = self.api.metadata()
-        seen = _Seen()
+    def _call(self, call: Callable[[], T]) -> T:
+        """One API call; after a failure the metadata is fetched afresh next time."""
+        try:
+            return call()
+        except WorkbookError:
+            self.tabs = None
+            raise
+
+    def _learn(self) -> _Tabs:
+        """Fetch the metadata: each template tab's title (matched loosely), ID and grid rows."""
+        meta = self._call(self.api.metadata)
+        tabs = _Tabs()
         by_name = {normalize_header(t.name): t.name for t in self.template.tabs}
         for sheet in meta.get("sheets", []):
             props = sheet.get("properties", {})
             name = by_name.get(normalize_header(props.get("title", "")))
-            if name and name not in seen.titles:
-                seen.titles[name] = props["title"]
-                seen.rows[name] = int(props.get("gridProperties", {}).get("rowCount", 1000))
-                seen.sheet_ids[name] = int(props.get("sheetId", 0))
-        self.seen = seen
+            if name and name not in tabs.titles:
+                tabs.titles[name] = props["title"]
+                tabs.rows[name] = int(props.get("gridProperties", {}).get("rowCount", 1000))
+                tabs.sheet_ids[name] = int(props.get("sheetId", 0))
+        self.tabs = tabs
+        self._learned_at = self._passes
+        return tabs
 
-    def read(self) -> Snapshot:
-        self._learn_titles()
-        names = [t.name for t in self.template.tabs if t.name in self.seen.titles]
-        grids = self.api.batch_get([quote_tab(self.seen.titles[n]) for n in names])
+    def _known(self, names: Collection[str]) -> _Tabs:
+        """The kept metadata; fetched when there is none, or when a tab asked for is not in it
+        (staff may have added it since) and it was last fetched ``REFRESH_PASSES`` cycles
+        ago or more."""
+        if self.tabs is None or (
+            self._passes - self._learned_at >= REFRESH_PASSES
+            and any(n not in self.tabs.titles for n in names)
+        ):
+            return self._learn()
+        return self.tabs
+
+    def _values(self, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], Grid]:
+        """One ``values:batchGet`` of (tab, cells) ranges, ``""`` for the whole tab. A range
+        that no longer parses refreshes the metadata and the request is made once more, without
+        the tabs that are gone."""
+        if not wanted:
+            return {}
+        tabs = self._known([name for name, _ in wanted])
+        for retry in (False, True):
+            asked = [(name, cells) for name, cells in wanted if name in tabs.titles]
+            if not asked:
+                return {}
+            ranges = [quote_tab(tabs.titles[n]) + (f"!{c}" if c else "") for n, c in asked]
+            try:
+                replies = self._call(partial(self.api.batch_get_ranges, ranges))
+            except RangeNotFound:
+                if retry:
+                    raise
+                tabs = self._learn()
+                continue
+            out: dict[tuple[str, str], Grid] = {}
+            for (name, cells), (echo, values) in zip(asked, replies, strict=True):
+                end = LAST_ROW.search(echo)
+                if end and not any(ch.isdigit() for ch in cells):
+                    tabs.rows[name] = int(end.group(1))
+                out[(name, cells)] = values
+            return out
+        raise AssertionError("unreachable")
+
+    def read(self, tabs: Collection[str] | None = None) -> Snapshot:
+        """Read ``tabs`` (default every tab). A read of the Checklist starts a cycle: the tabs
+        the previous cycle read after its Checklist come in the same request and are held for
+        this cycle's later reads, which then cost no request."""
+        every = [t.name for t in self.template.tabs]
+        names = every if tabs is None else [n for n in every if n in set(tabs)]
+        extra: list[str] = []
+        if CHECKLIST in names:
+            self._held, self._passes = {}, self._passes + 1
+            if tabs is not None:
+                extra = [n for n in every if n in self._followers and n not in names]
+                self._followers = set()
+        grids = {n: self._held.pop(n) for n in names if n in self._held}
+        fetched = self._values([(n, "") for n in [*names, *extra] if n not in grids])
+        for (name, _), grid in fetched.items():
+            if name in names:
+                grids[name] = grid
+            else:
+                self._held[name] = grid
+        if CHECKLIST not in names:
+            self._followers.update(grids)
         frames = {}
-        for name, grid in zip(names, grids, strict=True):
+        for name in names:
+            if name not in grids:
+                continue
             tab = self.template.require(name)
+            grid = grids[name]
             if not grid:
                 raise HeaderError(f"tab {tab.name!r} has no header row (run `sheet provision`)")
             frames[name] = frame_from_grid(tab, grid)
-            self.seen.headers[name] = list(grid[0])
-            if tab.append_only:
-                self.seen.log = grid
-        missing = [t.name for t in self.template.tabs if t.name not in self.seen.titles]
-        return Snapshot(frames=frames, missing_tabs=missing)
+            self.headers[name] = list(grid[0])
+        return Snapshot(frames=frames, missing_tabs=[n for n in names if n not in grids])
 
     def _key_letter(self, tab: Tab) -> str:
-        index = header_map(tab, self.seen.headers[tab.name])[tab.column(tab.key).name]  # type: ignore[union-attr]
+        index = header_map(tab, self.headers[tab.name])[tab.column(tab.key).name]  # type: ignore[union-attr]
         return rowcol_to_a1(1, index + 1).rstrip("1")
 
     def _fresh_grids(self, batch: WriteBatch) -> tuple[dict[str, Grid], list[str]]:
         """Re-read, in one request, what locating the writes needs: the Checklist whole,
-        each other tab's header and key column."""
-        if not self.seen.titles:
-            self._learn_titles()
+        each other tab's header and key column, the Log and tabs that get new rows whole."""
+        tabs = self._known(())
         wanted: list[tuple[str, str, str]] = []
         for tab in self.template.tabs:
-            if tab.name not in self.seen.titles:
+            if tab.name not in tabs.titles:
                 continue
-            title = quote_tab(self.seen.titles[tab.name])
             has_cells = any(c.tab == tab.name for c in batch.cells)
             has_rows = any(name == tab.name for name, _ in batch.new_rows)
-            if (tab.name == "Checklist" and (has_cells or batch.id_fills)) or has_rows:
-                wanted.append((tab.name, title, "full"))
-            elif has_cells and tab.key and tab.name in self.seen.headers:
+            if (tab.name == CHECKLIST and (has_cells or batch.id_fills)) or has_rows:
+                wanted.append((tab.name, "", "full"))
+            elif has_cells and tab.key and tab.name in self.headers:
                 letter = self._key_letter(tab)
-                wanted.append((tab.name, f"{title}!1:1", "header"))
-                wanted.append((tab.name, f"{title}!{letter}:{letter}", "key"))
-            elif has_cells or (tab.append_only and batch.log_rows and self.seen.log is None):
-                wanted.append((tab.name, title, "full"))
-        values = self.api.batch_get([r for _, r, _ in wanted])
+                wanted.append((tab.name, "1:1", "header"))
+                wanted.append((tab.name, f"{letter}:{letter}", "key"))
+            elif has_cells or (tab.append_only and batch.log_rows):
+                wanted.append((tab.name, "", "full"))
+        values = self._values([(name, cells) for name, cells, _ in wanted])
         grids: dict[str, Grid] = {}
         dropped: list[str] = []
-        for (name, _, kind), grid in zip(wanted, values, strict=True):
+        for name, cells, kind in wanted:
+            grid = values.get((name, cells))
+            if grid is None:
+                continue
             if kind == "header":
                 grids[name] = [list(grid[0]) if grid else []]
-            elif kind == "key":
+            elif kind == "key" and name in grids:
                 tab = self.template.require(name)
                 grids[name] = self._key_grid(tab, grids[name][0], grid, dropped)
             else:
@@ -143,8 +242,10 @@ class GSheetsWorkbook(Workbook):
 
     def _key_grid(self, tab: Tab, header: list[Any], column: Grid, dropped: list[str]) -> Grid:
         """A grid holding only the header and the key column, as ``place_writes`` reads it."""
-        index = header_map(tab, header)[tab.column(tab.key).name]  # type: ignore[union-attr]
-        if index != header_map(tab, self.seen.headers[tab.name])[tab.column(tab.key).name]:  # type: ignore[union-attr]
+        key = tab.column(tab.key).name  # type: ignore[union-attr]
+        index = header_map(tab, header)[key]
+        if index != header_map(tab, self.headers[tab.name])[key]:
+            self.headers[tab.name] = header
             dropped.append(f"{tab.name}: columns moved since the read; writes wait a cycle")
             return [header]
         rows: Grid = [header]
@@ -153,10 +254,12 @@ class GSheetsWorkbook(Workbook):
         return rows
 
     def write(self, batch: WriteBatch) -> WriteReport:
+        self._held = {}
         report = WriteReport()
         if not batch:
             return report
         grids, report.dropped = self._fresh_grids(batch)
+        tabs = self._known(())
         data: list[dict[str, Any]] = []
         for name, grid in grids.items():
             tab = self.template.require(name)
@@ -164,7 +267,7 @@ class GSheetsWorkbook(Workbook):
                 continue
             placements, dropped = place_writes(tab, grid, batch)
             report.dropped += dropped
-            title = quote_tab(self.seen.titles[name])
+            title = quote_tab(tabs.titles[name])
             for p in placements:
                 data.append(
                     {"range": f"{title}!{rowcol_to_a1(p.row, p.column)}", "values": [[p.value]]}
@@ -173,48 +276,44 @@ class GSheetsWorkbook(Workbook):
             report.ids_filled += sum(1 for p in placements if p.fills_id)
             if any(n == name for n, _ in batch.new_rows):
                 rows = keyed_rows_to_append(tab, grid, batch)
-                data += self._append(tab, grid, rows)
+                data += self._append(tabs, tab, grid, rows)
                 report.rows_appended += len(rows)
-        data += self._log_block(batch, grids, report)
-        self.api.batch_write(data)
+        data += self._log_block(tabs, batch, grids, report)
+        self._call(lambda: self.api.batch_write(data))
         return report
 
     def _log_block(
-        self, batch: WriteBatch, grids: dict[str, Grid], report: WriteReport
+        self, tabs: _Tabs, batch: WriteBatch, grids: dict[str, Grid], report: WriteReport
     ) -> list[dict[str, Any]]:
         log_tab = next((t for t in self.template.tabs if t.append_only), None)
-        if log_tab is None or not batch.log_rows or log_tab.name not in self.seen.titles:
+        if log_tab is None or not batch.log_rows or log_tab.name not in tabs.titles:
             return []
-        grid = grids.get(log_tab.name) or self.seen.log or [log_tab.headers]
+        grid = grids.get(log_tab.name) or [log_tab.headers]
         rows = new_log_rows(log_tab, grid, batch.log_rows)
-        if not rows:
-            return []
-        self.seen.log = [*grid, *rows]
         report.log_rows_appended = len(rows)
-        return self._append(log_tab, grid, rows)
+        return self._append(tabs, log_tab, grid, rows)
 
-    def _append(self, tab: Tab, grid: Grid, rows: list[list[str]]) -> list[dict[str, Any]]:
-        """The write that appends ``rows`` below the last used row, growing the grid first
-        (one extra request) only when it is full."""
+    def _append(
+        self, tabs: _Tabs, tab: Tab, grid: Grid, rows: list[list[str]]
+    ) -> list[dict[str, Any]]:
+        """The write that appends ``rows`` below the last used row. When the grid is too
+        small, the metadata is fetched afresh (the tab's ID and size) and the grid grows
+        first by at least ``GROW_ROWS`` rows or half its size, so that this stays rare."""
         if not rows:
             return []
         start = last_used_row(grid) + 1
         end = start + len(rows) - 1
-        if end > self.seen.rows.get(tab.name, 1000):
-            extra = end - self.seen.rows.get(tab.name, 1000) + 1000
-            self.api.batch_update(
-                [
-                    {
-                        "appendDimension": {
-                            "sheetId": self.seen.sheet_ids[tab.name],
-                            "dimension": "ROWS",
-                            "length": extra,
-                        }
-                    }
-                ]
-            )
-            self.seen.rows[tab.name] = self.seen.rows.get(tab.name, 1000) + extra
-        title = quote_tab(self.seen.titles[tab.name])
+        if end > tabs.rows.get(tab.name, 0):
+            tabs = self._learn()
+            if tab.name not in tabs.titles:
+                raise WorkbookError(f"tab {tab.name!r} went away while writing; next cycle")
+            have = tabs.rows[tab.name]
+            if end > have:
+                extra = end - have + max(GROW_ROWS, have // 2)
+                grow = {"sheetId": tabs.sheet_ids[tab.name], "dimension": "ROWS", "length": extra}
+                self._call(lambda: self.api.batch_update([{"appendDimension": grow}]))
+                tabs.rows[tab.name] = have + extra
+        title = quote_tab(tabs.titles[tab.name])
         return [{"range": f"{title}!A{start}", "values": rows}]
 
 

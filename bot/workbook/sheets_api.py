@@ -1,8 +1,9 @@
 """The Google Sheets calls the bot makes, through gspread's HTTP client, with bounded retries.
 
 gspread and requests errors stop here: callers see WorkbookNotFound, WorkbookUnavailable
-(after retries) or WorkbookError. A 429 or 5xx is retried with exponential backoff honouring
-Retry-After, at most ``retries`` times (gspread's own BackOffHTTPClient recurses without bound).
+(after retries), RangeNotFound (a range naming a tab that is gone) or WorkbookError. A 429 or
+5xx is retried with exponential backoff honouring Retry-After, at most ``retries`` times
+(gspread's own BackOffHTTPClient recurses without bound).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ SHEETS_SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive",
 )
+
+
+class RangeNotFound(WorkbookError):
+    """Google could not parse a range: its tab was renamed or deleted."""
 
 
 def quote_tab(title: str) -> str:
@@ -79,6 +84,8 @@ class SheetsApi:
 
     def _translate(self, what: str, status: int, message: str) -> WorkbookError:
         where = f"spreadsheet {self.spreadsheet_id}"
+        if status == 400 and message.startswith("Unable to parse range"):
+            return RangeNotFound(f"{where}: {message}")
         if status == 404:
             return WorkbookNotFound(f"{where} not found (check [workbook] spreadsheet_id)")
         if status == 403:
@@ -108,7 +115,12 @@ class SheetsApi:
         )
 
     def batch_get(self, ranges: list[str]) -> list[list[list[Any]]]:
-        """Values of each range (rows of cells), in order; one request whatever the count.
+        """Values of each range (rows of cells), in order; one request whatever the count."""
+        return [values for _, values in self.batch_get_ranges(ranges)]
+
+    def batch_get_ranges(self, ranges: list[str]) -> list[tuple[str, list[list[Any]]]]:
+        """Each range as Google resolved it (a whole tab comes back as its whole grid,
+        ``'Log'!A1:G20000``) with its values, in order; one request whatever the count.
         ``prettyPrint=false`` (a standard Google API parameter) drops the indentation from
         the reply: a third fewer bytes on a big roster."""
         if not ranges:
@@ -121,7 +133,7 @@ class SheetsApi:
         body = self._call(
             "read", lambda: self.http.values_batch_get(self.spreadsheet_id, ranges, dict(params))
         )
-        return [vr.get("values", []) for vr in body.get("valueRanges", [])]
+        return [(vr.get("range", ""), vr.get("values", [])) for vr in body.get("valueRanges", [])]
 
     def batch_write(self, data: list[dict[str, Any]]) -> int:
         """Write every range RAW (text stays text) in one request; returns cells updated."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.templates import Tab, WorkbookTemplate, normalize_header
+from bot.workbook.gsheets import spare_rows
 from bot.workbook.sheets_api import SheetsApi, quote_tab
 
 ROWS = 1000
@@ -120,7 +121,7 @@ def provision(
                     "properties": {
                         "title": t.name,
                         "gridProperties": {
-                            "rowCount": ROWS,
+                            "rowCount": spare_rows(t),
                             "columnCount": max(26, len(t.columns)),
                             "frozenRowCount": 1,
                         },

@@ -10,12 +10,10 @@ from gspread.utils import rowcol_to_a1
 from bot.core.values import is_checked
 from bot.structures import ROW
 from bot.templates import Tab, WorkbookTemplate
-from bot.workbook.gsheets import GSheetsWorkbook
+from bot.workbook.gsheets import GSheetsWorkbook, spare_rows
 from bot.workbook.sheets_api import SheetsApi, quote_tab
 from bot.workbook.xlsx import XlsxWorkbook
 from bot.workbook.xlsx_layout import create_workbook
-
-SPARE_ROWS = 1000
 
 
 def _cells(tab: Tab, records: list[dict[str, Any]]) -> list[list[Any]]:
@@ -43,7 +41,8 @@ def push(source: Path, api: SheetsApi, template: WorkbookTemplate) -> dict[str, 
     }
     requests: list[dict[str, Any]] = []
     for name, grid in grids.items():
-        rows, columns = len(grid) + SPARE_ROWS, max(26, len(grid[0]))
+        rows = len(grid) + spare_rows(template.require(name))
+        columns = max(26, len(grid[0]))
         if name not in existing:
             requests.append(
                 {

@@ -1,13 +1,14 @@
 """The local workbook: an .xlsx file read and written with openpyxl.
 
-Reads every tab in one pass. Writes re-open the file, find each row again by its key, set
-only bot columns (as text, never formulas), and replace the file atomically so a crash never
-leaves half a workbook.
+Reads the tabs asked for (every tab by default) in one pass. Writes re-open the file, find
+each row again by its key, set only bot columns (as text, never formulas), and replace the
+file atomically so a crash never leaves half a workbook.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -42,12 +43,14 @@ class XlsxWorkbook(Workbook):
         self.path = Path(path)
         self.template = template
 
-    def read(self) -> Snapshot:
+    def read(self, tabs: Collection[str] | None = None) -> Snapshot:
         book = _open(self.path, read_only=True)
         try:
             frames = {}
             missing = []
             for tab in self.template.tabs:
+                if tabs is not None and tab.name not in tabs:
+                    continue
                 if tab.name not in book.sheetnames:
                     missing.append(tab.name)
                     continue

@@ -7,7 +7,19 @@ from pathlib import Path
 
 import bot.core
 
-FORBIDDEN = {"gspread", "slack_bolt", "slack_sdk", "openpyxl", "sqlite3", "google", "requests"}
+FORBIDDEN = {
+    "gspread",
+    "slack_bolt",
+    "slack_sdk",
+    "openpyxl",
+    "sqlite3",
+    "google",
+    "requests",
+    "sqlalchemy",
+    "psycopg",
+    "apscheduler",
+    "holidays",
+}
 
 
 def test_core_modules_import_no_adapter_library() -> None:

@@ -1,4 +1,4 @@
-"""A whole cycle on Google Sheets (the local fake): the same few requests at any size."""
+"""Whole cycles on Google Sheets (the local fake): the same few requests at any size."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.approve import decide
 from bot.commands.create import make_demo
 from bot.config import load_config
+from bot.cycle import Cycle, CycleReport
+from bot.demo import ADMIN
+from bot.services import Services, build_services
 from bot.templates import load_template
-from bot.testing.fake_sheets import FakeSheetsServer
-from bot.workbook.gsheets import open_api
+from bot.testing.fake_sheets import FakeSheetsServer, RecordedRequest
+from bot.workbook.gsheets import GSheetsWorkbook, open_api
+from bot.workbook.sheets_api import SheetsApi
 from bot.workbook.sheets_sync import push
 
 
@@ -42,38 +46,83 @@ def district_on_sheets(fake: FakeSheetsServer, directory: Path, students: int) -
     return config
 
 
-def requests_of_one_cycle(fake: FakeSheetsServer, config: Path) -> Counter[str]:
-    fake.reset()
-    assert main(["run", "--once", "--config", str(config)]) == 0
-    return Counter(kind(r.method, r.path) for r in fake.requests)
-
-
-def kind(method: str, path: str) -> str:
+def kind(request: RecordedRequest) -> str:
     for suffix in ("values:batchGet", "values:batchUpdate", ":batchUpdate"):
-        if path.endswith(suffix):
+        if request.path.endswith(suffix):
             return suffix.lstrip(":")
-    return f"{method} {'metadata' if path.count('/') == 3 else path}"
+    return f"{request.method} {'metadata' if request.path.count('/') == 3 else request.path}"
 
 
-def test_cycle_cost_does_not_grow_with_the_district(fake: FakeSheetsServer, tmp_path: Path) -> None:
-    small = district_on_sheets(fake, tmp_path / "small", 10)
-    large = district_on_sheets(fake, tmp_path / "large", 10000)
-    first_small = requests_of_one_cycle(fake, small)
-    first_large = requests_of_one_cycle(fake, large)
-    assert first_small == first_large
-    assert first_small == {"GET metadata": 1, "values:batchGet": 2, "values:batchUpdate": 1}
-    assert requests_of_one_cycle(fake, small) == {"GET metadata": 1, "values:batchGet": 1}
-    assert requests_of_one_cycle(fake, large) == {"GET metadata": 1, "values:batchGet": 1}
+def one_cycle(
+    fake: FakeSheetsServer, services: Services
+) -> tuple[CycleReport, list[RecordedRequest]]:
+    fake.reset()
+    report = Cycle(services).run()
+    return report, fake.requests
+
+
+def api_of(services: Services) -> SheetsApi:
+    workbook = services.workbook
+    assert isinstance(workbook, GSheetsWorkbook)
+    return workbook.api
+
+
+def test_a_steady_cycle_that_writes_makes_three_requests_at_any_size(
+    fake: FakeSheetsServer, tmp_path: Path
+) -> None:
+    for students in (10, 10_000):
+        services = build_services(
+            load_config(str(district_on_sheets(fake, tmp_path / str(students), students)))
+        )
+        try:
+            _, first = one_cycle(fake, services)
+            assert Counter(map(kind, first)) == {
+                "GET metadata": 1,
+                "values:batchGet": 3,
+                "values:batchUpdate": 1,
+            }, students
+            decide(services, "S-007", ADMIN)
+            report, steady = one_cycle(fake, services)
+            assert [kind(r) for r in steady] == [
+                "values:batchGet",
+                "values:batchGet",
+                "values:batchUpdate",
+            ], students
+            assert "'Students'" in steady[0].query["ranges"]
+            assert "S-007" in report.executed
+            assert report.write.cells_written and report.write.log_rows_appended
+        finally:
+            services.close()
+
+
+def test_a_cycle_with_nothing_ticked_reads_only_the_checklist(
+    fake: FakeSheetsServer, tmp_path: Path
+) -> None:
+    services = build_services(load_config(str(district_on_sheets(fake, tmp_path, 40))))
+    try:
+        api = api_of(services)
+        header = api.batch_get(["Checklist!1:1"])[0][0]
+        steps = len(api.batch_get(["Checklist"])[0]) - 1
+        column = chr(ord("A") + header.index("Run"))
+        api.batch_write([{"range": f"Checklist!{column}2", "values": [[False]] * steps}])
+        _, first = one_cycle(fake, services)
+        report, steady = one_cycle(fake, services)
+        reads = [r.query["ranges"] for r in first + steady if kind(r) == "values:batchGet"]
+        assert {tuple(ranges) for ranges in reads} == {("'Checklist'",)}
+        assert [kind(r) for r in steady] == ["values:batchGet"]
+        assert report.summary() == f"{steps} Idle"
+    finally:
+        services.close()
 
 
 def test_results_land_in_the_sheet(fake: FakeSheetsServer, tmp_path: Path) -> None:
     config = district_on_sheets(fake, tmp_path / "d", 40)
-    requests_of_one_cycle(fake, config)
-    cfg = load_config(str(config))
-    api = open_api(cfg.spreadsheet_id, "anonymous", fake.url)
-    from bot.workbook.gsheets import GSheetsWorkbook
-
-    snap = GSheetsWorkbook(api, load_template()).read()
+    services = build_services(load_config(str(config)))
+    try:
+        one_cycle(fake, services)
+        snap = GSheetsWorkbook(api_of(services), load_template()).read()
+    finally:
+        services.close()
     steps = snap.frames["Checklist"].set_index("Step ID")
     assert steps.loc["S-012", "Status"] == "Done"
     assert steps.loc["S-018", "Status"] == "Done"

@@ -88,6 +88,7 @@ def test_five_slack_messages_mentioning_each_owner(fake: FakeSlack, tmp_path: Pa
 
 
 def test_overdue_steps_are_escalated_after_n_days() -> None:
+    """N business days: due Wed Dec 2 is 3 business days late on Mon Dec 7, Fri Dec 4 only 1."""
     frame = steps(
         [
             {
@@ -95,7 +96,8 @@ def test_overdue_steps_are_escalated_after_n_days() -> None:
                 "Owner": OWNERS[0],
                 "Due": str(TODAY - timedelta(days=1)),
             },
-            {"Action": "promote grades", "Owner": OWNERS[0], "Due": str(TODAY - timedelta(days=3))},
+            {"Action": "promote grades", "Owner": OWNERS[0], "Due": str(TODAY - timedelta(days=5))},
+            {"Action": "import roster", "Owner": OWNERS[0], "Due": str(TODAY - timedelta(days=3))},
             {
                 "Action": "create students",
                 "Owner": OWNERS[1],
@@ -111,6 +113,7 @@ def test_overdue_steps_are_escalated_after_n_days() -> None:
     )
     (mine,) = reminders.digests
     assert [i.note for i in mine.of(Kind.OVERDUE)] == [
+        "overdue by 5 days (was due Wed Dec 2)",
         "overdue by 3 days (was due Fri Dec 4)",
         "overdue by 1 day (was due Sun Dec 6)",
     ]

@@ -8,13 +8,14 @@ import subprocess
 import sys
 import threading
 import tomllib
+from datetime import time
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.commands.serve import stop_on_signals
 from bot.config import SlackConfig, parse_config
+from bot.config_schedule import ScheduleConfig
 from bot.core.approvals import Policy, refusal
 from bot.errors import ConfigError
 from bot.services import build_services
@@ -27,10 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_slack_section_defaults_and_keys(tmp_path: Path) -> None:
     plain = parse_config({}, tmp_path).slack
-    assert (plain.mode, plain.channel, plain.poll_seconds, plain.escalation_channel) == (
+    assert (plain.mode, plain.channel, plain.escalation_channel) == (
         "console",
         "rollover",
-        300,
         "rollover",
     )
     table = {"mode": "http", "channel": "#rollover", "coordinators_channel": "#leads"}
@@ -76,11 +76,11 @@ def test_tokens_come_from_the_environment_only(
         SlackServer(http)
 
 
-def test_serve_needs_a_slack_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_slack_server_needs_a_slack_mode(tmp_path: Path) -> None:
     with FakeSlack(USERS) as fake:
         config = slack_demo(tmp_path / "demo", fake, mode="console")
-    assert main(["serve", "--config", str(config.source)]) == 2
-    assert 'needs [slack] mode = "socket" or "http"' in capsys.readouterr().err
+    with pytest.raises(ConfigError, match='needs \\[slack\\] mode = "socket" or "http"'):
+        SlackServer(config)
 
 
 def test_sigterm_and_sigint_stop_the_poll_loop() -> None:
@@ -140,7 +140,22 @@ def test_the_manifest_asks_for_what_the_bot_uses() -> None:
     assert settings["interactivity"]["is_enabled"] is True
 
 
-def test_the_example_config_documents_every_slack_key() -> None:
+def test_the_example_config_documents_every_slack_and_schedule_key() -> None:
     example = tomllib.loads((ROOT / "config.example.toml").read_text(encoding="utf-8"))
     assert set(example["slack"]) == set(SlackConfig.__dataclass_fields__)
-    assert parse_config(example, ROOT).slack == SlackConfig()
+    assert set(example["schedule"]) == set(ScheduleConfig.__dataclass_fields__)
+    config = parse_config(example, ROOT)
+    assert (config.slack, config.schedule) == (SlackConfig(), ScheduleConfig())
+
+
+def test_schedule_keys_and_the_two_read_from_older_slack_sections(tmp_path: Path) -> None:
+    old = parse_config({"slack": {"poll_seconds": 300, "digest_time": "08:15"}}, tmp_path)
+    assert (old.schedule.poll_seconds, old.schedule.digest_time) == (300, time(8, 15))
+    both = {"slack": {"poll_seconds": 300}, "schedule": {"poll_seconds": 30}}
+    assert parse_config(both, tmp_path).schedule.poll_seconds == 30
+    with pytest.raises(ConfigError, match=r"schedule\.lease_seconds must be a whole number"):
+        parse_config({"schedule": {"lease_seconds": 1}}, tmp_path)
+    with pytest.raises(ConfigError, match=r"schedule\.digest_time must be HH:MM, not '7h'"):
+        parse_config({"schedule": {"digest_time": "7h"}}, tmp_path)
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) schedule\.poll"):
+        parse_config({"schedule": {"poll": 5}}, tmp_path)

@@ -194,3 +194,39 @@ def test_keyed_rows_are_appended_once_and_staff_columns_kept(harness: Harness) -
     matches = harness.workbook.read().frames["Matches"].set_index("Transfer")
     assert matches["Decision"].to_dict() == {"RT-1:L1": "", "RT-1:L2": "new"}
     assert matches.loc["RT-1:L2", "Confidence"] == "high"
+
+
+def test_a_read_of_some_tabs_returns_only_those(harness: Harness) -> None:
+    snap = harness.workbook.read(["Students", "Matches", "No such tab"])
+    assert set(snap.frames) == {"Students", "Matches"}
+    assert snap.missing_tabs == []
+    assert snap.frames["Students"]["Student ID"].tolist() == ["00123", "0045", "1e5"]
+
+
+def test_writes_follow_rows_moved_in_a_later_cycle(harness: Harness) -> None:
+    for _ in range(2):
+        harness.workbook.read(["Checklist"])
+        harness.workbook.read(["Students"])
+        harness.workbook.write(WriteBatch(cells=[CellWrite("Students", "0045", "Last action", "")]))
+    harness.workbook.read(["Checklist"])
+    harness.workbook.read(["Students"])
+    harness.move_row("Students", harness.row_of("Students", "1e5"), 2)
+    harness.insert_blank_row("Students", 2)
+    harness.move_row("Checklist", harness.row_of("Checklist", "S-004"), 2)
+    report = harness.workbook.write(
+        WriteBatch(
+            cells=[
+                CellWrite("Checklist", "S-004", "Status", "Done"),
+                CellWrite("Students", "1e5", "LMS status", "archived"),
+                CellWrite("Students", "00123", "Last action", "kept"),
+            ]
+        )
+    )
+    assert report.dropped == [] and report.cells_written == 3
+    snap = harness.workbook.read()
+    checklist = snap.frames["Checklist"]
+    assert checklist["Step ID"].tolist()[0] == "S-004"
+    assert checklist["Status"].tolist() == ["Done", "", "", ""]
+    students = snap.frames["Students"].set_index("Student ID")
+    assert students["LMS status"].to_dict() == {"1e5": "archived", "00123": "", "0045": ""}
+    assert students["Last action"].to_dict() == {"1e5": "", "00123": "kept", "0045": ""}

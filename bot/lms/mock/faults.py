@@ -1,4 +1,5 @@
-"""Fault injection for the mock LMS: error rate, latency, failing or dying on the Nth call."""
+"""Fault injection for the mock LMS: error rate, timeouts, latency, failing or dying on the
+Nth call."""
 
 from __future__ import annotations
 
@@ -15,18 +16,24 @@ from bot.errors import LMSUnavailable
 class Faults:
     """What goes wrong, and when. Calls are counted from 1 within one process.
 
+    ``error_rate`` fails that share of calls before anything is applied. ``timeout_rate``
+    times out that share of calls: after the change is committed when
+    ``timeout_after_apply`` (the caller never hears that it was applied), else before.
     ``kill_at_call`` ends the process with SIGKILL during that call: after the change is
     committed when ``kill_after_apply`` (the worst case: applied, never acknowledged), else
-    before anything is applied.
+    before anything is applied. ``injected`` counts the errors and timeouts raised.
     """
 
     error_rate: float = 0.0
+    timeout_rate: float = 0.0
+    timeout_after_apply: bool = True
     latency_seconds: float = 0.0
     fail_calls: frozenset[int] = frozenset()
     kill_at_call: int = 0
     kill_after_apply: bool = True
     seed: int = 0
     calls: int = 0
+    injected: int = 0
     _rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def __post_init__(self) -> None:
@@ -36,6 +43,8 @@ class Faults:
     def from_config(cls, raw: dict[str, object]) -> Faults:
         return cls(
             error_rate=float(str(raw.get("error_rate", 0.0))),
+            timeout_rate=float(str(raw.get("timeout_rate", 0.0))),
+            timeout_after_apply=bool(raw.get("timeout_after_apply", True)),
             latency_seconds=float(str(raw.get("latency_seconds", 0.0))),
             fail_calls=frozenset(int(str(n)) for n in list(raw.get("fail_calls", []) or [])),  # type: ignore[call-overload]
             kill_at_call=int(str(raw.get("kill_at_call", 0))),
@@ -44,18 +53,28 @@ class Faults:
         )
 
     def before(self, what: str) -> None:
-        """Called before each operation: may delay, fail or kill."""
+        """Called before each operation: may delay, fail, time out or kill."""
         self.calls += 1
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
         if self.kill_at_call == self.calls and not self.kill_after_apply:
             os.kill(os.getpid(), signal.SIGKILL)
-        if self.calls in self.fail_calls or (
-            self.error_rate and self._rng.random() < self.error_rate
-        ):
+        if self.calls in self.fail_calls or self._happens(self.error_rate):
+            self.injected += 1
             raise LMSUnavailable(f"injected fault on call {self.calls} ({what})")
+        if not self.timeout_after_apply and self._happens(self.timeout_rate):
+            self.injected += 1
+            raise LMSUnavailable(f"timed out on call {self.calls} ({what}); nothing was applied")
 
     def after(self) -> None:
         """Called once an operation is committed."""
         if self.kill_at_call == self.calls and self.kill_after_apply:
             os.kill(os.getpid(), signal.SIGKILL)
+        if self.timeout_after_apply and self._happens(self.timeout_rate):
+            self.injected += 1
+            raise LMSUnavailable(
+                f"timed out on call {self.calls}; the change may have been applied"
+            )
+
+    def _happens(self, rate: float) -> bool:
+        return bool(rate) and self._rng.random() < rate

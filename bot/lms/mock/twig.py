@@ -8,31 +8,24 @@ exists or ever existed, archived included, is never reused or reassigned.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
+from bot.core.calendar import DistrictCalendar
 from bot.errors import RuleViolation
 from bot.lms.mock.shared import Handler, fields_of
 from bot.lms.mock.store import MockStore
 from bot.structures import Operation
 
 SYSTEM = "Twig Science"
-SATURDAY = 5
 ASSIGNMENTS_PER_CLASS = 2
 PERSON = ("first_name", "last_name")
 
 
-def business_day_before(day: date) -> date:
-    before = day - timedelta(days=1)
-    while before.weekday() >= SATURDAY:
-        before -= timedelta(days=1)
-    return before
-
-
 def pause(store: MockStore, op: Operation) -> tuple[str, str]:
     rollover = date.fromisoformat(op.params["rollover_date"])
-    pause_date = business_day_before(rollover)
+    pause_date = DistrictCalendar().business_day_before(rollover)
     store.set_setting(SYSTEM, "rollover_date", rollover.isoformat())
     store.set_setting(SYSTEM, "pause_date", pause_date.isoformat())
     store.set_setting(SYSTEM, "rostering", "paused")

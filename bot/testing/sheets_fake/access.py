@@ -103,11 +103,25 @@ class Quota:
 
 @dataclass
 class Fault:
-    """One scripted failure."""
+    """One scripted failure: an error answer, or (``drop``) a connection closed without an
+    answer, ``before`` or ``after`` the request is applied. ``only`` limits it to ``Read``
+    or ``Write`` requests."""
 
     status: int
     retry_after: int | None = None
     message: str | None = None
+    only: str | None = None
+    drop: str = ""
+
+    def error(self, kind: str) -> errors.ApiError:
+        if self.status == 429 and self.message is None:
+            return errors.quota_exceeded(kind, self.retry_after)
+        headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else None
+        return errors.ApiError(self.status, self.message, headers=headers)
+
+
+class DropConnection(Exception):
+    """The server closes the connection without answering (a reset mid-request)."""
 
 
 class Faults:
@@ -116,17 +130,28 @@ class Faults:
     def __init__(self) -> None:
         self.pending: deque[Fault] = deque()
 
-    def add(self, count: int, status: int, retry_after: int | None, message: str | None) -> None:
+    def add(
+        self,
+        count: int,
+        status: int,
+        retry_after: int | None,
+        message: str | None,
+        only: str | None = None,
+        drop: str = "",
+    ) -> None:
         """Queue ``count`` failures."""
         for _ in range(count):
-            self.pending.append(Fault(status, retry_after, message))
+            self.pending.append(Fault(status, retry_after, message, only, drop))
+
+    def take(self, kind: str) -> Fault | None:
+        """The next scripted failure for a ``kind`` request (Read or Write), if any."""
+        for fault in self.pending:
+            if fault.only in (None, kind):
+                self.pending.remove(fault)
+                return fault
+        return None
 
     def next_error(self, kind: str) -> errors.ApiError | None:
-        """The next scripted failure, if any."""
-        if not self.pending:
-            return None
-        fault = self.pending.popleft()
-        if fault.status == 429 and fault.message is None:
-            return errors.quota_exceeded(kind, fault.retry_after)
-        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
-        return errors.ApiError(fault.status, fault.message, headers=headers)
+        """The next scripted error answer, if any (drops are left for ``take``)."""
+        fault = self.take(kind)
+        return None if fault is None else fault.error(kind)

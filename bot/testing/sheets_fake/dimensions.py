@@ -18,6 +18,7 @@ def _count_key(dimension: str) -> str:
 
 def insert(book: Spreadsheet, sheet: Sheet, dimension: str, start: int, end: int) -> None:
     """Insert ``end - start`` rows/columns before ``start``."""
+    sheet.changed()
     n = end - start
     axis = 0 if dimension == "ROWS" else 1
     moved: dict[tuple[int, int], Cell] = {}
@@ -37,6 +38,7 @@ def insert(book: Spreadsheet, sheet: Sheet, dimension: str, start: int, end: int
 
 def delete(book: Spreadsheet, sheet: Sheet, dimension: str, start: int, end: int) -> None:
     """Delete rows/columns ``[start, end)``."""
+    sheet.changed()
     n = end - start
     axis = 0 if dimension == "ROWS" else 1
     moved: dict[tuple[int, int], Cell] = {}

@@ -65,6 +65,13 @@ class Sheet:
     col_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
     row_groups: list[dict[str, Any]] = field(default_factory=list)
     col_groups: list[dict[str, Any]] = field(default_factory=list)
+    version: int = field(default=0, compare=False, repr=False)
+    rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    rendered_at: int = field(default=-1, compare=False, repr=False)
+
+    def changed(self) -> None:
+        """Note a change of cells or structure: values rendered for reads are dropped."""
+        self.version += 1
 
     @property
     def sheet_id(self) -> int:
@@ -158,6 +165,13 @@ class Store:
         self.clock: Callable[[], float] = clock or time.time
         self.rng = random.Random(seed)
         self.spreadsheets: dict[str, Spreadsheet] = {}
+
+    def changed(self) -> None:
+        """Every sheet may have changed (a structural request, a Drive call, the live model
+        handed out): values rendered for reads are dropped everywhere."""
+        for book in self.spreadsheets.values():
+            for sheet in book.sheets:
+                sheet.changed()
 
     def new_file_id(self) -> str:
         """A 44-character Drive-like id."""

@@ -52,8 +52,11 @@ def is_read(method: str) -> bool:
 
 
 def dispatch(store: Store, req: Request) -> Response:
-    """Route one API request."""
+    """Route one API request. Any request but a read or a values write (which notes the
+    sheets it changes itself) may change any sheet."""
     path = req.path
+    if not is_read(req.method) and "/values" not in path:
+        store.changed()
     if path.startswith("/v4/spreadsheets"):
         return _sheets(store, req, path[len("/v4/spreadsheets") :])
     if path.startswith("/drive/v3/files"):

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import errors
-from .access import DEFAULT_EMAIL, Faults, Quota, Users
+from .access import DEFAULT_EMAIL, DropConnection, Faults, Quota, Users
 from .model import Spreadsheet, Store
 from .ranges import resolve
 from .routes import Request, Response, dispatch, is_read
@@ -138,10 +138,19 @@ class FakeSheetsServer:
         *,
         retry_after: int | None = None,
         message: str | None = None,
+        only: str | None = None,
     ) -> None:
-        """Answer the next ``n`` API requests with ``status`` (429 uses Google's quota message)."""
+        """Answer the next ``n`` API requests (``only`` "Read" or "Write" ones) with ``status``
+        (429 uses Google's quota message)."""
         with self.store.lock:
-            self.faults.add(n, status, retry_after, message)
+            self.faults.add(n, status, retry_after, message, only)
+
+    def drop_next(self, n: int = 1, *, after_apply: bool = True, only: str | None = None) -> None:
+        """Close the connection of the next ``n`` API requests (``only`` "Read" or "Write"
+        ones) without answering: after applying them when ``after_apply`` (the client never
+        learns that they were), else before. Recorded with status 0."""
+        with self.store.lock:
+            self.faults.add(n, 0, None, None, only, "after" if after_apply else "before")
 
     def create_spreadsheet(
         self,
@@ -171,8 +180,11 @@ class FakeSheetsServer:
             self.store.spreadsheets.pop(spreadsheet_id, None)
 
     def spreadsheet(self, spreadsheet_id: str) -> Spreadsheet:
-        """The live model object (hold ``store.lock`` while mutating it)."""
-        return self.store.get(spreadsheet_id)
+        """The live model object (hold ``store.lock`` while mutating it; values rendered for
+        reads so far are dropped, as the caller may change anything)."""
+        book = self.store.get(spreadsheet_id)
+        self.store.changed()
+        return book
 
     def values(
         self, spreadsheet_id: str, range_text: str, render: str = FORMATTED
@@ -192,20 +204,26 @@ class FakeSheetsServer:
             return self._control(method, path)
         caller = self.users.caller(_header(headers, "Authorization"))
         kind = "Read" if is_read(method) else "Write"
+        drop = ""
         try:
             with self.store.lock:
-                fault = self.faults.next_error(kind)
-                if fault is not None:
-                    raise fault
-                self.quota.check(caller.email, kind)
-                response = dispatch(self.store, Request(method, path, query, body, caller))
+                fault = self.faults.take(kind)
+                if fault is not None and not fault.drop:
+                    raise fault.error(kind)
+                drop = fault.drop if fault is not None else ""
+                if drop != "before":
+                    self.quota.check(caller.email, kind)
+                    response = dispatch(self.store, Request(method, path, query, body, caller))
         except errors.ApiError as exc:
             response = Response(exc.code, exc.body(), headers=exc.headers)
+        status = 0 if drop else response.status
         record = RecordedRequest(
-            method, path, query, len(body), response.status, caller.email, self.store.clock()
+            method, path, query, len(body), status, caller.email, self.store.clock()
         )
         with self._records_lock:
             self._records.append(record)
+        if drop:
+            raise DropConnection(f"{method} {path}")
         return _encode(response, pretty=query.get("prettyPrint", ["true"])[0] != "false")
 
     def _control(self, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
@@ -253,9 +271,14 @@ def _make_handler(app: FakeSheetsServer) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            status, headers, payload = app.handle(
-                self.command, self.path, dict(self.headers.items()), body
-            )
+            try:
+                status, headers, payload = app.handle(
+                    self.command, self.path, dict(self.headers.items()), body
+                )
+            except DropConnection:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)

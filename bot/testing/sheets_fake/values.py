@@ -8,7 +8,7 @@ from typing import Any
 
 from . import errors
 from .formula import FormulaError, evaluate
-from .model import Rect, Sheet
+from .model import Cell, Rect, Sheet
 from .numfmt import DATE_TYPES, render
 from .userinput import Parsed, from_raw, from_user_entered
 
@@ -17,6 +17,7 @@ UNFORMATTED = "UNFORMATTED_VALUE"
 FORMULA = "FORMULA"
 RENDER_OPTIONS = (FORMATTED, UNFORMATTED, FORMULA)
 INPUT_OPTIONS = ("RAW", "USER_ENTERED")
+KEPT_RENDERINGS = 32
 
 
 def effective(
@@ -130,6 +131,18 @@ def read_matrix(
     return out
 
 
+def rendered(sheet: Sheet, rect: Rect, option: str, dt_option: str, major: str) -> list[list[Any]]:
+    """``read_matrix``, kept until the sheet changes (``Sheet.changed``): a big tab read
+    again unchanged is not rendered again. The result is shared: never modify it."""
+    if sheet.rendered_at != sheet.version or len(sheet.rendered) > KEPT_RENDERINGS:
+        sheet.rendered, sheet.rendered_at = {}, sheet.version
+    key = (rect, option, dt_option, major)
+    found: list[list[Any]] | None = sheet.rendered.get(key)
+    if found is None:
+        found = sheet.rendered[key] = read_matrix(sheet, rect, option, dt_option, major)
+    return found
+
+
 def check_values(values: Any, field: str) -> list[list[Any]]:
     """Validate the ``values`` payload (a list of lists) like Google's JSON mapping does."""
     if values is None:
@@ -165,10 +178,24 @@ def write_rows(
     sheet: Sheet, row0: int, col0: int, rows: list[list[Any]], option: str
 ) -> tuple[int, int, int]:
     """Write rows of request values at (row0, col0); returns (rows, columns, cells) touched."""
+    sheet.changed()
     touched_rows, touched_cols, count = set(), set(), 0
     written: list[tuple[int, int]] = []
+    cells = sheet.cells
+    as_is = option == "RAW"
     for i, line in enumerate(rows):
         for j, raw in enumerate(line):
+            if as_is and raw.__class__ is str and raw:
+                key = (row0 + i, col0 + j)
+                found = cells.get(key)
+                if found is None:
+                    cells[key] = Cell(raw)
+                else:
+                    found.value, found.formula = raw, None
+                touched_rows.add(i)
+                touched_cols.add(j)
+                count += 1
+                continue
             parsed = parse_input(raw, option)
             if parsed.skip:
                 continue
@@ -189,6 +216,7 @@ def write_rows(
 
 def clear_values(sheet: Sheet, rect: Rect) -> None:
     """Remove values and formulas (formats and notes stay)."""
+    sheet.changed()
     r0, r1, c0, c1 = rect
     for (r, c), cell in sheet.cells.items():
         if r0 <= r < r1 and c0 <= c < c1:

@@ -18,7 +18,7 @@ from .values import (
     as_rows,
     check_values,
     clear_values,
-    read_matrix,
+    rendered,
     write_rows,
 )
 
@@ -52,7 +52,7 @@ def _render_opts(query: Query, prefix: str = "") -> tuple[str, str, str]:
 def value_range(target: Target, option: str, dt_option: str, major: str) -> dict[str, Any]:
     """A ValueRange for a resolved target."""
     out: dict[str, Any] = {"range": target.a1(), "majorDimension": major}
-    values = read_matrix(target.sheet, target.rect, option, dt_option, major)
+    values = rendered(target.sheet, target.rect, option, dt_option, major)
     if values:
         out["values"] = values
     return out
@@ -82,6 +82,20 @@ def _input_option(option: str | None) -> str:
     return option
 
 
+CELL_CHARACTERS = 50_000
+
+
+def _check_lengths(rows: Any) -> None:
+    """Google refuses a write holding a text longer than 50,000 characters (whole request)."""
+    for line in rows if isinstance(rows, list) else []:
+        for raw in line if isinstance(line, list) else [line]:
+            if isinstance(raw, str) and len(raw) > CELL_CHARACTERS:
+                raise errors.invalid(
+                    "Your input contains more than the maximum of 50000 characters in a single "
+                    "cell."
+                )
+
+
 def _write(
     book: Spreadsheet,
     target: Target,
@@ -90,6 +104,7 @@ def _write(
     caller: Caller,
     range_text: str,
 ) -> dict[str, Any]:
+    _check_lengths(rows)
     sheet = target.sheet
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
@@ -147,6 +162,8 @@ def batch_update(book: Spreadsheet, body: Any, caller: Caller) -> dict[str, Any]
     responses: list[dict[str, Any]] = []
     touched: dict[str, set[tuple[int, int]]] = {"rows": set(), "cols": set(), "sheets": set()}
     total_cells = 0
+    for item in body.get("data") or []:
+        _check_lengths(item.get("values") if isinstance(item, dict) else None)
     for i, item in enumerate(body.get("data") or []):
         values = check_values(item.get("values"), f"data[{i}].values")
         target = resolve(book, str(item.get("range", "")))

@@ -1,0 +1,16 @@
+"""The district calendar the digest job and `status` consult: the Calendar tab, national
+holidays and quiet hours (``[calendar]``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bot.abc import Workbook
+from bot.config import Config
+from bot.district_calendar import district_calendar
+from bot.schedule.digest import DayRules
+
+
+def day_rules(config: Config, workbook: Workbook) -> DayRules:
+    frame = workbook.read(["Calendar"]).frames.get("Calendar", pd.DataFrame())
+    return district_calendar(config, frame)

@@ -1,0 +1,110 @@
+"""Crashes: a destructive step over many records killed with SIGKILL at every other LMS call,
+in a chain of forked processes (each resumes the step and dies at the next kill point; kills
+before and after the change is committed alternate), then at the moments between the last
+call and the ledger being marked logged; a final run finishes it. Each record is applied
+exactly once, the workbook agrees with the mock LMS, the approval still binds the plan."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl.workbook.workbook import Workbook as XlWorkbook
+
+from bot.cycle import Cycle
+from bot.lms.mock.faults import Faults
+from bot.services import Services
+from bot.testing.fake_sheets import FakeSheetsServer
+from tests.reliability.checks import approve, assert_applied_once, planned_enrollments
+from tests.reliability.district import STEP, District, build_district
+from tests.reliability.figures import FIGURES
+
+Trap = Callable[[Services], None]
+
+
+def die(*_: object, **__: object) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def killed_run(district: District, faults: Faults, trap: Trap | None = None) -> None:
+    """Run one cycle in a forked child that must die by SIGKILL; counts the crash point."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            with district.open(faults) as svc:
+                if trap is not None:
+                    trap(svc)
+                Cycle(svc).run()
+        finally:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
+    FIGURES.crash_points += 1
+
+
+def killed_after_sheet_write(svc: Services) -> None:
+    """The workbook is written, the ledger not yet marked logged: the next cycle writes the
+    same outcomes again."""
+    write = svc.workbook.write
+
+    def write_then_die(batch: object) -> object:
+        write(batch)  # type: ignore[arg-type]
+        die()
+
+    svc.workbook.write = write_then_die  # type: ignore[method-assign]
+
+
+def killed_while_saving(svc: Services) -> None:
+    """The process dies half-way through saving the local workbook (before the rename)."""
+    XlWorkbook.save = die  # type: ignore[method-assign]
+
+
+def kill_at_every(district: District, records: int, stride: int) -> None:
+    """Kill points at LMS calls 1, 1 + stride, ... of the step, then at its last call (after
+    the change): each child resumes where the last one died, so its call 1 is the record the
+    last one died on (redone, or replayed under its idempotency key)."""
+    position, call, after_apply = 1, 1, True
+    while position <= records:
+        killed_run(district, Faults(kill_at_call=call, kill_after_apply=after_apply))
+        applied, _ = district.ledger()
+        assert sum(district.changes().values()) == position - (not after_apply)
+        assert len(applied) == position - 1
+        position, call, after_apply = position + stride, stride + 1, not after_apply
+    killed_run(district, Faults(kill_at_call=records - (position - stride) + 1))
+    assert sum(district.changes().values()) == records
+
+
+def finish_and_check(district: District, planned: list[str], fingerprint: str) -> None:
+    district.cycle()
+    district.cycle()
+    assert_applied_once(district, planned, fingerprint)
+    with district.open() as svc:
+        request = svc.state.approval_request(STEP)
+    assert request is not None and request.fingerprint == fingerprint
+
+
+def test_sigkill_at_every_other_call_of_220_records_on_google_sheets(
+    tmp_path: Path, sheets: FakeSheetsServer
+) -> None:
+    district = build_district(tmp_path / "crash-sheets", enrollments=220, sheets=sheets)
+    planned = planned_enrollments(district)
+    fingerprint = approve(district)
+    before = FIGURES.crash_points
+    kill_at_every(district, 220, stride=2)
+    killed_run(district, Faults(), killed_after_sheet_write)
+    assert FIGURES.crash_points - before == 112
+    finish_and_check(district, planned, fingerprint)
+
+
+def test_sigkill_mid_step_and_mid_save_on_a_local_workbook(tmp_path: Path) -> None:
+    district = build_district(tmp_path / "crash-xlsx", enrollments=40)
+    planned = planned_enrollments(district)
+    fingerprint = approve(district)
+    before = FIGURES.crash_points
+    kill_at_every(district, 40, stride=5)
+    killed_run(district, Faults(), killed_while_saving)
+    killed_run(district, Faults(), killed_after_sheet_write)
+    assert FIGURES.crash_points - before == 11
+    finish_and_check(district, planned, fingerprint)
