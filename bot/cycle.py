@@ -251,13 +251,15 @@ class Cycle:
     ) -> tuple[PlanContext, Plan | None, list[Problem]]:
         assert self.frames is not None
         spec = checked.spec
+        selected = pd.DataFrame()
+        unusable: list[Problem] = []
         if spec.tab and checked.scope is not None:
             frame = self.frames.get(spec.tab)
             if frame is None:
-                raise WorkbookError(f"the workbook has no {spec.tab} tab")
-            selected = frame[select(checked.scope, frame, self.svc.template, self.today)]
-        else:
-            selected = pd.DataFrame()
+                why = self.frames.broken.get(spec.tab, f"the workbook has no {spec.tab} tab")
+                unusable.append(Problem("Scope", why))
+            else:
+                selected = frame[select(checked.scope, frame, self.svc.template, self.today)]
         ctx = PlanContext(
             checked=checked,
             selected=selected,
@@ -269,6 +271,8 @@ class Cycle:
             max_change_percent=self.svc.config.max_change_percent,
             frames=self.frames,  # other tabs (Calendar, Matches) for plan-time rules
         )
+        if unusable:
+            return ctx, None, unusable
         plan, problems = action.plan(ctx)
         return ctx, plan, problems
 

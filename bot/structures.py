@@ -14,10 +14,13 @@ ROW = "_row"
 
 @dataclass
 class Snapshot:
-    """Every tab read in one pass: template columns as text (``""`` for blank) plus ``_row``."""
+    """Every tab read in one pass: template columns as text (``""`` for blank) plus ``_row``.
+    A roster tab whose header row is unusable (a repeated or blank header, a missing column) is
+    not in ``frames`` but in ``broken``, with the reason: only the steps that need it fail."""
 
     frames: dict[str, pd.DataFrame]
     missing_tabs: list[str] = field(default_factory=list)
+    broken: dict[str, str] = field(default_factory=dict)
 
     def frame(self, tab: str) -> pd.DataFrame:
         return self.frames[tab]

@@ -3,6 +3,7 @@ again at write time."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -61,6 +62,22 @@ def header_map(tab: Tab, header: Sequence[object]) -> dict[str, int]:
     if missing:
         raise HeaderError(f"tab {tab.name!r} is missing column(s): {', '.join(missing)}")
     return positions
+
+
+def frames_from_grids(
+    tabs: Sequence[tuple[Tab, Sequence[Sequence[object]]]],
+) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Each tab's frame, or (not for the Checklist) the reason its header row is unusable."""
+    frames: dict[str, pd.DataFrame] = {}
+    broken: dict[str, str] = {}
+    for tab, grid in tabs:
+        try:
+            frames[tab.name] = frame_from_grid(tab, grid)
+        except HeaderError as exc:
+            if tab.name == "Checklist":
+                raise
+            broken[tab.name] = str(exc)
+    return frames, broken
 
 
 def frame_from_grid(tab: Tab, grid: Sequence[Sequence[object]]) -> pd.DataFrame:
@@ -179,19 +196,22 @@ LOG_IDENTITY = ("Time", "Step", "Record", "Outcome")
 def new_log_rows(
     tab: Tab, grid: Sequence[Sequence[object]], rows: list[dict[str, str]]
 ) -> list[list[str]]:
-    """Log rows not already in the Log tab (a retried write never doubles the audit trail)."""
+    """Log rows not already in the Log tab (a retried write never doubles the audit trail).
+
+    Counted, not just matched: two outcomes that read the same (one record failing twice in
+    one second) are two rows, and each row already in the tab stands for one of them."""
     positions = header_map(tab, grid[0]) if grid else {c: i for i, c in enumerate(tab.headers)}
-    present = {
+    present = Counter(
         tuple(cell_text(r[positions[c]]) if positions[c] < len(r) else "" for c in LOG_IDENTITY)
         for r in grid[1:]
-    }
+    )
     width = max(positions.values()) + 1
     out: list[list[str]] = []
     for row in rows:
         identity = tuple(row.get(c, "") for c in LOG_IDENTITY)
-        if identity in present:
+        if present[identity] > 0:
+            present[identity] -= 1
             continue
-        present.add(identity)
         line = [""] * width
         for name, index in positions.items():
             line[index] = row.get(name, "")

@@ -32,7 +32,7 @@ from bot.errors import ConfigError, HeaderError, WorkbookError
 from bot.structures import Snapshot, WriteBatch, WriteReport
 from bot.templates import Tab, WorkbookTemplate, normalize_header
 from bot.workbook.base import (
-    frame_from_grid,
+    frames_from_grids,
     header_map,
     keyed_rows_to_append,
     last_used_row,
@@ -190,17 +190,14 @@ class GSheetsWorkbook(Workbook):
                 self._held[name] = grid
         if CHECKLIST not in names:
             self._followers.update(grids)
-        frames = {}
-        for name in names:
-            if name not in grids:
-                continue
-            tab = self.template.require(name)
-            grid = grids[name]
+        present = [(self.template.require(n), grids[n]) for n in names if n in grids]
+        for tab, grid in present:
             if not grid:
                 raise HeaderError(f"tab {tab.name!r} has no header row (run `sheet provision`)")
-            frames[name] = frame_from_grid(tab, grid)
-            self.headers[name] = list(grid[0])
-        return Snapshot(frames=frames, missing_tabs=[n for n in names if n not in grids])
+            self.headers[tab.name] = list(grid[0])
+        frames, broken = frames_from_grids(present)
+        missing = [n for n in names if n not in grids]
+        return Snapshot(frames=frames, missing_tabs=missing, broken=broken)
 
     def _key_letter(self, tab: Tab) -> str:
         index = header_map(tab, self.headers[tab.name])[tab.column(tab.key).name]  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ class TabFrames(dict[str, pd.DataFrame]):
         super().__init__(frames)
         self.workbook = workbook
         self.absent: set[str] = set()
+        self.broken: dict[str, str] = {}
 
     def load(self, names: Iterable[str]) -> None:
         """Read those of ``names`` not read yet, in one pass (tabs the workbook lacks are
@@ -32,6 +33,7 @@ class TabFrames(dict[str, pd.DataFrame]):
             return
         snapshot = self.workbook.read(wanted)
         self.update(snapshot.frames)
+        self.broken.update(snapshot.broken)
         self.absent.update(n for n in wanted if n not in snapshot.frames)
 
     def __missing__(self, name: str) -> pd.DataFrame:

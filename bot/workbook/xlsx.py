@@ -20,7 +20,7 @@ from bot.errors import WorkbookError, WorkbookNotFound
 from bot.structures import Snapshot, WriteBatch, WriteReport
 from bot.templates import WorkbookTemplate
 from bot.workbook.base import (
-    frame_from_grid,
+    frames_from_grids,
     keyed_rows_to_append,
     last_used_row,
     new_log_rows,
@@ -46,7 +46,7 @@ class XlsxWorkbook(Workbook):
     def read(self, tabs: Collection[str] | None = None) -> Snapshot:
         book = _open(self.path, read_only=True)
         try:
-            frames = {}
+            grids = []
             missing = []
             for tab in self.template.tabs:
                 if tabs is not None and tab.name not in tabs:
@@ -54,9 +54,9 @@ class XlsxWorkbook(Workbook):
                 if tab.name not in book.sheetnames:
                     missing.append(tab.name)
                     continue
-                grid = list(book[tab.name].iter_rows(values_only=True))
-                frames[tab.name] = frame_from_grid(tab, grid)
-            return Snapshot(frames=frames, missing_tabs=missing)
+                grids.append((tab, list(book[tab.name].iter_rows(values_only=True))))
+            frames, broken = frames_from_grids(grids)
+            return Snapshot(frames=frames, missing_tabs=missing, broken=broken)
         finally:
             book.close()
 

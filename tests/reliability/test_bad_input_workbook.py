@@ -180,7 +180,7 @@ def test_bad_input_in_a_google_sheet_never_breaks_a_cycle(
         shutil.rmtree(district.root.parent)
 
 
-def test_extra_and_moved_columns_are_read_by_name_and_a_repeated_header_stops_the_cycle(
+def test_extra_and_moved_columns_are_read_by_name_and_a_repeated_header_fails_its_steps(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     steps = [GOOD]
@@ -207,9 +207,17 @@ def test_extra_and_moved_columns_are_read_by_name_and_a_repeated_header_stops_th
     book = load_workbook(path)
     sheet = book["Students"]
     sheet.cell(row=1, column=sheet.max_column + 1).value = " grade "
+    checklist = book["Checklist"]
+    scope = [c.value for c in checklist[1]].index("Scope") + 1
+    checklist.cell(row=2, column=scope).value = "Students: student id in (GOOD-1)"
     book.save(path)
     before = xlsx_grid(district)
-    assert main(["run", "--once", "--config", str(district.config.source)]) == 2
-    assert "tab 'Students': header 'grade' appears twice" in capsys.readouterr().err
-    assert xlsx_grid(district) == before
+    assert main(["run", "--once", "--config", str(district.config.source)]) == 0
+    assert "1 steps: 1 Invalid." in capsys.readouterr().out
+    row = district.step("S-900")
+    assert row["Result"].startswith("Scope: tab 'Students': header 'grade' appears twice")
+    after = xlsx_grid(district)
+    assert {k: v for k, v in after.items() if k[0] == "Students"} == {
+        k: v for k, v in before.items() if k[0] == "Students"
+    }
     FIGURES.bad_inputs += 1

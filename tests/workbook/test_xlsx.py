@@ -154,11 +154,19 @@ def test_blank_id_fill_is_dropped_if_the_row_changed(book: XlsxWorkbook) -> None
     assert report.ids_filled == 0 and "row changed" in report.dropped[0]
 
 
-def test_header_problems_name_the_tab(tmp_path: Path, template: WorkbookTemplate) -> None:
+def test_header_problems_name_the_tab_and_only_the_checklist_is_fatal(
+    tmp_path: Path, template: WorkbookTemplate
+) -> None:
     path = tmp_path / "bad.xlsx"
     create_workbook(path, template, {})
     wb = load_workbook(path)
     wb["Students"].cell(row=1, column=3).value = "First name"
+    wb["Checklist"].cell(row=1, column=2).value = ""
     wb.save(path)
-    with pytest.raises(HeaderError, match="tab 'Students': header 'First name' appears twice"):
+    with pytest.raises(HeaderError, match="tab 'Checklist': header cell 2 is blank"):
         XlsxWorkbook(path, template).read()
+    students = XlsxWorkbook(path, template).read(["Students", "Courses"])
+    assert list(students.frames) == ["Courses"]
+    assert students.broken["Students"].startswith(
+        "tab 'Students': header 'First name' appears twice"
+    )
