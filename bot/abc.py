@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 import pandas as pd
@@ -16,6 +16,7 @@ from bot.structures import (
     Message,
     Operation,
     OpResult,
+    OutboxEntry,
     Outcome,
     Run,
     Snapshot,
@@ -61,7 +62,8 @@ class LMS(ABC):
 
 
 class StateStore(ABC):
-    """What the bot remembers between cycles: runs, the per-record ledger, approvals."""
+    """What the bot remembers between cycles: runs, the per-record ledger, approvals, leases,
+    things done once (claims) and the Slack outbox."""
 
     @abstractmethod
     def run_for(self, step_id: str) -> Run | None:
@@ -150,6 +152,47 @@ class StateStore(ABC):
     @abstractmethod
     def lease(self, name: str) -> Lease | None:
         """The lease as stored (it may have expired), or None when nobody holds it."""
+
+    @abstractmethod
+    def claim(self, keys: Sequence[str], at: str) -> bool:
+        """True, once: when none of ``keys`` was claimed before (all are claimed now, at
+        ``at``). Atomic across processes: when any key was claimed already, none is claimed."""
+
+    @abstractmethod
+    def claimed(self, key: str) -> bool:
+        """Whether ``key`` was claimed."""
+
+    @abstractmethod
+    def outbox_record(self, entry: OutboxEntry, at: str) -> OutboxEntry:
+        """Keep ``entry`` (created ``at``) unless its key is known; return what the outbox holds
+        for the key."""
+
+    @abstractmethod
+    def outbox_entry(self, key: str) -> OutboxEntry | None: ...
+
+    @abstractmethod
+    def outbox_entries(self, state: str = "") -> list[OutboxEntry]:
+        """Every message (or those in ``state``), oldest first."""
+
+    @abstractmethod
+    def outbox_attempt(self, key: str) -> None:
+        """Count one more try to send ``key``."""
+
+    @abstractmethod
+    def outbox_sent(self, key: str, ts: str, channel_id: str, at: str) -> None:
+        """Slack accepted ``key`` as ``ts`` in ``channel_id``, ``at``; the error is cleared."""
+
+    @abstractmethod
+    def outbox_error(self, key: str, error: str, state: str) -> None:
+        """Keep ``error`` as ``key``'s last, and put it in ``state``."""
+
+    @abstractmethod
+    def outbox_channel_id(self, channel: str) -> str:
+        """The ID Slack gave ``channel`` (a name or ID) in its latest answer, else ``""``."""
+
+    @abstractmethod
+    def outbox_sent_as(self, ts: str) -> OutboxEntry | None:
+        """The message Slack accepted with ``ts``."""
 
     @abstractmethod
     def close(self) -> None: ...

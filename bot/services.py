@@ -60,7 +60,7 @@ def open_notifier(config: Config, state: StateStore) -> Notifier:
 
     secrets = secrets_for(config.slack.mode, listening=False)
     client = make_client(secrets.bot_token, config.slack.endpoint)
-    return SlackNotifier(client, Outbox(config.state_path), config.slack.channel, state)
+    return SlackNotifier(client, Outbox(state), config.slack.channel, state)
 
 
 def build_services(config: Config, notifier: Notifier | None = None) -> Services:

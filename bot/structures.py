@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -145,3 +147,33 @@ class Lease:
     holder: str
     acquired: datetime
     expires: datetime
+
+
+PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
+"""An outbox message's states: waiting to be sent, sent, refused by Slack, or dropped (no
+longer wanted)."""
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One message as the outbox keeps it (``blocks`` as Block Kit dicts)."""
+
+    key: str
+    kind: str
+    step_id: str
+    channel: str
+    thread: str
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    state: str = PENDING
+    ts: str = ""
+    channel_id: str = ""
+    attempts: int = 0
+    error: str = ""
+
+
+def outbox_entry(*row: Any) -> OutboxEntry:
+    """An entry from a stored row, its ``blocks`` as JSON text."""
+    values = list(row)
+    values[6] = json.loads(values[6] or "[]")
+    return OutboxEntry(*values)

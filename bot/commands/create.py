@@ -113,6 +113,7 @@ Next, try:
   rollover-bot run --once --config {config}
   rollover-bot approve S-008 --as admin@demo-district.org --config {config}
   rollover-bot run --once --config {config}      (grades promoted, once)
+  rollover-bot serve --config {config}           (the bot as a service; Ctrl-C stops)
 """
 
 

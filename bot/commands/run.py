@@ -70,7 +70,7 @@ def status(config: Config) -> str:
         last = cycles[0][0] if cycles else ""
         rules = day_rules(config, services.workbook)
         lines.append("  " + next_runs_line(config, rules, last, held, now))
-        lines.append("  " + outbox_line(config))
+        lines.append("  " + outbox_line(config, services.state))
         lines.append("  Steps: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
         waiting = frame[frame["Status"].str.startswith("Awaiting approval")]
         for _, row in waiting.iterrows():

@@ -53,7 +53,7 @@ class SlackNotifier(Notifier):
         self._lock = threading.RLock()
 
     def close(self) -> None:
-        self.outbox.close()
+        """Nothing of its own: the outbox is in the state store, which its opener closes."""
 
     def send(self, message: Message) -> str:
         channel = self.channel

@@ -94,7 +94,7 @@ class District:
             self.services = services
             self.mention = mention_for(services)
             self.runner = CycleRunner(services, self.halt)
-            self.seen = Seen(self.config.state_path)
+            self.seen = Seen(services.state)
             self.digests = DigestJob(self.config, self.seen, self._rules, self._send_digests)
             self.error = ""
         for hook in self.on_open:

@@ -11,7 +11,6 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.abc import StateStore
 from bot.config import Config
-from bot.notify.outbox import Outbox
 from bot.schedule.digest import DayRules
 
 LOOK_AHEAD_DAYS = 30
@@ -62,14 +61,10 @@ def next_runs_line(
     return f"Next: cycle {cycle}; digests {digest}"
 
 
-def outbox_line(config: Config) -> str:
+def outbox_line(config: Config, state: StateStore) -> str:
     if config.slack.mode == "console":
         return "Outbox: none (console mode)"
-    outbox = Outbox(config.state_path)
-    try:
-        counts = Counter(entry.state for entry in outbox.entries())
-    finally:
-        outbox.close()
+    counts = Counter(entry.state for entry in state.outbox_entries())
     if not counts:
         return "Outbox: empty"
     return "Outbox: " + ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))

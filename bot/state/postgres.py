@@ -3,12 +3,14 @@ as ``SqliteState``, in one schema per district so that several districts share a
 
 Every method runs in its own transaction, committed before it returns, so what the ledger
 says survives a SIGKILL the instant after (the server's commit is durable). A lease is taken
-by one ``INSERT ... ON CONFLICT DO UPDATE`` whose row lock makes it atomic across processes.
+by one ``INSERT ... ON CONFLICT DO UPDATE`` whose row lock makes it atomic across processes;
+claims likewise by one ``INSERT ... ON CONFLICT DO NOTHING``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -27,30 +29,47 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.abc import StateStore
 from bot.core.approvals import ApprovalRecord, Decision, standing
 from bot.errors import StateError
 from bot.state.leases import check, ends, utc
 from bot.state.postgres_tables import (
+    ENTRY_COLUMNS,
     OUTCOME_COLUMNS,
     REQUEST_COLUMNS,
     approval_requests,
+    claims,
     cycles_table,
     decisions,
     leases,
     ledger,
     metadata,
+    outbox,
     runs,
     snapshots,
 )
-from bot.structures import ApprovalRequest, Lease, Outcome, Run, SnapshotRecord
+from bot.structures import (
+    SENT,
+    ApprovalRequest,
+    Lease,
+    OutboxEntry,
+    Outcome,
+    Run,
+    SnapshotRecord,
+    outbox_entry,
+)
 
 APPLIED = ("applied", "skipped")
 SCHEMA_LOCK = 7_466_937_001
 """Advisory lock key held while creating a schema, so that two bots starting at once do not
 trip over each other's CREATE."""
 CHUNK = 1000
+
+
+class Taken(Exception):
+    """A claim found a key claimed already: its transaction is rolled back."""
 
 
 def redacted(url: str) -> str:
@@ -398,3 +417,93 @@ class PostgresState(StateStore):
         with self.transaction() as conn:
             row = conn.execute(query).first()
         return None if row is None else Lease(name, row[0], utc(row[1]), utc(row[2]))
+
+    def claim(self, keys: Sequence[str], at: str) -> bool:
+        """One ``INSERT ... ON CONFLICT DO NOTHING`` (keys in order, so two claims never
+        deadlock); a key claimed already, by a committed claim or by one that commits while
+        this waits on its row, rolls the lot back."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return True
+        statement = (
+            pg_insert(claims)
+            .values([{"key": key, "at": at} for key in wanted])
+            .on_conflict_do_nothing()
+            .returning(claims.c.key)
+        )
+        try:
+            with self.transaction() as conn:
+                if len(conn.execute(statement).all()) < len(wanted):
+                    raise Taken
+        except Taken:
+            return False
+        return True
+
+    def claimed(self, key: str) -> bool:
+        with self.transaction() as conn:
+            return conn.execute(select(claims.c.key).where(claims.c.key == key)).first() is not None
+
+    def _entries(self, *where: ColumnElement[bool]) -> list[OutboxEntry]:
+        query = select(*ENTRY_COLUMNS).where(*where).order_by(outbox.c.seq)
+        with self.transaction() as conn:
+            return [outbox_entry(*r) for r in conn.execute(query)]
+
+    def outbox_record(self, entry: OutboxEntry, at: str) -> OutboxEntry:
+        statement = (
+            pg_insert(outbox)
+            .values(
+                key=entry.key,
+                kind=entry.kind,
+                step_id=entry.step_id,
+                channel=entry.channel,
+                thread=entry.thread,
+                text=entry.text,
+                blocks=json.dumps(entry.blocks),
+                created=at,
+            )
+            .on_conflict_do_nothing()
+        )
+        with self.transaction() as conn:
+            conn.execute(statement)
+            row = conn.execute(select(*ENTRY_COLUMNS).where(outbox.c.key == entry.key)).one()
+        return outbox_entry(*row)
+
+    def outbox_entry(self, key: str) -> OutboxEntry | None:
+        found = self._entries(outbox.c.key == key)
+        return found[0] if found else None
+
+    def outbox_entries(self, state: str = "") -> list[OutboxEntry]:
+        return self._entries(outbox.c.state == state) if state else self._entries()
+
+    def outbox_attempt(self, key: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                update(outbox).where(outbox.c.key == key).values(attempts=outbox.c.attempts + 1)
+            )
+
+    def outbox_sent(self, key: str, ts: str, channel_id: str, at: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.key == key)
+                .values(state=SENT, ts=ts, channel_id=channel_id, sent_at=at, error="")
+            )
+
+    def outbox_error(self, key: str, error: str, state: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(update(outbox).where(outbox.c.key == key).values(error=error, state=state))
+
+    def outbox_channel_id(self, channel: str) -> str:
+        query = (
+            select(outbox.c.channel_id)
+            .where(outbox.c.channel == channel, outbox.c.channel_id != "")
+            .order_by(outbox.c.seq.desc())
+            .limit(1)
+        )
+        with self.transaction() as conn:
+            found = conn.execute(query).scalar()
+        return "" if found is None else str(found)
+
+    def outbox_sent_as(self, ts: str) -> OutboxEntry | None:
+        found = self._entries(outbox.c.ts == ts, outbox.c.state == SENT)
+        return found[0] if found else None

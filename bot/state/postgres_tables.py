@@ -1,9 +1,20 @@
-"""The PostgreSQL state store's tables (SQLAlchemy Core), the same as SQLite's; they carry
-no schema: ``PostgresState`` maps them into the district's."""
+"""The PostgreSQL state store's tables (SQLAlchemy Core), the same as SQLite's (the outbox
+numbers its rows in ``seq``, where SQLite has its rowid); they carry no schema:
+``PostgresState`` maps them into the district's."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -93,6 +104,30 @@ leases = Table(
     Column("acquired", DateTime(timezone=True), nullable=False),
     Column("expires", DateTime(timezone=True), nullable=False),
 )
+claims = Table(
+    "slack_seen",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("at", Text, nullable=False),
+)
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("key", Text, primary_key=True),
+    *(Column(name, Text, nullable=False) for name in ("kind", "step_id", "channel", "thread")),
+    Column("text", Text, nullable=False),
+    Column("blocks", Text, nullable=False),
+    Column("state", Text, nullable=False, server_default="pending"),
+    _text("ts"),
+    _text("channel_id"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    _text("error"),
+    Column("created", Text, nullable=False),
+    _text("sent_at"),
+    Column("seq", BigInteger, Identity(), nullable=False, unique=True),
+    Index("outbox_state", "state"),
+    Index("outbox_ts", "ts"),
+)
 REQUEST_COLUMNS = (
     approval_requests.c.step_id,
     approval_requests.c.fingerprint,
@@ -111,4 +146,18 @@ OUTCOME_COLUMNS = (
     ledger.c.lms_status,
     ledger.c.at,
     ledger.c.seq,
+)
+ENTRY_COLUMNS = (
+    outbox.c.key,
+    outbox.c.kind,
+    outbox.c.step_id,
+    outbox.c.channel,
+    outbox.c.thread,
+    outbox.c.text,
+    outbox.c.blocks,
+    outbox.c.state,
+    outbox.c.ts,
+    outbox.c.channel_id,
+    outbox.c.attempts,
+    outbox.c.error,
 )

@@ -1,15 +1,17 @@
-"""The state store on SQLite: runs, the per-record ledger, approvals, cycle history.
+"""The state store on SQLite: runs, the per-record ledger, approvals, cycle history, leases,
+claims and the Slack outbox.
 
 Every write commits at once (autocommit, WAL, synchronous=FULL), so what the ledger says
-survives a SIGKILL the instant after. Leases are taken in a ``BEGIN IMMEDIATE`` transaction,
-so two processes on one file never both hold one.
+survives a SIGKILL the instant after. Leases are taken, and claims made, in a
+``BEGIN IMMEDIATE`` transaction, so two processes on one file never both hold one.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +20,16 @@ from bot.abc import StateStore
 from bot.core.approvals import ApprovalRecord, Decision, standing
 from bot.errors import StateError
 from bot.state.leases import after_acquire, from_micros, to_micros
-from bot.structures import ApprovalRequest, Lease, Outcome, Run, SnapshotRecord
+from bot.structures import (
+    SENT,
+    ApprovalRequest,
+    Lease,
+    OutboxEntry,
+    Outcome,
+    Run,
+    SnapshotRecord,
+    outbox_entry,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -48,20 +59,54 @@ CREATE TABLE IF NOT EXISTS cycles (
 CREATE TABLE IF NOT EXISTS leases (
     name TEXT PRIMARY KEY, holder TEXT NOT NULL,
     acquired INTEGER NOT NULL, expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS slack_seen (key TEXT PRIMARY KEY, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+    key TEXT PRIMARY KEY, kind TEXT NOT NULL, step_id TEXT NOT NULL, channel TEXT NOT NULL,
+    thread TEXT NOT NULL, text TEXT NOT NULL, blocks TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending', ts TEXT NOT NULL DEFAULT '',
+    channel_id TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, sent_at TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state);
+CREATE INDEX IF NOT EXISTS outbox_ts ON outbox (ts);
 """
+ENTRY_COLUMNS = (
+    "key, kind, step_id, channel, thread, text, blocks, state, ts, channel_id, attempts, error"
+)
 APPLIED = ("applied", "skipped")
+
+
+class SharedConnection:
+    """One connection used by several threads (a cycle, Slack listeners): every statement,
+    and every transaction as a whole, runs under one lock, so no thread's statement lands
+    inside another thread's transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.raw = db
+        self.lock = threading.RLock()
+
+    def execute(self, sql: str, args: Sequence[object] = ()) -> sqlite3.Cursor:
+        with self.lock:
+            return self.raw.execute(sql, args)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> sqlite3.Cursor:
+        with self.lock:
+            return self.raw.executemany(sql, rows)
+
+    def close(self) -> None:
+        with self.lock:
+            self.raw.close()
 
 
 class SqliteState(StateStore):
     def __init__(self, path: Path | str) -> None:
         try:
-            self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.executescript(SCHEMA)
+            raw = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            raw.execute("PRAGMA journal_mode=WAL")
+            raw.execute("PRAGMA synchronous=FULL")
+            raw.executescript(SCHEMA)
         except sqlite3.Error as exc:
             raise StateError(f"cannot open state store {path}: {exc}") from exc
-        self.transaction_lock = threading.Lock()
+        self.db = SharedConnection(raw)
 
     def close(self) -> None:
         self.db.close()
@@ -152,7 +197,7 @@ class SqliteState(StateStore):
     def transaction(self) -> Iterator[None]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT`` (the write lock first, then the reads), one
         thread of this process at a time."""
-        with self.transaction_lock:
+        with self.db.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield
@@ -187,6 +232,84 @@ class SqliteState(StateStore):
         if row is None:
             return None
         return Lease(name, row[0], from_micros(row[1]), from_micros(row[2]))
+
+    def claim(self, keys: Sequence[str], at: str) -> bool:
+        wanted = sorted(set(keys))
+        if not wanted:
+            return True
+        marks = ",".join("?" * len(wanted))
+        try:
+            with self.transaction():
+                known = self.db.execute(
+                    f"SELECT COUNT(*) FROM slack_seen WHERE key IN ({marks})", wanted
+                ).fetchone()[0]
+                if not known:
+                    self.db.executemany(
+                        "INSERT INTO slack_seen (key, at) VALUES (?, ?)", [(k, at) for k in wanted]
+                    )
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot claim {wanted}: {exc}") from exc
+        return not known
+
+    def claimed(self, key: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM slack_seen WHERE key=?", (key,)).fetchone()
+        return row is not None
+
+    def _entries(self, where: str, args: tuple[object, ...] = ()) -> list[OutboxEntry]:
+        rows = self.db.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM outbox {where} ORDER BY rowid", args
+        ).fetchall()
+        return [outbox_entry(*r) for r in rows]
+
+    def outbox_record(self, entry: OutboxEntry, at: str) -> OutboxEntry:
+        self.db.execute(
+            "INSERT OR IGNORE INTO outbox (key, kind, step_id, channel, thread, text, blocks, "
+            "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.key,
+                entry.kind,
+                entry.step_id,
+                entry.channel,
+                entry.thread,
+                entry.text,
+                json.dumps(entry.blocks),
+                at,
+            ),
+        )
+        found = self.outbox_entry(entry.key)
+        assert found is not None
+        return found
+
+    def outbox_entry(self, key: str) -> OutboxEntry | None:
+        found = self._entries("WHERE key=?", (key,))
+        return found[0] if found else None
+
+    def outbox_entries(self, state: str = "") -> list[OutboxEntry]:
+        return self._entries("WHERE state=?", (state,)) if state else self._entries("")
+
+    def outbox_attempt(self, key: str) -> None:
+        self.db.execute("UPDATE outbox SET attempts=attempts+1 WHERE key=?", (key,))
+
+    def outbox_sent(self, key: str, ts: str, channel_id: str, at: str) -> None:
+        self.db.execute(
+            "UPDATE outbox SET state=?, ts=?, channel_id=?, sent_at=?, error='' WHERE key=?",
+            (SENT, ts, channel_id, at, key),
+        )
+
+    def outbox_error(self, key: str, error: str, state: str) -> None:
+        self.db.execute("UPDATE outbox SET error=?, state=? WHERE key=?", (error, state, key))
+
+    def outbox_channel_id(self, channel: str) -> str:
+        row = self.db.execute(
+            "SELECT channel_id FROM outbox WHERE channel=? AND channel_id != '' "
+            "ORDER BY rowid DESC LIMIT 1",
+            (channel,),
+        ).fetchone()
+        return "" if row is None else str(row[0])
+
+    def outbox_sent_as(self, ts: str) -> OutboxEntry | None:
+        found = self._entries("WHERE ts=? AND state=?", (ts, SENT))
+        return found[0] if found else None
 
     def outcomes(self, step_id: str | None = None) -> list[Outcome]:
         query = (

@@ -13,12 +13,14 @@ from types import SimpleNamespace
 import pytest
 import slack_sdk.http_retry.builtin_handlers as slack_retries
 
+from bot.abc import StateStore
 from bot.approve import decide
 from bot.cycle import Cycle
 from bot.notify.outbox import SENT, Outbox
 from bot.notify.slack import SlackNotifier
 from bot.services import Services
 from bot.slack.client import make_client
+from bot.state.sqlite import SqliteState
 from bot.structures import Message
 from bot.testing.fake_slack import FakeSlack
 from tests.reliability.district import ADMIN, District, build_district, step_row
@@ -43,14 +45,14 @@ def retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return waits
 
 
-def notifier(slack: FakeSlack, path: Path, svc: Services | None = None) -> SlackNotifier:
+def notifier(slack: FakeSlack, state: StateStore, linked: bool = False) -> SlackNotifier:
     client = make_client(slack.bot_token, slack.api_url, retry_seconds=0, retries=2)
-    return SlackNotifier(client, Outbox(path), "rollover", svc.state if svc else None)
+    return SlackNotifier(client, Outbox(state), "rollover", state if linked else None)
 
 
 def slack_services(district: District, slack: FakeSlack) -> Services:
     svc = district.services()
-    svc.notifier = notifier(slack, district.config.state_path, svc)
+    svc.notifier = notifier(slack, svc.state, linked=True)
     return svc
 
 
@@ -68,7 +70,8 @@ def texts(slack: FakeSlack) -> Counter[str]:
 def test_messages_kept_through_rate_limits_and_outages_are_sent_once(
     tmp_path: Path, slack: FakeSlack, retry_waits: list[float]
 ) -> None:
-    outbox = notifier(slack, tmp_path / "state.sqlite")
+    state = SqliteState(tmp_path / "state.sqlite")
+    outbox = notifier(slack, state)
     anchor = outbox.send(Message("digest", "Daily digest: anchor for threads"))
     sent = [
         Message("digest", f"Digest {n}: {n} steps due soon", thread=anchor if n % 3 else "")
@@ -93,6 +96,7 @@ def test_messages_kept_through_rate_limits_and_outages_are_sent_once(
     assert sorted(retry_waits)[0] >= RETRY_AFTER
     FIGURES.faults += faults_seen(slack)
     outbox.close()
+    state.close()
 
 
 def test_a_cycle_during_a_slack_outage_posts_its_requests_and_results_once_after(

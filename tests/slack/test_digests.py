@@ -20,6 +20,7 @@ from bot.notify.slack import SlackNotifier
 from bot.slack.client import make_client
 from bot.slack.people import Directory
 from bot.slack.serve import SlackServer
+from bot.state.sqlite import SqliteState
 from bot.testing.fake_slack import FakeSlack
 from tests.slack.slack_world import slack_demo, slack_env
 
@@ -68,7 +69,8 @@ def fake() -> Iterator[FakeSlack]:
 
 def test_five_slack_messages_mentioning_each_owner(fake: FakeSlack, tmp_path: Path) -> None:
     client = make_client(fake.bot_token, fake.api_url, retry_seconds=0)
-    slack = SlackNotifier(client, Outbox(tmp_path / "state.sqlite"), "rollover")
+    state = SqliteState(tmp_path / "state.sqlite")
+    slack = SlackNotifier(client, Outbox(state), "rollover")
     directory = Directory(client)
     frames = {"Checklist": forty_due_items(), "Calendar": pd.DataFrame([HOLIDAY])}
     for _ in range(2):  # a second run the same day sends nothing more
@@ -85,6 +87,7 @@ def test_five_slack_messages_mentioning_each_owner(fake: FakeSlack, tmp_path: Pa
     assert lines[0] == "*Due soon* (8)" and lines[-1] == "…and 2 more" and len(lines) == 8
     assert lines[1] == "• *S-001 Edgenuity / archive students*: due today (Mon Dec 7)"
     slack.close()
+    state.close()
 
 
 def test_overdue_steps_are_escalated_after_n_days() -> None:

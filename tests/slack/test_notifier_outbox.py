@@ -32,9 +32,10 @@ def state(tmp_path: Path) -> Iterator[SqliteState]:
     store.close()
 
 
-def notifier(fake: FakeSlack, path: Path, state: SqliteState | None = None) -> SlackNotifier:
+def notifier(fake: FakeSlack, store: SqliteState, linked: bool = False) -> SlackNotifier:
+    """A notifier whose outbox is in ``store``; ``linked``: it also checks approval requests."""
     client = make_client(fake.bot_token, fake.api_url, retry_seconds=0, retries=2)
-    return SlackNotifier(client, Outbox(path / "state.sqlite"), "rollover", state)
+    return SlackNotifier(client, Outbox(store), "rollover", store if linked else None)
 
 
 def posts(fake: FakeSlack) -> list[dict[str, object]]:
@@ -42,9 +43,9 @@ def posts(fake: FakeSlack) -> list[dict[str, object]]:
 
 
 def test_a_rate_limited_post_is_retried_without_a_duplicate(
-    fake: FakeSlack, tmp_path: Path
+    fake: FakeSlack, state: SqliteState
 ) -> None:
-    slack = notifier(fake, tmp_path)
+    slack = notifier(fake, state)
     fake.fail_next("chat.postMessage", status=429, retry_after=0)
     ts = slack.send(Message("approval_request", APPROVAL, "S-007"))
     assert [p["status"] for p in posts(fake)] == [429, 200]
@@ -54,8 +55,8 @@ def test_a_rate_limited_post_is_retried_without_a_duplicate(
     slack.close()
 
 
-def test_server_errors_are_retried_by_the_client(fake: FakeSlack, tmp_path: Path) -> None:
-    slack = notifier(fake, tmp_path)
+def test_server_errors_are_retried_by_the_client(fake: FakeSlack, state: SqliteState) -> None:
+    slack = notifier(fake, state)
     fake.fail_next("chat.postMessage", status=503, count=2)
     assert slack.send(Message("result", "S-001 Done", "S-001"))
     assert [p["status"] for p in posts(fake)] == [503, 503, 200]
@@ -63,8 +64,10 @@ def test_server_errors_are_retried_by_the_client(fake: FakeSlack, tmp_path: Path
     slack.close()
 
 
-def test_a_message_slack_could_not_take_is_sent_once_later(fake: FakeSlack, tmp_path: Path) -> None:
-    slack = notifier(fake, tmp_path)
+def test_a_message_slack_could_not_take_is_sent_once_later(
+    fake: FakeSlack, state: SqliteState
+) -> None:
+    slack = notifier(fake, state)
     fake.fail_next("chat.postMessage", status=500, count=3)
     first = Message("result", "S-001 Done: Completed 4 enrollments", "S-001")
     assert slack.send(first) == ""
@@ -81,10 +84,25 @@ def test_a_message_slack_could_not_take_is_sent_once_later(fake: FakeSlack, tmp_
     slack.close()
 
 
-def test_an_interrupted_send_that_reached_slack_is_not_sent_again(
-    fake: FakeSlack, tmp_path: Path
+def test_a_message_left_pending_by_one_instance_is_sent_once_by_the_next(
+    fake: FakeSlack, state: SqliteState, tmp_path: Path
 ) -> None:
-    slack = notifier(fake, tmp_path)
+    fake.fail_next("chat.postMessage", status=503, count=3)
+    assert notifier(fake, state).send(Message("result", "S-004 Done", "S-004")) == ""
+    successor = SqliteState(tmp_path / "state.sqlite")
+    try:
+        other = notifier(fake, successor)
+        assert other.flush() == 1 and other.flush() == 0
+        assert [m["text"] for m in parents(fake)] == ["S-004 Done"]
+        assert [e.state for e in Outbox(state).entries()] == [SENT]
+    finally:
+        successor.close()
+
+
+def test_an_interrupted_send_that_reached_slack_is_not_sent_again(
+    fake: FakeSlack, state: SqliteState
+) -> None:
+    slack = notifier(fake, state)
     message = Message("result", "S-003 Done: Set dates of 12 enrollments", "S-003")
     key = message_key(message, "rollover")
     slack.outbox.record(Entry(key, "result", "S-003", "rollover", "", message.text))
@@ -98,9 +116,9 @@ def test_an_interrupted_send_that_reached_slack_is_not_sent_again(
     slack.close()
 
 
-def test_slack_refusing_a_message_is_a_notifier_error(fake: FakeSlack, tmp_path: Path) -> None:
+def test_slack_refusing_a_message_is_a_notifier_error(fake: FakeSlack, state: SqliteState) -> None:
     client = make_client(fake.bot_token, fake.api_url, retry_seconds=0)
-    slack = SlackNotifier(client, Outbox(tmp_path / "state.sqlite"), "nowhere")
+    slack = SlackNotifier(client, Outbox(state), "nowhere")
     with pytest.raises(NotifierError, match=r"channel_not_found.*invite the bot to #nowhere"):
         slack.send(Message("result", "S-001 Done", "S-001"))
     (entry,) = slack.outbox.entries()
@@ -109,9 +127,9 @@ def test_slack_refusing_a_message_is_a_notifier_error(fake: FakeSlack, tmp_path:
 
 
 def test_a_late_approval_request_gets_its_thread_or_is_dropped(
-    fake: FakeSlack, tmp_path: Path, state: SqliteState
+    fake: FakeSlack, state: SqliteState
 ) -> None:
-    slack = notifier(fake, tmp_path, state)
+    slack = notifier(fake, state, linked=True)
     state.request_approval(ApprovalRequest("S-007", "abc123", "Will archive 3", "c@x.org", "t"))
     fake.fail_next("chat.postMessage", status=503, count=3)
     assert slack.send(Message("approval_request", APPROVAL, "S-007")) == ""
@@ -131,12 +149,11 @@ def test_a_late_approval_request_gets_its_thread_or_is_dropped(
     slack.close()
 
 
-def test_outbox_keeps_a_key_once(tmp_path: Path) -> None:
-    outbox = Outbox(tmp_path / "state.sqlite")
+def test_outbox_keeps_a_key_once(state: SqliteState) -> None:
+    outbox = Outbox(state)
     first = outbox.record(Entry("k", "digest", "", "rollover", "", "one"))
     again = outbox.record(Entry("k", "digest", "", "rollover", "", "two"))
     assert first == again and again.text == "one" and again.state == PENDING
     outbox.mark_sent("k", "1.2", "C1")
     assert outbox.record(Entry("k", "digest", "", "rollover", "", "three")).state == SENT
     assert outbox.sent_as("1.2") == outbox.get("k") and outbox.channel_id("rollover") == "C1"
-    outbox.close()

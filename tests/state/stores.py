@@ -1,9 +1,10 @@
 """How to open a state store under test, in this process or a spawned one, and the lease race
-each of two processes runs."""
+and the claim race each of two processes runs."""
 
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
@@ -50,16 +51,36 @@ def race(spec: StoreSpec, holder: str, rounds: int, barrier: Barrier) -> list[tu
     return seen
 
 
-Records = tuple[str, list[tuple[str, str]] | str]
+def claim_race(spec: StoreSpec, holder: str, rounds: int, barrier: Barrier) -> list[bool]:
+    """Each round, once both racers are at the barrier: claim the round's shared key together
+    with one of the racer's own. Returns whether each claim was won."""
+    store = spec.open()
+    won = []
+    try:
+        for number in range(rounds):
+            barrier.wait(timeout=60)
+            won.append(store.claim([f"{number}:{holder}", f"{number}:shared"], "t"))
+    finally:
+        store.close()
+    return won
+
+
+Records = tuple[str, list[tuple[str, str]] | list[bool] | str]
+Racer = Callable[[StoreSpec, str, int, Barrier], list[tuple[str, str]] | list[bool]]
 
 
 def race_in_child(
-    spec: StoreSpec, holder: str, rounds: int, barrier: Barrier, out: Queue[Records]
+    spec: StoreSpec,
+    holder: str,
+    rounds: int,
+    barrier: Barrier,
+    out: Queue[Records],
+    racer: Racer = race,
 ) -> None:
-    """A spawned process's entry: the race, then its records (or its traceback) sent back on
+    """A spawned process's entry: ``racer``, then its records (or its traceback) sent back on
     ``out``; a failure breaks the barrier so that the other racer stops too."""
     try:
-        out.put((holder, race(spec, holder, rounds, barrier)))
+        out.put((holder, racer(spec, holder, rounds, barrier)))
     except BaseException:
         barrier.abort()
         out.put((holder, traceback.format_exc()))

@@ -5,13 +5,23 @@ from __future__ import annotations
 import multiprocessing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
 from bot.abc import StateStore
 from bot.core.approvals import ApprovalRecord, Decision
-from bot.structures import ApprovalRequest, Lease, Outcome, SnapshotRecord
-from tests.state.stores import StoreSpec, race_in_child
+from bot.structures import (
+    DROPPED,
+    PENDING,
+    SENT,
+    ApprovalRequest,
+    Lease,
+    OutboxEntry,
+    Outcome,
+    SnapshotRecord,
+)
+from tests.state.stores import Racer, StoreSpec, claim_race, race, race_in_child
 
 NOW = datetime(2026, 11, 22, 9, 30, 15, 123456, tzinfo=UTC)
 WORKBOOK = "workbook:/srv/district/rollover.xlsx"
@@ -206,24 +216,7 @@ def test_lease_times_come_back_in_utc_and_naive_times_are_refused(store: StateSt
 def test_two_processes_racing_for_a_lease_never_both_win(store_spec: StoreSpec) -> None:
     """Each round both processes ask for a fresh lease and for the shared one (expired since
     the round before) at the same instant: both must see the same single winner."""
-    rounds = 60
-    store_spec.open().close()
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(2)
-    out = context.Queue()
-    racers = [
-        context.Process(target=race_in_child, args=(store_spec, holder, rounds, barrier, out))
-        for holder in ("racer-a", "racer-b")
-    ]
-    for racer in racers:
-        racer.start()
-    try:
-        reports = dict(out.get(timeout=120) for _ in racers)
-    finally:
-        for racer in racers:
-            racer.join(timeout=60)
-    for holder, report in reports.items():
-        assert isinstance(report, list), f"{holder} failed:\n{report}"
+    reports = run_racers(store_spec, 60, race)
     assert reports["racer-a"] == reports["racer-b"]
     assert {winner for pair in reports["racer-a"] for winner in pair} <= {"racer-a", "racer-b"}
 
@@ -236,4 +229,81 @@ def test_two_processes_racing_for_a_lease_never_both_win(store_spec: StoreSpec) 
         assert shared is not None and shared.holder == reports["racer-a"][-1][1]
     finally:
         store.close()
-    assert [racer.exitcode for racer in racers] == [0, 0]
+
+
+def run_racers(spec: StoreSpec, rounds: int, racer: Racer) -> dict[str, Any]:
+    """``racer`` in two spawned processes, "racer-a" and "racer-b": what each returned."""
+    spec.open().close()
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    out = context.Queue()
+    processes = [
+        context.Process(target=race_in_child, args=(spec, holder, rounds, barrier, out, racer))
+        for holder in ("racer-a", "racer-b")
+    ]
+    for process in processes:
+        process.start()
+    try:
+        reports = dict(out.get(timeout=120) for _ in processes)
+    finally:
+        for process in processes:
+            process.join(timeout=60)
+    for holder, report in reports.items():
+        assert isinstance(report, list), f"{holder} failed:\n{report}"
+    assert [process.exitcode for process in processes] == [0, 0]
+    return reports
+
+
+def test_keys_are_claimed_once_and_all_or_none(store: StateStore) -> None:
+    assert not store.claimed("digest:2026-11-22")
+    assert store.claim(["digest:2026-11-22"], "09:00")
+    assert store.claimed("digest:2026-11-22")
+    assert not store.claim(["digest:2026-11-22"], "09:05")
+
+    assert store.claim(["event:E1", "msg:C1:1.0", "event:E1"], "09:10")
+    assert not store.claim(["event:E2", "msg:C1:1.0"], "09:11")
+    assert not store.claimed("event:E2")
+    assert store.claim(["event:E2"], "09:12")
+    assert store.claim([], "09:13")
+    assert not store.claimed("")
+
+
+def test_the_outbox_keeps_a_key_once_and_tracks_its_sending(store: StateStore) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Due*"}}]
+    first = OutboxEntry("k1", "digest", "", "rollover", "", "one", blocks)
+    assert store.outbox_record(first, "09:00") == first
+    assert store.outbox_record(replace(first, text="two"), "09:01") == first
+    second = OutboxEntry("k2", "result", "S-1", "rollover", "1.1", "t")
+    assert store.outbox_record(second, "09:02") == second
+    assert store.outbox_entries(PENDING) == [first, second]
+    assert store.outbox_entry("k3") is None and store.outbox_channel_id("rollover") == ""
+
+    store.outbox_attempt("k1")
+    store.outbox_attempt("k1")
+    store.outbox_error("k1", "ratelimited", PENDING)
+    assert store.outbox_entry("k1") == replace(first, attempts=2, error="ratelimited")
+    store.outbox_sent("k1", "2.5", "C1", "09:03")
+    sent = replace(first, state=SENT, ts="2.5", channel_id="C1", attempts=2)
+    assert store.outbox_entry("k1") == sent
+    assert store.outbox_record(first, "09:04") == sent
+    assert store.outbox_sent_as("2.5") == sent and store.outbox_sent_as("9.9") is None
+    assert store.outbox_channel_id("rollover") == "C1"
+
+    store.outbox_error("k2", "the plan changed", DROPPED)
+    assert store.outbox_entries(PENDING) == []
+    assert [e.state for e in store.outbox_entries()] == [SENT, DROPPED]
+
+
+def test_two_processes_claiming_at_once_never_both_win(store_spec: StoreSpec) -> None:
+    """Each round both processes claim the round's shared key with one of their own: one
+    wins, and the loser's own key stays unclaimed."""
+    reports = run_racers(store_spec, 30, claim_race)
+    store = store_spec.open()
+    try:
+        for number, (a, b) in enumerate(zip(reports["racer-a"], reports["racer-b"], strict=True)):
+            assert a != b
+            assert store.claimed(f"{number}:racer-a") == a
+            assert store.claimed(f"{number}:racer-b") == b
+            assert store.claimed(f"{number}:shared")
+    finally:
+        store.close()
