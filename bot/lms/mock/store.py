@@ -38,6 +38,7 @@ class MockStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        self._frames: dict[tuple[str, str], tuple[tuple[int, int], pd.DataFrame]] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -86,8 +87,22 @@ class MockStore:
         return int(row[0])
 
     def frame(self, system: str, kind: str) -> pd.DataFrame:
-        """Every record of a kind: ``id``, ``status`` and its fields (JSON decoded in one go,
-        columns built directly: a list of dicts is slow for pandas at 100,000 records)."""
+        """Every record of a kind: ``id``, ``status`` and its fields.
+
+        Kept until the file changes: ``data_version`` moves when another connection (process)
+        commits, ``total_changes`` when this one writes, so a copy of the kept frame is
+        returned only while neither has moved."""
+        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        kept = self._frames.get((system, kind))
+        if kept is not None and kept[0] == version:
+            return kept[1].copy()
+        frame = self._read_frame(system, kind)
+        self._frames[(system, kind)] = (version, frame)
+        return frame.copy()
+
+    def _read_frame(self, system: str, kind: str) -> pd.DataFrame:
+        """JSON decoded in one go and columns built directly: a list of dicts is slow for
+        pandas at 100,000 records."""
         rows = self.db.execute(
             "SELECT id, status, data FROM records WHERE system=? AND kind=? ORDER BY id",
             (system, kind),
