@@ -75,16 +75,21 @@ class CountingLMS(LMS):
         self.counts.lms_calls += 1
         return self.inner.settings(system)
 
+    def close(self) -> None:
+        """Kept open: shared by every cycle of the process, as `serve` keeps its services."""
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
 
 class Instrumented:
-    """Makes the run command build counted services around one shared workbook."""
+    """Makes the run command build counted services around one shared workbook and LMS
+    connection, as `serve` keeps them from cycle to cycle."""
 
     def __init__(self) -> None:
         self.counts = Counts()
         self.workbook: Workbook | None = None
+        self.lms: LMS | None = None
 
     def install(self) -> None:
         run_command.build_services = self.build
@@ -93,7 +98,13 @@ class Instrumented:
         console = ConsoleNotifier(stream=io.StringIO(), quiet=True)
         self.counts.notifiers.append(console)
         services = build_services(config, notifier=console)
-        services.lms = CountingLMS(services.lms, self.counts)
+        if self.lms is None:
+            self.lms = services.lms
+        else:
+            close = getattr(services.lms, "close", None)
+            if close is not None:
+                close()
+        services.lms = CountingLMS(self.lms, self.counts)
         if self.workbook is None:
             self.workbook = services.workbook
             self._hook(services.workbook)

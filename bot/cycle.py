@@ -13,6 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from bot.actions.base import Action, PlanContext, SettingAction, lms_records
+from bot.bulk import gc_paused
 from bot.cell_limit import fit_batch
 from bot.core.approvals import ApprovalRecord, Decision, standing
 from bot.core.checklist import IdFill, Step, parse_checklist
@@ -122,6 +123,7 @@ class Cycle:
         self.output_cells: list[CellWrite] = []
         self.output_rows: list[tuple[str, dict[str, str]]] = []
 
+    @gc_paused
     def run(self) -> CycleReport:
         snapshot = self.svc.workbook.read([CHECKLIST])
         if CHECKLIST not in snapshot.frames:

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from gspread.utils import rowcol_to_a1
 
 from bot.abc import Workbook
+from bot.bulk import gc_paused
 from bot.errors import ConfigError, HeaderError, WorkbookError
 from bot.structures import Snapshot, WriteBatch, WriteReport
 from bot.templates import Tab, WorkbookTemplate, normalize_header
@@ -169,6 +170,7 @@ class GSheetsWorkbook(Workbook):
             return out
         raise AssertionError("unreachable")
 
+    @gc_paused
     def read(self, tabs: Collection[str] | None = None) -> Snapshot:
         """Read ``tabs`` (default every tab). A read of the Checklist starts a cycle: the tabs
         the previous cycle read after its Checklist come in the same request and are held for

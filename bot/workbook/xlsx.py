@@ -16,6 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 
 from bot.abc import Workbook
+from bot.bulk import gc_paused
 from bot.errors import WorkbookError, WorkbookNotFound
 from bot.structures import Snapshot, WriteBatch, WriteReport
 from bot.templates import WorkbookTemplate
@@ -43,6 +44,7 @@ class XlsxWorkbook(Workbook):
         self.path = Path(path)
         self.template = template
 
+    @gc_paused
     def read(self, tabs: Collection[str] | None = None) -> Snapshot:
         book = _open(self.path, read_only=True)
         try:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.bulk import gc_paused
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     system TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
@@ -100,6 +102,7 @@ class MockStore:
         self._frames[(system, kind)] = (version, frame)
         return frame.copy()
 
+    @gc_paused
     def _read_frame(self, system: str, kind: str) -> pd.DataFrame:
         """JSON decoded in one go and columns built directly: a list of dicts is slow for
         pandas at 100,000 records."""
