@@ -102,18 +102,20 @@ class District:
         return True
 
     def poll(self) -> None:
-        """A cycle, if this instance holds the lease; the first after taking it also reads
-        the approvals sent meanwhile and sends a digest missed while no one held it."""
+        """A cycle, if this instance holds the lease. On taking the lease, the approvals sent
+        meanwhile are read first, and a digest missed while no one held it is sent after."""
         if self.stop.is_set() or not self.open():
             return
         assert self.runner is not None
         if not self._hold():
             return
-        self._guard("cycle", self.runner.run)
-        if not self.acting:
+        first = not self.acting
+        if first:
             self.acting = True
             for hook in self.on_acquire:
                 self._guard("catch-up", partial(hook, self))
+        self._guard("cycle", self.runner.run)
+        if first:
             self.digest()
 
     def heartbeat(self) -> None:
