@@ -52,9 +52,6 @@ class SlackNotifier(Notifier):
         self.state = state
         self._lock = threading.RLock()
 
-    def close(self) -> None:
-        """Nothing of its own: the outbox is in the state store, which its opener closes."""
-
     def send(self, message: Message) -> str:
         channel = self.channel
         blocks: list[dict[str, Any]] = []

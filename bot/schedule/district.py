@@ -144,8 +144,6 @@ class District:
             self.keeper.state.close()
         if self.runner is not None:
             with self.runner.lock:
-                if self.seen is not None:
-                    self.seen.close()
                 if self.services is not None:
                     self.services.close()
 

@@ -70,12 +70,3 @@ def add_jobs(scheduler: BaseScheduler, district: District) -> None:
         scheduler.modify_job(poll_id, next_run_time=datetime.now(UTC))
 
     district.wake = wake
-
-
-def next_runs(scheduler: BaseScheduler, district: District) -> dict[str, datetime | None]:
-    """When each of the district's jobs runs next (``status``)."""
-    found = {}
-    for job in JOBS:
-        scheduled = scheduler.get_job(job_id(district, job))
-        found[job] = None if scheduled is None else scheduled.next_run_time
-    return found

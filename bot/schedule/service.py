@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -17,7 +16,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from bot.config import Config
 from bot.errors import ConfigError
 from bot.schedule.district import District
-from bot.schedule.jobs import add_jobs, next_runs
+from bot.schedule.jobs import add_jobs
 from bot.schedule.lease import instance_name
 from bot.services import Services, build_services
 
@@ -97,6 +96,3 @@ class Service:
 
     def where(self) -> str:
         return "the console" if self.listener is None else self.listener.where()
-
-    def next_runs(self) -> dict[str, dict[str, datetime | None]]:
-        return {d.name: next_runs(self.scheduler, d) for d in self.districts}

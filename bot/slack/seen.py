@@ -33,9 +33,6 @@ class Seen:
     def __init__(self, state: StateStore) -> None:
         self.state = state
 
-    def close(self) -> None:
-        """Nothing of its own to close."""
-
     def known(self, key: str) -> bool:
         return self.state.claimed(key)
 

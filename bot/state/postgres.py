@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import (
@@ -225,16 +226,7 @@ class PostgresState(StateStore):
     def record_outcome(self, outcome: Outcome) -> None:
         with self.transaction() as conn:
             conn.execute(
-                insert(ledger).values(
-                    step_id=outcome.step_id,
-                    record_id=outcome.record_id,
-                    action=outcome.action,
-                    kind=outcome.kind,
-                    outcome=outcome.outcome,
-                    message=outcome.message,
-                    lms_status=outcome.lms_status,
-                    at=outcome.at,
-                )
+                insert(ledger).values(**{k: v for k, v in asdict(outcome).items() if k != "seq"})
             )
 
     def unlogged(self) -> list[Outcome]:
@@ -272,16 +264,7 @@ class PostgresState(StateStore):
             latest = self._approval_request(conn, request.step_id)
             if latest is not None and latest.fingerprint == request.fingerprint:
                 return False
-            conn.execute(
-                insert(approval_requests).values(
-                    step_id=request.step_id,
-                    fingerprint=request.fingerprint,
-                    summary=request.summary,
-                    owner=request.owner,
-                    requested_at=request.requested_at,
-                    thread=request.thread,
-                )
-            )
+            conn.execute(insert(approval_requests).values(**asdict(request)))
             return True
 
     def approval_request(self, step_id: str) -> ApprovalRequest | None:

@@ -95,7 +95,6 @@ def test_messages_kept_through_rate_limits_and_outages_are_sent_once(
     assert len(rate_limited) >= 16
     assert sorted(retry_waits)[0] >= RETRY_AFTER
     FIGURES.faults += faults_seen(slack)
-    outbox.close()
     state.close()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -32,13 +31,11 @@ from tests.slack.slack_world import (
     BOB,
     COORDINATOR,
     REGISTRAR,
-    USERS,
     approval_message,
     bot_replies,
     checklist,
+    served_over_http,
     set_cell,
-    slack_demo,
-    slack_env,
 )
 
 STEP = "S-007"
@@ -49,21 +46,8 @@ SCOPE = "Students: grade = 12; status = graduated"
 def served(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[FakeSlack, SlackServer]]:
-    with FakeSlack(USERS, channels=["rollover", "coordinators"]) as fake:
-        slack_env(monkeypatch, fake)
-        config = slack_demo(tmp_path / "demo", fake, mode="http", http_port=0)
-        server = SlackServer(config).start()
-        assert server.http is not None
-        fake.configure_delivery(f"http://127.0.0.1:{server.http.port}/slack/events")
-        loop = threading.Thread(target=server.run, daemon=True)
-        loop.start()
-        try:
-            server.runner.wait_for(1)
-            yield fake, server
-        finally:
-            server.stop()
-            loop.join(timeout=10)
-            server.close()
+    with served_over_http(tmp_path / "demo", monkeypatch) as world:
+        yield world
 
 
 def refused(what: str) -> None:

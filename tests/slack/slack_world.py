@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +13,7 @@ from openpyxl import load_workbook
 
 from bot.commands.create import make_demo
 from bot.config import Config, load_config
+from bot.slack.serve import SlackServer
 from bot.templates import load_template
 from bot.testing.fake_slack import FakeSlack
 from bot.workbook.xlsx import XlsxWorkbook
@@ -91,3 +95,26 @@ def replies(fake: FakeSlack, thread: str) -> list[dict[str, Any]]:
 
 def bot_replies(fake: FakeSlack, thread: str) -> list[str]:
     return [r["text"] for r in replies(fake, thread) if r.get("bot_id")]
+
+
+@contextmanager
+def served_over_http(
+    directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[FakeSlack, SlackServer]]:
+    """The demo district served in HTTP mode as `rollover-bot serve` runs it, Slack's fake
+    delivering to it, its first cycle done."""
+    with FakeSlack(USERS, channels=["rollover", "coordinators"]) as fake:
+        slack_env(monkeypatch, fake)
+        config = slack_demo(directory, fake, mode="http", http_port=0)
+        server = SlackServer(config).start()
+        assert server.http is not None
+        fake.configure_delivery(f"http://127.0.0.1:{server.http.port}/slack/events")
+        loop = threading.Thread(target=server.run, daemon=True)
+        loop.start()
+        try:
+            server.runner.wait_for(1)
+            yield fake, server
+        finally:
+            server.stop()
+            loop.join(timeout=10)
+            server.close()

@@ -86,7 +86,6 @@ def test_five_slack_messages_mentioning_each_owner(fake: FakeSlack, tmp_path: Pa
     lines = first[2]["text"]["text"].splitlines()
     assert lines[0] == "*Due soon* (8)" and lines[-1] == "…and 2 more" and len(lines) == 8
     assert lines[1] == "• *S-001 Edgenuity / archive students*: due today (Mon Dec 7)"
-    slack.close()
     state.close()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +12,10 @@ from bot.testing.fake_slack import FakeSlack
 from tests.slack.slack_world import (
     ADMIN,
     BOB,
-    USERS,
     approval_message,
     bot_replies,
     checklist,
-    slack_demo,
-    slack_env,
+    served_over_http,
 )
 
 
@@ -26,21 +23,8 @@ from tests.slack.slack_world import (
 def served(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[FakeSlack, SlackServer]]:
-    with FakeSlack(USERS, channels=["rollover", "coordinators"]) as fake:
-        slack_env(monkeypatch, fake)
-        config = slack_demo(tmp_path / "demo", fake, mode="http", http_port=0)
-        server = SlackServer(config).start()
-        assert server.http is not None
-        fake.configure_delivery(f"http://127.0.0.1:{server.http.port}/slack/events")
-        loop = threading.Thread(target=server.run, daemon=True)
-        loop.start()
-        try:
-            server.runner.wait_for(1)
-            yield fake, server
-        finally:
-            server.stop()
-            loop.join(timeout=10)
-            server.close()
+    with served_over_http(tmp_path / "demo", monkeypatch) as world:
+        yield world
 
 
 def test_buttons_and_a_reject_reply_over_http(served: tuple[FakeSlack, SlackServer]) -> None:

@@ -52,7 +52,6 @@ def test_a_rate_limited_post_is_retried_without_a_duplicate(
     assert [m["ts"] for m in parents(fake)] == [ts]
     (entry,) = slack.outbox.entries()
     assert (entry.state, entry.ts, entry.attempts) == (SENT, ts, 1)
-    slack.close()
 
 
 def test_server_errors_are_retried_by_the_client(fake: FakeSlack, state: SqliteState) -> None:
@@ -61,7 +60,6 @@ def test_server_errors_are_retried_by_the_client(fake: FakeSlack, state: SqliteS
     assert slack.send(Message("result", "S-001 Done", "S-001"))
     assert [p["status"] for p in posts(fake)] == [503, 503, 200]
     assert len(parents(fake)) == 1
-    slack.close()
 
 
 def test_a_message_slack_could_not_take_is_sent_once_later(
@@ -81,7 +79,6 @@ def test_a_message_slack_could_not_take_is_sent_once_later(
     assert slack.flush() == 0
     assert len(parents(fake)) == 2
     assert {e.state for e in slack.outbox.entries()} == {SENT}
-    slack.close()
 
 
 def test_a_message_left_pending_by_one_instance_is_sent_once_by_the_next(
@@ -113,7 +110,6 @@ def test_an_interrupted_send_that_reached_slack_is_not_sent_again(
     assert slack.outbox.get(key) == Entry(
         key, "result", "S-003", "rollover", "", message.text, [], SENT, posted["ts"], "rollover", 1
     )
-    slack.close()
 
 
 def test_slack_refusing_a_message_is_a_notifier_error(fake: FakeSlack, state: SqliteState) -> None:
@@ -123,7 +119,6 @@ def test_slack_refusing_a_message_is_a_notifier_error(fake: FakeSlack, state: Sq
         slack.send(Message("result", "S-001 Done", "S-001"))
     (entry,) = slack.outbox.entries()
     assert entry.state == FAILED and slack.flush() == 0
-    slack.close()
 
 
 def test_a_late_approval_request_gets_its_thread_or_is_dropped(
@@ -146,7 +141,6 @@ def test_a_late_approval_request_gets_its_thread_or_is_dropped(
     assert slack.flush() == 0
     assert [e.state for e in slack.outbox.entries()] == [SENT, "dropped"]
     assert len(parents(fake)) == 1
-    slack.close()
 
 
 def test_outbox_keeps_a_key_once(state: SqliteState) -> None:
