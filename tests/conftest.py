@@ -34,3 +34,10 @@ def services(demo_config: Config) -> Iterator[Services]:
     svc = build_services(demo_config, ConsoleNotifier(quiet=True))
     yield svc
     svc.close()
+
+
+def pytest_report_header() -> str:
+    """Say once, at the top, whether the shared reference data is there."""
+    from tests.shared_data import MISSING, SHARED_DATA
+
+    return f"shared data: {SHARED_DATA}" if SHARED_DATA.is_dir() else f"WARNING: {MISSING}"

@@ -8,15 +8,13 @@ import json
 import re
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
 from bot.testing.fake_slack import FakeSlack
-
-SPEC_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "slack-api-specs"
+from tests.shared_data import shared_path
 
 PATTERNS = {
     "user": re.compile(r"^[UW][A-Z0-9]{8,}$"),
@@ -52,9 +50,7 @@ BUTTONS = [
 
 
 def _load(name: str) -> dict[str, Any]:
-    path = SPEC_DIR / name
-    if not path.exists():
-        pytest.skip(f"reference spec {path} not available")
+    path = shared_path("slack-api-specs", name)
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 

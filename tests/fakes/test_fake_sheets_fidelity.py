@@ -26,6 +26,7 @@ import pytest
 import requests
 
 from bot.testing.fake_sheets import FakeSheetsServer
+from tests.shared_data import shared_path
 
 TOKEN = "cassette-token"
 # The service account that recorded the cassettes; protected-range editors name it.
@@ -43,19 +44,9 @@ UNSUPPORTED = {
 _FILE_ID = re.compile(r"^[A-Za-z0-9_-]{25,}$")
 
 
-def shared_data_dir() -> Path:
-    """``shared/data`` beside the repository root (as in CI)."""
-    path = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
-    if not path.is_dir():
-        pytest.fail(
-            f"shared reference data not found at {path}; expected ../shared/data beside the repo"
-        )
-    return path
-
-
 def cassette_paths() -> list[Path]:
     """All recorded cassettes."""
-    folder = shared_data_dir() / "gspread-cassettes"
+    folder = shared_path("gspread-cassettes")
     paths = sorted(folder.glob("*.json"))
     if not paths:
         pytest.fail(f"no cassettes in {folder}")

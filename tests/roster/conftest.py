@@ -8,19 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.commands.create import make_empty
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from tests.shared_data import shared_path
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """``../shared/data`` beside the repository (read only: never copied or edited)."""
-    if not SHARED.is_dir():
-        pytest.fail(
-            f"the shared reference data is missing: expected {SHARED} "
-            "(a `shared/data` folder beside the repository checkout)"
-        )
-    return SHARED
+    return shared_path()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.commands.serve import stop_on_signals
 from bot.config import SlackConfig, parse_config
@@ -125,7 +126,6 @@ def test_serve_in_http_mode_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
 
 
 def test_the_manifest_asks_for_what_the_bot_uses() -> None:
-    yaml = pytest.importorskip("yaml")
     manifest = yaml.safe_load((ROOT / "slack" / "manifest.yml").read_text(encoding="utf-8"))
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "chat:write",

@@ -124,8 +124,6 @@ class Cluster:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """$ROLLOVER_TEST_POSTGRES_URL, else a throwaway cluster's; skips when neither exists."""
-    pytest.importorskip("sqlalchemy", reason="the postgres extra (sqlalchemy) is not installed")
-    pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
     if os.environ.get(URL_VARIABLE):
         yield os.environ[URL_VARIABLE]
         return

@@ -49,8 +49,6 @@ def test_url_variables_must_be_set_and_the_url_postgresql(
 def test_an_unreachable_server_is_a_state_error_without_the_password(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("sqlalchemy")
-    pytest.importorskip("psycopg")
     monkeypatch.setenv("ROLLOVER_TEST_SECRET", "s3cret-pw")
     url = "postgresql://bot:${ROLLOVER_TEST_SECRET}@127.0.0.1:1/rollover?connect_timeout=5"
     with pytest.raises(StateError) as raised:
