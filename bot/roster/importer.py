@@ -17,6 +17,7 @@ from bot.errors import WorkbookError, WorkbookNotFound
 from bot.lms.mock import MockLMS
 from bot.roster.bundle import open_bundle
 from bot.roster.errors import Findings, Problem, RosterError, render
+from bot.roster.long_values import fit_cells
 from bot.roster.mapping import read_bundle
 from bot.roster.merge import TabChanges, guard, plan
 from bot.roster.references import check_references
@@ -114,6 +115,8 @@ def import_roster(
     bundle = open_bundle(path)
     findings = Findings()
     data = read_bundle(bundle, findings)
+    fit_cells(data, {tab.name: tab.key for tab in template.roster_tabs}, findings)
+    findings.raise_if_errors(bundle.source)
     book = _load(config.workbook_path)
     existing = _frames(book, template)
     check_references(data, existing, findings)
