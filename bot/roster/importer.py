@@ -135,7 +135,9 @@ def import_roster(
 
 
 def seed_lms(config: Config, template: WorkbookTemplate | None = None) -> str:
-    """Seed the mock LMS from the roster tabs, only if it holds nothing yet (seeding replaces)."""
+    """Seed the mock LMS from the roster tabs, only if it holds nothing yet (seeding replaces).
+    Rows marked tobedeleted are left out, and so are the enrollments of students or classes
+    left out."""
     template = template or load_template()
     lms = MockLMS(config.lms_path)
     try:
@@ -149,6 +151,11 @@ def seed_lms(config: Config, template: WorkbookTemplate | None = None) -> str:
         for tab in template.roster_tabs:
             frame = snapshot.frames[tab.name].drop(columns=[ROW])
             frames[tab.name] = frame[frame["Status"].str.strip().str.casefold() != DELETED]
+        enrollments = frames["Enrollments"]
+        frames["Enrollments"] = enrollments[
+            enrollments["Student ID"].str.strip().isin(frames["Students"]["Student ID"].str.strip())
+            & enrollments["Class ID"].str.strip().isin(frames["Classes"]["Class ID"].str.strip())
+        ]
         count = lms.seed(LMS_SYSTEM, frames)
         return f"Mock LMS seeded with {count} records ({config.lms_path})."
     finally:
