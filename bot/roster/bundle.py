@@ -112,10 +112,10 @@ def detect_format(bundle: Bundle) -> str:
             bundle,
             "users.csv",
             "role",
-            "this is an SDS v2.0 bundle (users.csv carries role and orgSourcedIds, and there is "
-            "no roles.csv), which is not supported. Supported: SDS v2.1 (with roles.csv), SDS "
-            "(v1) CSV (Student.csv, Section.csv, ...) and OneRoster 1.1 / 1.2 (with "
-            "manifest.csv); export the roster from School Data Sync as SDS v2.1 and retry",
+            "this is an SDS v2.0 bundle (users.csv has a role column; there is no roles.csv "
+            "and no manifest.csv), which is not supported. Supported: SDS v2.1 (with "
+            "roles.csv), SDS (v1) CSV (Student.csv, Section.csv, ...) and OneRoster 1.1 / 1.2 "
+            "(with manifest.csv); export the roster from School Data Sync as SDS v2.1 and retry",
         )
     if bundle.has("users.csv") or bundle.has("orgs.csv"):
         _refuse(
