@@ -4,10 +4,16 @@ must not make the whole write fail, cycle after cycle. Row keys are never cut.""
 
 from __future__ import annotations
 
+import re
+
 from bot.structures import CellWrite, WriteBatch
 from bot.templates import WorkbookTemplate
 
 CELL_LIMIT = 32_767
+# Characters an xlsx cell cannot hold, as the file's XML cannot carry them: every C0 control
+# but tab, line feed and carriage return (openpyxl refuses them), and U+FFFE / U+FFFF (openpyxl
+# writes them, and the file can no longer be opened).
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def fit(text: str, limit: int = CELL_LIMIT) -> str:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config_calendar import CalendarConfig, parse_calendar
 from bot.config_districts import parse_districts, slug
+from bot.config_keys import KEYS, refuse_unknown, refuse_unknown_sections
 from bot.config_schedule import MOVED_FROM_SLACK, ScheduleConfig, parse_schedule
 from bot.core.approvals import is_slack_user_id
 from bot.errors import ConfigError
@@ -75,11 +76,18 @@ class Config:
         return f"xlsx:{self.workbook_path}"
 
 
-def _table(data: dict[str, object], name: str) -> dict[str, object]:
+def _table(data: dict[str, object], name: str, label: str = "") -> dict[str, object]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"[{name}] must be a table")
+        raise ConfigError(f"[{label or name}] must be a table")
     return value
+
+
+def _section(data: dict[str, object], name: str) -> dict[str, object]:
+    """``[name]``, every key of it known (``KEYS``)."""
+    table = _table(data, name)
+    refuse_unknown(table, name, KEYS[name])
+    return table
 
 
 def _str(table: dict[str, object], section: str, key: str, default: str) -> str:
@@ -98,31 +106,15 @@ def _choice(table: dict[str, object], section: str, key: str, choices: tuple[str
 
 def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = None) -> Config:
     """Build a Config from parsed TOML; relative paths are relative to ``base_dir``."""
-    known = {
-        "district",
-        "workbook",
-        "lms",
-        "state",
-        "approvals",
-        "safety",
-        "slack",
-        "schedule",
-        "calendar",
-    }
     # Configs written before [slack] existed carry [notifier] backend = "console"; [slack]
     # mode now says where messages go, so that section is read as nothing.
-    data = {k: v for k, v in data.items() if k != "notifier"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(
-            f"unknown section(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})"
-        )
-    district = _table(data, "district")
-    workbook = _table(data, "workbook")
-    lms = _table(data, "lms")
-    state = _table(data, "state")
-    approvals = _table(data, "approvals")
-    safety = _table(data, "safety")
+    refuse_unknown_sections(data)
+    district = _section(data, "district")
+    workbook = _section(data, "workbook")
+    lms = _section(data, "lms")
+    state = _section(data, "state")
+    approvals = _section(data, "approvals")
+    safety = _section(data, "safety")
     timezone = _str(district, "district", "timezone", "America/Chicago")
     try:
         ZoneInfo(timezone)
@@ -142,7 +134,8 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
     percent = safety.get("max_change_percent", 10)
     if not isinstance(percent, int | float) or not 0 <= percent <= 100:
         raise ConfigError("safety.max_change_percent must be a number from 0 to 100")
-    faults = _table(lms, "faults") if "faults" in lms else {}
+    faults = _table(lms, "faults", "lms.faults")
+    refuse_unknown(faults, "lms.faults", KEYS["lms.faults"])
 
     def path(table: dict[str, object], section: str, key: str, default: str) -> Path:
         return (base_dir / _str(table, section, key, default)).resolve()
@@ -181,10 +174,7 @@ def _int(table: dict[str, object], key: str, default: int, least: int) -> int:
 
 def parse_slack(table: dict[str, object]) -> SlackConfig:
     """The ``[slack]`` section; every key optional."""
-    known = set(SlackConfig.__dataclass_fields__) | set(MOVED_FROM_SLACK)
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ConfigError(f"unknown key(s) slack.{', slack.'.join(unknown)}")
+    refuse_unknown(table, "slack", [*SlackConfig.__dataclass_fields__, *MOVED_FROM_SLACK])
     digests = table.get("digests", True)
     if not isinstance(digests, bool):
         raise ConfigError("slack.digests must be true or false")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from bot.config_keys import refuse_unknown
 from bot.errors import ConfigError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -64,9 +65,7 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
 def parse_calendar(table: dict[str, object]) -> CalendarConfig:
     """The ``[calendar]`` section; every key optional. A country or subdivision the
     ``holidays`` package does not know is refused here, naming the key."""
-    unknown = sorted(set(table) - set(CalendarConfig.__dataclass_fields__))
-    if unknown:
-        raise ConfigError(f"unknown key(s) calendar.{', calendar.'.join(unknown)}")
+    refuse_unknown(table, "calendar", CalendarConfig.__dataclass_fields__)
     days = table.get("weekdays", list(WEEKDAYS[:5]))
     if not isinstance(days, list) or not days:
         raise ConfigError(f"calendar.weekdays must be a list of days such as 'Mon', not {days!r}")

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.config_keys import refuse_unknown_in_district
 from bot.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def _merged(defaults: dict[str, object], entry: dict[str, object], index: int) -
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"districts[{index}].name must name the district")
+    refuse_unknown_in_district(entry, name, DISTRICT_KEYS)
     merged: dict[str, object] = {
         k: dict(v) if isinstance(v, dict) else v for k, v in defaults.items()
     }

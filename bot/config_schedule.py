@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
+from bot.config_keys import refuse_unknown
 from bot.errors import ConfigError
 
 MOVED_FROM_SLACK = ("poll_seconds", "digest_time")
@@ -47,10 +48,7 @@ def _time(table: dict[str, object], section: str, key: str, default: str) -> tim
 
 def parse_schedule(table: dict[str, object], slack: dict[str, object]) -> ScheduleConfig:
     """``[schedule]``, every key optional; ``slack`` supplies the two keys that moved from it."""
-    known = set(ScheduleConfig.__dataclass_fields__)
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ConfigError(f"unknown key(s) schedule.{', schedule.'.join(unknown)}")
+    refuse_unknown(table, "schedule", ScheduleConfig.__dataclass_fields__)
     legacy = {k: slack[k] for k in MOVED_FROM_SLACK if k in slack and k not in table}
     merged = {**legacy, **table}
 

@@ -53,7 +53,7 @@ def test_every_key(tmp_path: Path) -> None:
         ({"country": "XX"}, "calendar.country: unknown country 'XX'"),
         ({"country": "US", "subdivision": "ZZ"}, "calendar.subdivision: US has no subdivision"),
         ({"subdivision": "TX"}, "calendar.subdivision 'TX' needs calendar.country"),
-        ({"holidays": True}, "unknown key(s) calendar.holidays"),
+        ({"holidays": True}, "[calendar] holidays is not a setting (known settings: country, "),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, table: dict[str, object], message: str) -> None:

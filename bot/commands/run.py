@@ -9,7 +9,7 @@ from bot.approve import decide
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
 from bot.cycle import Cycle, CycleReport
-from bot.errors import RolloverError
+from bot.errors import RolloverError, WorkbookError
 from bot.report import table
 from bot.services import build_services
 
@@ -60,6 +60,11 @@ def status(config: Config) -> str:
     try:
         now = services.clock.now()
         snapshot = services.workbook.read(["Checklist"])
+        if "Checklist" not in snapshot.frames:
+            raise WorkbookError(
+                "the workbook has no Checklist tab: rename the tab back to Checklist, or "
+                "create a new workbook with `rollover-bot init`"
+            )
         frame = snapshot.frames["Checklist"]
         counts = Counter(s.split(" (")[0].split(" on ")[0] or "(new)" for s in frame["Status"])
         lease = services.state.lease(f"workbook:{config.workbook_key}")
@@ -109,14 +114,18 @@ def _undo(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     configs = [chosen_config(args)] if args.district else load_configs(args.config)
-    reports = []
+    if len(configs) == 1:
+        print(status(configs[0]))
+        return 0
+    reports, failed = [], False
     for config in configs:
         try:
             reports.append(status(config))
         except RolloverError as exc:
             reports.append(f"{config.district}: cannot read its status: {exc}")
+            failed = True
     print("\n\n".join(reports))
-    return 0
+    return 2 if failed else 0
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

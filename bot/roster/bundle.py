@@ -2,7 +2,8 @@
 
 File names match case-insensitively (``Student.csv`` is ``student.csv``). The format is told
 by the files present: ``manifest.csv`` is OneRoster 1.1 / 1.2, ``roles.csv`` without a
-manifest is SDS v2.1, ``student.csv`` / ``school.csv`` is SDS (v1).
+manifest is SDS v2.1, ``student.csv`` / ``school.csv`` is SDS (v1). SDS v2.0 (a users.csv
+with a role column, no roles.csv, no manifest) is refused as what it is.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ ONEROSTER_11 = "oneroster-1.1"
 ONEROSTER_12 = "oneroster-1.2"
 SDS_V1 = "sds"
 SDS_V21 = "sds-2.1"
+LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,16 @@ def detect_format(bundle: Bundle) -> str:
         return SDS_V21
     if bundle.has("student.csv") or bundle.has("school.csv"):
         return SDS_V1
+    if _looks_like_sds_v20(bundle):
+        _refuse(
+            bundle,
+            "users.csv",
+            "role",
+            "this is an SDS v2.0 bundle (users.csv has a role column; there is no roles.csv "
+            "and no manifest.csv), which is not supported. Supported: SDS v2.1 (with "
+            "roles.csv), SDS (v1) CSV (Student.csv, Section.csv, ...) and OneRoster 1.1 / 1.2 "
+            "(with manifest.csv); export the roster from School Data Sync as SDS v2.1 and retry",
+        )
     if bundle.has("users.csv") or bundle.has("orgs.csv"):
         _refuse(
             bundle,
@@ -117,6 +130,16 @@ def detect_format(bundle: Bundle) -> str:
     )
 
 
+def _looks_like_sds_v20(bundle: Bundle) -> bool:
+    """SDS v2.0: OneRoster-like files with no manifest and no roles.csv; users.csv names each
+    user's role itself and has no enabledUser (which every OneRoster users.csv has)."""
+    if not bundle.has("users.csv"):
+        return False
+    text = bundle.raw("users.csv").decode("utf-8-sig", errors="replace")
+    header = {h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])}
+    return "role" in header and "enabledUser" not in header
+
+
 def decode(bundle: Bundle, name: str, findings: Findings) -> str | None:
     """The file as text (UTF-8, BOM tolerated), or None after naming where it is not UTF-8."""
     data = bundle.raw(name)
@@ -125,7 +148,7 @@ def decode(bundle: Bundle, name: str, findings: Findings) -> str | None:
     except UnicodeDecodeError as exc:
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             top = data.decode("utf-16", errors="replace").splitlines()[0]
-            first = next(csv.reader(io.StringIO(top)), [""])[0].strip()
+            first = next(csv.reader(io.StringIO(top, newline="")), [""])[0].strip()
             findings.error(
                 bundle.name(name),
                 1,
@@ -133,13 +156,13 @@ def decode(bundle: Bundle, name: str, findings: Findings) -> str | None:
                 "the file is UTF-16 text, not UTF-8; save it as UTF-8 (CSV UTF-8) and retry",
             )
             return None
-        before = data[: exc.start]
-        row = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
+        breaks = list(LINE_BREAK.finditer(data, 0, exc.start))
+        row = len(breaks) + 1
+        line_start = breaks[-1].end() if breaks else 0
         prefix = data[line_start : exc.start].decode("utf-8", errors="replace")
-        header_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-        header = next(csv.reader(io.StringIO(header_line)), [])
-        fields = next(csv.reader(io.StringIO(prefix)), [""])
+        header_line = LINE_BREAK.split(data, 1)[0].decode("utf-8-sig", errors="replace")
+        header = next(csv.reader(io.StringIO(header_line, newline="")), [])
+        fields = next(csv.reader(io.StringIO(prefix, newline="")), [""])
         index = max(len(fields) - 1, 0)
         column = header[index].strip() if index < len(header) else f"field {index + 1}"
         bad = data[exc.start : exc.start + 1].hex()
@@ -155,7 +178,7 @@ def decode(bundle: Bundle, name: str, findings: Findings) -> str | None:
 def manifest_value(bundle: Bundle, key: str) -> str:
     """One property of manifest.csv, read leniently (full checks come with the format)."""
     text = bundle.raw("manifest.csv").decode("utf-8-sig", errors="replace")
-    for row in csv.reader(io.StringIO(text)):
+    for row in csv.reader(io.StringIO(text, newline="")):
         if len(row) >= 2 and row[0].strip() == key:
             return row[1].strip()
     return ""

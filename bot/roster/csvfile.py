@@ -3,6 +3,8 @@
 Every value stays text (IDs keep their leading zeros). Problems name the file, the row (the
 header is row 1) and the column: a file that is not UTF-8, a misspelled or missing header, a
 row cut short (a truncated file), a date not in the format's form, a blank required value.
+IDs are trimmed, line breaks unified and characters a cell cannot hold removed
+(``bot.roster.cells``).
 Duplicate keys are reported and the later rows ignored.
 """
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bot.roster.bundle import Bundle, decode
+from bot.roster.cells import remove_control_characters, trim_ids, unify_line_breaks
 from bot.roster.errors import Findings
 
 LINE = "_line"
@@ -266,6 +269,9 @@ def read_table(bundle: Bundle, spec: FileSpec, findings: Findings) -> Table | No
         if column not in frame.columns:
             frame[column] = ""
     frame[LINE] = lines
+    trim_ids(frame, header)
+    unify_line_breaks(frame, header)
+    remove_control_characters(frame, file, header, frame[LINE], findings)
     table = Table(file=file, frame=frame, present=frozenset(header))
     frame = _check_values(spec, table, findings)
     if len(findings.errors) > before:

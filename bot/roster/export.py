@@ -3,7 +3,10 @@
 Organisations are made from the School names (sourcedId: the name's slug) under one district
 org; academic sessions from the Class Terms (dates: the span of their enrollments, else the
 school year). Teacher IDs become teacher enrollments. Workbook values OneRoster has no field
-for travel in ``metadata.rollover.*`` columns so importing the bundle again changes nothing.
+for travel in ``metadata.rollover.*`` columns so importing the bundle again changes nothing:
+``status`` and ``role`` where the native field cannot say them, ``graduationYear``, and
+``school``, the School exactly (a row without one is exported under the district org, and
+must come back without one, not as the district).
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from pathlib import Path
 import pandas as pd
 
 from bot.config import Config
+from bot.errors import WorkbookError
 from bot.roster.bundle import ONEROSTER_12
 from bot.roster.errors import RosterError
 from bot.roster.export_tables import (
     DISTRICT,
+    EXT_SCHOOL,
     EXT_STATUS,
     FILE_LIST,
     FORMATS,
@@ -65,7 +70,10 @@ def build_bundle(
     for tab, frame in frames.items():
         blank = int((frame["School"].str.strip() == "").sum()) if "School" in frame else 0
         if blank:
-            notes.append(f"{blank} {tab} rows have no School: exported under the district org")
+            notes.append(
+                f"{blank} {tab} rows have no School: exported under the district org "
+                "(metadata.rollover.school keeps them without one when imported again)"
+            )
     if int((classes["Term"].str.strip() == "").sum()):
         notes.append("classes without a Term are exported under the school year session")
     users, roles = users_and_roles(students, educators, orgs, version, stamp)
@@ -87,6 +95,7 @@ def build_bundle(
             "subjects": "",
             "subjectCodes": "",
             EXT_STATUS: course_status[EXT_STATUS],
+            EXT_SCHOOL: courses["School"],
         }
     )
     class_status = statuses(classes["Status"], users=False)
@@ -108,6 +117,7 @@ def build_bundle(
             "subjectCodes": "",
             "periods": "",
             EXT_STATUS: class_status[EXT_STATUS],
+            EXT_SCHOOL: classes["School"],
         }
     )
     files["users.csv"] = users
@@ -220,8 +230,17 @@ def export_roster(
     if version not in FORMATS:
         raise RosterError(f"unknown format {version!r}: expected {' or '.join(FORMATS)}")
     template = template or load_template()
-    snapshot = XlsxWorkbook(config.workbook_path, template).read()
-    frames = {t.name: snapshot.frames[t.name].drop(columns=[ROW]) for t in template.roster_tabs}
+    names = [t.name for t in template.roster_tabs]
+    snapshot = XlsxWorkbook(config.workbook_path, template).read(names)
+    for name in names:
+        if name in snapshot.broken:
+            raise WorkbookError(f"cannot export the {name} tab: {snapshot.broken[name]}")
+        if name not in snapshot.frames:
+            raise WorkbookError(
+                f"the workbook has no {name} tab, so there is nothing to export from it: "
+                f"rename the tab back to {name} (the roster tabs are {', '.join(names)})"
+            )
+    frames = {name: snapshot.frames[name].drop(columns=[ROW]) for name in names}
     files, notes = build_bundle(frames, config.district, version, now or datetime.now(UTC))
     _write({name: _csv(frame) for name, frame in files.items()}, target, force)
     counts = {name: len(frame) for name, frame in files.items()}

@@ -112,6 +112,7 @@ USERS_12 = (
     "pronouns",
 )
 EXT_STATUS = EXTENSION + "status"
+EXT_SCHOOL = EXTENSION + "school"
 
 
 def school_year(today: date) -> tuple[str, str, str]:
@@ -269,6 +270,7 @@ def users_and_roles(
     users[EXT_STATUS] = status[EXT_STATUS]
     for name in ("role", "graduationYear"):
         users[EXTENSION + name] = people[EXTENSION + name]
+    users[EXT_SCHOOL] = people["school"]
     roles = pd.DataFrame(
         {
             "sourcedId": people["sourcedId"] + "-role",

@@ -96,6 +96,13 @@ def extension(table: Table, name: str, native: pd.Series) -> pd.Series:
     return native.mask(carried != "", carried)
 
 
+def carried(table: Table, name: str, native: pd.Series) -> pd.Series:
+    """``native`` replaced by the export's own ``metadata.rollover.<name>`` when the file has
+    that column: the workbook's value exactly, blank included."""
+    column = EXTENSION + name
+    return table.frame[column] if table.has(column) else native
+
+
 def first_teachers(
     classes: pd.Series, teachers: pd.Series, primary: pd.Series | None = None
 ) -> pd.Series:

@@ -17,6 +17,7 @@ from bot.errors import WorkbookError, WorkbookNotFound
 from bot.lms.mock import MockLMS
 from bot.roster.bundle import open_bundle
 from bot.roster.errors import Findings, Problem, RosterError, render
+from bot.roster.long_values import fit_cells
 from bot.roster.mapping import read_bundle
 from bot.roster.merge import TabChanges, guard, plan
 from bot.roster.references import check_references
@@ -114,6 +115,8 @@ def import_roster(
     bundle = open_bundle(path)
     findings = Findings()
     data = read_bundle(bundle, findings)
+    fit_cells(data, {tab.name: tab.key for tab in template.roster_tabs}, findings)
+    findings.raise_if_errors(bundle.source)
     book = _load(config.workbook_path)
     existing = _frames(book, template)
     check_references(data, existing, findings)
@@ -132,7 +135,9 @@ def import_roster(
 
 
 def seed_lms(config: Config, template: WorkbookTemplate | None = None) -> str:
-    """Seed the mock LMS from the roster tabs, only if it holds nothing yet (seeding replaces)."""
+    """Seed the mock LMS from the roster tabs, only if it holds nothing yet (seeding replaces).
+    Rows marked tobedeleted are left out, and so are the enrollments of students or classes
+    left out."""
     template = template or load_template()
     lms = MockLMS(config.lms_path)
     try:
@@ -146,6 +151,11 @@ def seed_lms(config: Config, template: WorkbookTemplate | None = None) -> str:
         for tab in template.roster_tabs:
             frame = snapshot.frames[tab.name].drop(columns=[ROW])
             frames[tab.name] = frame[frame["Status"].str.strip().str.casefold() != DELETED]
+        enrollments = frames["Enrollments"]
+        frames["Enrollments"] = enrollments[
+            enrollments["Student ID"].str.strip().isin(frames["Students"]["Student ID"].str.strip())
+            & enrollments["Class ID"].str.strip().isin(frames["Classes"]["Class ID"].str.strip())
+        ]
         count = lms.seed(LMS_SYSTEM, frames)
         return f"Mock LMS seeded with {count} records ({config.lms_path})."
     finally:

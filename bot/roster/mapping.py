@@ -71,9 +71,11 @@ Enrollments.Class ID       Section SIS ID                  classSourcedId
 Status from OneRoster: ``tobedeleted`` stays ``tobedeleted``, the legacy ``inactive`` and
 ``enabledUser = false`` give ``inactive``, anything else (``active``, or blank as bulk files
 leave it) gives ``active``. Our own export carries workbook statuses OneRoster has no word
-for (graduated, withdrawn, ...) in ``metadata.rollover.status``, and an educator Role that is
-not a OneRoster role in ``metadata.rollover.role``; other ``metadata.*`` / ``ext_*`` columns
-are ignored. Grades the workbook cannot hold (``PS``, ``UG``, ``Other``) are left blank and
+for (graduated, withdrawn, ...) in ``metadata.rollover.status``, an educator Role that is
+not a OneRoster role in ``metadata.rollover.role``, and every School exactly in
+``metadata.rollover.school`` (where a file has that column it is the School, blank included:
+a row without a School is exported under the district org); other ``metadata.*`` / ``ext_*``
+columns are ignored. Grades the workbook cannot hold (``PS``, ``UG``, ``Other``) are left blank and
 reported. Teacher enrollments do not become Enrollments rows: they give Classes their Teacher
 ID. Parents, guardians and relatives are not roster rows. A workbook column a format has no
 source for (``--``, and Select, Notes, Version, Last login, Progress, Earned credit) is never

@@ -20,6 +20,7 @@ from bot.roster.frames import (
     TEACHING_ROLES,
     RosterData,
     TabData,
+    carried,
     extension,
     first_teachers,
     joined_names,
@@ -112,7 +113,7 @@ def _users(
 ) -> dict[str, TabData]:
     frame = users.frame
     role, org = _roles(users, roles)
-    school = names_for(org, orgs, users, "orgSourcedIds", "org", findings)
+    school = carried(users, "school", names_for(org, orgs, users, "orgSourcedIds", "org", findings))
     status = extension(users, "status", oneroster_status(frame["status"], frame["enabledUser"]))
     status = status.mask(frame["status"].str.strip().str.casefold() == DELETED, DELETED)
     students = role.str.casefold() == "student"
@@ -202,8 +203,12 @@ def parse(bundle: Bundle, version: str, findings: Findings) -> RosterData:
             "Course ID": frame["sourcedId"],
             "Title": frame["title"],
             "External course code": frame["courseCode"],
-            "School": names_for(
-                frame["orgSourcedId"], org_names, courses, "orgSourcedId", "org", findings
+            "School": carried(
+                courses,
+                "school",
+                names_for(
+                    frame["orgSourcedId"], org_names, courses, "orgSourcedId", "org", findings
+                ),
             ),
             "Status": _status(courses),
         }
@@ -245,8 +250,10 @@ def _classes(
         "Class ID": frame["sourcedId"],
         "Title": frame["title"],
         "Course ID": frame["courseSourcedId"],
-        "School": names_for(
-            frame["schoolSourcedId"], orgs, classes, "schoolSourcedId", "org", findings
+        "School": carried(
+            classes,
+            "school",
+            names_for(frame["schoolSourcedId"], orgs, classes, "schoolSourcedId", "org", findings),
         ),
         "Term": joined_names(frame["termSourcedIds"], _lookup(sessions, "title")),
         "Status": _status(classes),

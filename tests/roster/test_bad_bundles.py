@@ -162,3 +162,28 @@ def test_not_a_bundle(
         archive.writestr("notes.csv", "a,b\n")
     assert run("import-roster", tmp_path / "other.zip", "--config", config_path) == 2
     assert "not a roster bundle" in capsys.readouterr().err
+
+
+def test_sds_v20_is_refused_as_sds_v20(
+    tmp_path: Path, config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files: Files = {
+        "orgs.csv": table(
+            "sourcedId,name,type,parentSourcedId", [["10001", "Contoso", "school", ""]]
+        ),
+        "users.csv": table(
+            "sourcedId,orgSourcedIds,givenName,familyName,username,password,role,grade",
+            [["13001", "10001", "Ora", "Klein", "ok@example.org", "", "Student", "6"]],
+        ),
+        "classes.csv": table("sourcedId,orgSourcedId,title", [["11001", "10001", "Algebra 1"]]),
+        "enrollments.csv": table(
+            "classSourcedId,userSourcedId,role", [["11001", "13001", "Student"]]
+        ),
+    }
+    before = workbook_bytes(config_path)
+    assert run("import-roster", write(tmp_path / "v2", files), "--config", config_path) == 2
+    err = capsys.readouterr().err
+    assert "SDS v2.0" in err and "not supported" in err
+    assert "SDS v2.1" in err and "OneRoster 1.1" in err
+    assert "manifest.csv is missing" not in err
+    assert workbook_bytes(config_path) == before

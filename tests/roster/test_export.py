@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from bot.commands.create import make_demo
+from bot.roster.export import FORMATS
 from bot.roster.export_tables import USERS_11, USERS_12
 from tests.roster.bundles import frames, oneroster, run, workbook_bytes, write
 from tests.roster.test_merge import _set
@@ -84,6 +87,26 @@ def test_reimport_of_export_changes_nothing(district: Path, tmp_path: Path, fmt:
     assert run("import-roster", out, "--config", district) == 0
     assert workbook_bytes(district) == before
     assert frames(district)["Students"].equals(before_frames["Students"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_demo_workbook_round_trips_unchanged(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo's courses have no School: they come back without one, not as the district."""
+    config = make_demo(tmp_path / "demo", students=40, force=False, today=date(2026, 11, 22))
+    courses = frames(config)["Courses"]
+    assert (courses["School"] == "").any()
+    before = workbook_bytes(config)
+    out = tmp_path / "out"
+    assert run("export-roster", "--format", fmt, "--to", out, "--config", config) == 0
+    capsys.readouterr()
+    assert run("import-roster", out, "--config", config) == 0
+    report = capsys.readouterr().out
+    for tab in ("Students", "Educators", "Courses", "Classes", "Enrollments"):
+        assert f"{tab:<12} (bulk) 0 added, 0 updated, 0 to be deleted" in report, report
+    assert "Nothing to change" in report
+    assert workbook_bytes(config) == before
 
 
 def test_export_refuses_to_overwrite_without_force(

@@ -64,7 +64,8 @@ def test_enrollment_with_missing_class_or_user_is_reported_and_left_out(
     out = capsys.readouterr().out
     assert "enrollments.csv, row 6, column userSourcedId: enrollment's student '99999'" in out
     assert "enrollments.csv, row 7, column classSourcedId: enrollment's class 'K9'" in out
-    assert "2 enrollments with a missing student or class were left out" in out
+    assert "1 enrollment left out: its student is neither in the bundle nor in the workbook" in out
+    assert "1 enrollment left out: its class is neither in the bundle nor in the workbook" in out
     assert set(frames(config_path)["Enrollments"]["Enrollment ID"]) == {"E1", "E2", "E3"}
 
 
