@@ -111,6 +111,11 @@ class StateStore(ABC):
     def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None: ...
 
     @abstractmethod
+    def replace_thread(self, step_id: str, fingerprint: str, old: str, new: str) -> bool:
+        """Move a request's thread from ``old`` (one that was lost: not in this Slack, or
+        deleted) to ``new``; False when its thread is no longer ``old``."""
+
+    @abstractmethod
     def step_for_thread(self, thread: str) -> str | None:
         """The step whose approval request (any plan of it) was posted in ``thread``."""
 
