@@ -207,3 +207,14 @@ class Notifier(ABC):
     @abstractmethod
     def send(self, message: Message) -> str:
         """Deliver a message; return its thread reference (Slack ``ts``) if it starts one."""
+
+    def lost(self, thread: str) -> bool:
+        """Whether ``thread`` (kept from an earlier ``send``) is not one this notifier can
+        reply in: it was started elsewhere (e.g. on the console before a switch to Slack) or
+        is gone. A request posted in a lost thread is posted anew. Never, by default."""
+        return False
+
+    def link(self, thread: str, shown: str = "") -> str:
+        """What the Checklist's Thread column shows for ``thread`` (Slack: a link to it);
+        ``shown`` is what it shows now."""
+        return thread
