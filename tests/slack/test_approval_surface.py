@@ -152,6 +152,21 @@ def test_other_words_in_a_request_thread_are_answered_once(world: World) -> None
     assert checklist(server.config)["S-007"]["Status"] == "Awaiting approval"
 
 
+def test_a_reject_form_that_cannot_open_says_how_to_reject_instead(world: World) -> None:
+    fake, server = world
+    thread = approval_message(fake, "S-002")["ts"]
+    saved, fake.views.trigger_seconds = fake.views.trigger_seconds, -1.0  # Slack: expired
+    try:
+        click = fake.click("#rollover", thread, "rollover_reject", ADMIN["id"])
+        assert approvals(server).wait_for(click["trigger_id"]) == ["refused: no form"]
+    finally:
+        fake.views.trigger_seconds = saved
+    assert ours(fake, thread)[-1] == (
+        f"<@{ADMIN['id']}> the form for the reason could not be opened (expired_trigger_id): "
+        "reply `reject &lt;reason&gt;` in this thread instead."
+    )
+
+
 def test_the_decided_message_names_the_approver_as_a_mention(world: World) -> None:
     fake, server = world
     thread = approval_message(fake, "S-001")["ts"]
