@@ -215,6 +215,8 @@ class Notifier(ABC):
         return False
 
     def link(self, thread: str, shown: str = "") -> str:
-        """What the Checklist's Thread column shows for ``thread`` (Slack: a link to it);
-        ``shown`` is what it shows now."""
-        return thread
+        """What the Checklist's Thread column shows for ``thread`` (Slack: a link to it).
+        By default ``shown`` (what it shows now) when that already links to ``thread`` (a
+        Slack link made before a switch to the console), else the thread itself."""
+        linked = bool(thread) and shown.endswith(f"/p{thread.replace('.', '')}")
+        return shown if linked else thread

@@ -114,7 +114,7 @@ class SlackNotifier(Notifier):
         sent = self.outbox.sent_as(thread) if thread and not self.lost(thread) else None
         base = self._workspace_url() if sent is not None and sent.channel_id else ""
         if sent is None or not base:
-            return shown if shown.endswith(f"/p{thread.replace('.', '')}") else thread
+            return super().link(thread, shown)
         return f"{base}archives/{sent.channel_id}/p{thread.replace('.', '')}"
 
     def _workspace_url(self) -> str:

@@ -117,3 +117,20 @@ def test_a_request_deleted_from_slack_is_posted_again_once(
                 sent = fake.post_as_user("#rollover", ADMIN["id"], "approve", thread_ts=again)
                 assert server.approvals.wait_for(sent["event_id"]) == ["approved"]
         assert checklist(config)["S-007"]["Status"] == "Done"
+
+
+def test_back_on_the_console_the_thread_column_keeps_its_links(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = console_demo(tmp_path / "demo", capsys)
+    plain = path.read_text(encoding="utf-8")
+    with FakeSlack(USERS, channels=["rollover", "coordinators"]) as fake:
+        slack_env(monkeypatch, fake)
+        with serving(on_slack(path, fake)):
+            links = {s: permalink(fake, approval_message(fake, s)["ts"]) for s in WAITING}
+    path.write_text(plain, encoding="utf-8")  # back to mode = "console"
+    assert main(["run", "--once", "--config", str(path)]) == 0
+    rows = checklist(load_config(str(path)))
+    assert {s: rows[s]["Thread"] for s in WAITING} == links
