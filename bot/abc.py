@@ -111,6 +111,11 @@ class StateStore(ABC):
     def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None: ...
 
     @abstractmethod
+    def replace_thread(self, step_id: str, fingerprint: str, old: str, new: str) -> bool:
+        """Move a request's thread from ``old`` (one that was lost: not in this Slack, or
+        deleted) to ``new``; False when its thread is no longer ``old``."""
+
+    @abstractmethod
     def step_for_thread(self, thread: str) -> str | None:
         """The step whose approval request (any plan of it) was posted in ``thread``."""
 
@@ -202,3 +207,16 @@ class Notifier(ABC):
     @abstractmethod
     def send(self, message: Message) -> str:
         """Deliver a message; return its thread reference (Slack ``ts``) if it starts one."""
+
+    def lost(self, thread: str) -> bool:
+        """Whether ``thread`` (kept from an earlier ``send``) is not one this notifier can
+        reply in: it was started elsewhere (e.g. on the console before a switch to Slack) or
+        is gone. A request posted in a lost thread is posted anew. Never, by default."""
+        return False
+
+    def link(self, thread: str, shown: str = "") -> str:
+        """What the Checklist's Thread column shows for ``thread`` (Slack: a link to it).
+        By default ``shown`` (what it shows now) when that already links to ``thread`` (a
+        Slack link made before a switch to the console), else the thread itself."""
+        linked = bool(thread) and shown.endswith(f"/p{thread.replace('.', '')}")
+        return shown if linked else thread

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from bot.actions.base import Action, PlanContext, SettingAction, lms_records
+from bot.actions.base import ALLOW_OVER, Action, PlanContext, SettingAction, lms_records
 from bot.bulk import gc_paused
 from bot.cell_limit import fit_batch
 from bot.core.approvals import ApprovalRecord, Decision, standing
@@ -25,6 +25,7 @@ from bot.core.scope import select
 from bot.core.validate import CheckedStep, validate_step
 from bot.core.values import shown
 from bot.errors import LMSUnavailable, RuleViolation, WorkbookError
+from bot.notify.rich import RichMessage
 from bot.services import Services
 from bot.structures import (
     ApprovalRequest,
@@ -284,13 +285,13 @@ class Cycle:
         state = self.svc.state
         run = state.run_for(step.step_id)
         approval = ""
-        thread = kept.thread
+        ts, thread = "", kept.thread
         if plan.destructive:
             decision = state.decision(step.step_id)
             request = state.approval_request(step.step_id)
-            thread = (
-                request.thread if request and request.fingerprint == plan.fingerprint else thread
-            )
+            if request and request.fingerprint == plan.fingerprint:
+                ts = request.thread
+                thread = self.svc.notifier.link(ts, kept.thread)
             standing_now = standing(decision, plan.fingerprint)
             if standing_now == "rejected" and decision is not None:
                 why = f": {decision.reason}" if decision.reason else ""
@@ -303,7 +304,8 @@ class Cycle:
                     thread,
                 )
             if standing_now != "approved":
-                return self._await(step, plan, decision, standing_now, kept)
+                over = action.excess(ctx) if ctx.params.get(ALLOW_OVER) is True else ""
+                return self._await(step, plan, decision, standing_now, kept, over)
             assert decision is not None
             approval = f"Approved by {decision.by} {decision.at}"
         if run is not None and run.fingerprint == plan.fingerprint and run.state == "finished":
@@ -321,9 +323,9 @@ class Cycle:
             )
         status, result = self._execute(step, action, ctx, plan, approval)
         self._outputs(step, action, ctx)
-        if plan.destructive and thread and status != Status.RUNNING.value:
+        if plan.destructive and ts and status != Status.RUNNING.value:
             self._send(
-                Message("result", f"{step.step_id} {status}: {result}", step.step_id, thread=thread)
+                Message("result", f"{step.step_id} {status}: {result}", step.step_id, thread=ts)
             )
         return StepView(status, plan.summary, approval, result, self.stamp, thread)
 
@@ -334,7 +336,10 @@ class Cycle:
         decision: ApprovalRecord | None,
         standing_now: str,
         kept: StepView,
+        over: str = "",
     ) -> StepView:
+        """Ask for an approval once per plan; post the request anew, once, when the thread
+        it was posted in is lost (e.g. printed on the console before a switch to Slack)."""
         state = self.svc.state
         note = ""
         if standing_now == "void" and decision is not None:
@@ -356,19 +361,27 @@ class Cycle:
         request = ApprovalRequest(
             step.step_id, plan.fingerprint, plan.summary, step.owner, self.stamp
         )
-        if state.request_approval(request):
-            text = approval_text(step, plan)
-            thread = self._send(
-                Message(
-                    "approval_request",
-                    text,
-                    step.step_id,
-                    recipients=tuple(sorted(self.svc.policy.admins)),
-                )
-            )
-            state.set_thread(step.step_id, plan.fingerprint, thread)
+        created = state.request_approval(request)
         current = state.approval_request(step.step_id)
         assert current is not None
+        if created or self.svc.notifier.lost(current.thread):
+            lost = current.thread
+            again = f"{step.step_id}:approval_request:{plan.fingerprint}:after:{lost}"
+            thread = self._send(
+                RichMessage(
+                    "approval_request",
+                    approval_text(step, plan, over),
+                    step.step_id,
+                    recipients=tuple(sorted(self.svc.policy.admins)),
+                    key="" if created else again,
+                )
+            )
+            if created:
+                state.set_thread(step.step_id, plan.fingerprint, thread)
+            else:
+                state.replace_thread(step.step_id, plan.fingerprint, lost, thread)
+            current = state.approval_request(step.step_id)
+            assert current is not None
         how = (
             f"`rollover-bot approve {step.step_id} --as EMAIL`"
             if self.svc.config.slack.mode == "console"
@@ -381,7 +394,7 @@ class Cycle:
             approval,
             _last_result(kept),
             kept.last_run,
-            current.thread,
+            self.svc.notifier.link(current.thread, kept.thread),
         )
 
     def _voided(self, step: Step, decision: ApprovalRecord) -> None:
@@ -626,9 +639,20 @@ class Progress:
             )
 
 
-def approval_text(step: Step, plan: Plan) -> str:
+def approval_text(step: Step, plan: Plan, over: str = "") -> str:
+    """The request; ``over``: how far an ``allow_over_threshold=yes`` plan goes past the
+    safety threshold, called out on its own line."""
+    alert = (
+        [
+            f"Over the safety threshold: this step {over}. Its Parameters say "
+            f"{ALLOW_OVER}=yes, so it runs if approved: approve only if that many is intended."
+        ]
+        if over
+        else []
+    )
     lines = [
         f"Approval needed: {step.step_id} {plan.system} / {plan.action}",
+        *alert,
         plan.summary,
         f"Scope: {plan.scope or '-'}   Parameters: {plan.parameters or '-'}",
         f"Owner: {step.owner or '-'}   Due: {step.due or '-'}   Plan {plan.fingerprint}",

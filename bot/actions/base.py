@@ -135,23 +135,29 @@ class Action:
     def threshold(self, ctx: PlanContext) -> list[Problem]:
         """Block archiving, disabling or deleting more than ``max_change_percent`` of the
         active records, unless the step says ``allow_over_threshold=yes`` (DESIGN section 7)."""
-        if self.spec.verb not in GUARDED_VERBS or ctx.params.get(ALLOW_OVER) is True:
+        if ctx.params.get(ALLOW_OVER) is True:
             return []
-        if ctx.lms_records.empty:
+        excess = self.excess(ctx)
+        if not excess:
             return []
+        return [
+            Problem("Scope", f"{excess}; check the scope, or add {ALLOW_OVER}=yes to Parameters")
+        ]
+
+    def excess(self, ctx: PlanContext) -> str:
+        """How far the plan goes past ``max_change_percent`` of the active records ("would
+        archive 40 of 60 active students (66.7% > 10%)"); empty when it does not."""
+        if self.spec.verb not in GUARDED_VERBS or ctx.lms_records.empty:
+            return ""
         active = int((ctx.lms_records["status"] == "active").sum())
         changing = len(ctx.pending)
         if not active or changing * 100 <= ctx.max_change_percent * active:
-            return []
+            return ""
         share = changing * 100 / active
-        return [
-            Problem(
-                "Scope",
-                f"would {self.spec.verb} {changing:,} of {active:,} active {self.spec.noun} "
-                f"({share:.1f}% > {ctx.max_change_percent:g}%); check the scope, or add "
-                f"{ALLOW_OVER}=yes to Parameters",
-            )
-        ]
+        return (
+            f"would {self.spec.verb} {changing:,} of {active:,} active {self.spec.noun} "
+            f"({share:.1f}% > {ctx.max_change_percent:g}%)"
+        )
 
     def output_rows(self, lms: LMS, ctx: PlanContext) -> dict[str, list[dict[str, str]]]:
         """Rows for other tabs (Matches, Log) once the step has run; none by default."""

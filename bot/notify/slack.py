@@ -3,13 +3,21 @@
 Transient failures (rate limits, 5xx, lost connections: retried by the client's handlers
 first) leave the message pending; it goes out with the next send or ``flush``. Slack refusing
 a message (a bad channel, a missing scope) is a NotifierError naming Slack's error code.
+
+A thread this notifier did not post (the console's, before a switch to Slack) or that is gone
+from Slack is *lost*: an approval request in it is posted anew, other messages for it go to
+the channel. The Checklist's Thread column shows a link to the thread, built from the
+workspace address ``auth.test`` gives.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
+import time
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -20,11 +28,14 @@ from bot.errors import NotifierError
 from bot.notify.blocks import approval_blocks
 from bot.notify.outbox import DROPPED, FAILED, SENT, Entry, Outbox
 from bot.notify.rich import RichMessage
+from bot.slack.people import Directory
 from bot.structures import Message
 
 log = logging.getLogger(__name__)
 TRANSIENT_ERRORS = {"ratelimited", "fatal_error", "service_unavailable", "request_timeout"}
 META_EVENT = "rollover_outbox"
+SLACK_TS = re.compile(r"^\d{10}\.\d{6}$")
+URL_RETRY_SECONDS = 300
 
 
 def message_key(message: Message, channel: str) -> str:
@@ -50,22 +61,27 @@ class SlackNotifier(Notifier):
         self.outbox = outbox
         self.channel = channel
         self.state = state
+        self.directory = Directory(client)
         self._lock = threading.RLock()
+        self._gone: set[str] = set()
+        self._workspace = ""
+        self._workspace_retry = 0.0
 
     def send(self, message: Message) -> str:
         channel = self.channel
         blocks: list[dict[str, Any]] = []
+        thread = "" if self.lost(message.thread) else message.thread
         if isinstance(message, RichMessage):
             channel = message.channel or channel
             blocks = list(message.blocks)
-        elif message.kind == "approval_request":
-            blocks = approval_blocks(message.text, message.step_id)
+        if message.kind == "approval_request" and not blocks:
+            blocks = approval_blocks(message.text, message.step_id, self._mention)
         entry = Entry(
-            message_key(message, channel),
+            message_key(replace(message, thread=thread), channel),
             message.kind,
             message.step_id,
             channel,
-            message.thread,
+            thread,
             message.text,
             blocks,
         )
@@ -77,6 +93,52 @@ class SlackNotifier(Notifier):
         if held.state != SENT:
             return ""
         return held.thread or held.ts
+
+    def lost(self, thread: str) -> bool:
+        """Not a thread this bot posted in this Slack (a console thread, another
+        workspace's), or one found gone (``gone``)."""
+        if not thread:
+            return False
+        if thread in self._gone or not SLACK_TS.match(thread):
+            return True
+        return self.outbox.sent_as(thread) is None
+
+    def gone(self, thread: str) -> None:
+        """Slack says ``thread`` no longer exists (its message was deleted)."""
+        self._gone.add(thread)
+
+    def link(self, thread: str, shown: str = "") -> str:
+        """``https://WORKSPACE.slack.com/archives/CHANNEL/pTS``: Slack's permalink of the
+        thread's first message. When it cannot be made (Slack unreachable), ``shown`` if it
+        already links to ``thread``, else the thread as kept."""
+        sent = self.outbox.sent_as(thread) if thread and not self.lost(thread) else None
+        base = self._workspace_url() if sent is not None and sent.channel_id else ""
+        if sent is None or not base:
+            return super().link(thread, shown)
+        return f"{base}archives/{sent.channel_id}/p{thread.replace('.', '')}"
+
+    def _workspace_url(self) -> str:
+        """The workspace address from ``auth.test``, asked once (again after a failure, but
+        not before ``URL_RETRY_SECONDS``)."""
+        with self._lock:
+            if self._workspace or time.monotonic() < self._workspace_retry:
+                return self._workspace
+            try:
+                url = str(self.client.auth_test()["url"])
+            except (SlackClientError, OSError, KeyError) as exc:
+                self._workspace_retry = time.monotonic() + URL_RETRY_SECONDS
+                log.warning("cannot read the workspace address from Slack (auth.test): %s", exc)
+                return ""
+            self._workspace = url if url.endswith("/") else url + "/"
+            return self._workspace
+
+    def _mention(self, who: str) -> str:
+        """``<@U...>`` for an email Slack knows, else the email (also when Slack is down)."""
+        try:
+            return self.directory.mention(who)
+        except NotifierError as exc:
+            log.warning("cannot look up %s in Slack: %s", who, exc)
+            return who
 
     def flush(self) -> int:
         """Send pending messages, oldest first; stop at the first transient failure.
@@ -127,7 +189,7 @@ class SlackNotifier(Notifier):
                 return False
             ts, channel_id = str(response["ts"]), str(response.get("channel", ""))
         self.outbox.mark_sent(entry.key, ts, channel_id)
-        self._link(entry, ts)
+        self._record_thread(entry, ts)
         return True
 
     def _posted_before(self, entry: Entry) -> tuple[str, str] | None:
@@ -162,7 +224,7 @@ class SlackNotifier(Notifier):
         current = self.state.approval_request(entry.step_id)
         return current is not None and current.fingerprint in entry.text
 
-    def _link(self, entry: Entry, ts: str) -> None:
+    def _record_thread(self, entry: Entry, ts: str) -> None:
         if self.state is None or entry.kind != "approval_request" or not entry.step_id:
             return
         current = self.state.approval_request(entry.step_id)

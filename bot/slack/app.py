@@ -1,6 +1,7 @@
-"""The slack-bolt App: message events and the Approve / Reject buttons, handed to the
-districts' SlackApprovals through the Router. Events are acknowledged at once; the work runs
-on bolt's listener threads."""
+"""The slack-bolt App: message events, the Approve / Reject buttons and the reject reason
+modal, handed to the districts' SlackApprovals through the Router. Events are acknowledged at
+once; the work runs on bolt's listener threads. An empty reason keeps the modal open with an
+error."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.core.approvals import Decision
-from bot.notify.blocks import APPROVE_ACTION, REJECT_ACTION
+from bot.notify.blocks import APPROVE_ACTION, REASON_BLOCK, REASON_VIEW, REJECT_ACTION, reason_of
 from bot.slack.router import Router
 
 log = logging.getLogger(__name__)
 SOCKET_MODE_SECRET = "unused-in-socket-mode"
+NO_REASON = "Say why you reject this step: the reason is recorded with the rejection."
 
 
 def build_app(approvals: Router, client: WebClient, signing_secret: str = "") -> App:
@@ -40,7 +42,16 @@ def build_app(approvals: Router, client: WebClient, signing_secret: str = "") ->
     @app.action(REJECT_ACTION)
     def on_reject(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        approvals.on_click(body, Decision.REJECT)
+        approvals.on_reject_click(body)
+
+    @app.view(REASON_VIEW)
+    def on_reason(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        reason = reason_of(view)
+        if not reason:
+            ack(response_action="errors", errors={REASON_BLOCK: NO_REASON})
+            return
+        ack()
+        approvals.on_reason(body, reason)
 
     @app.error
     def on_error(error: Exception) -> None:

@@ -1,13 +1,17 @@
 """Approvals from Slack (DESIGN section 5): thread replies and buttons become decisions.
 
 Only a human's new reply in the thread of a step's approval request counts; edits, other
-words, bots (this one included) and other threads change nothing. Each delivery is applied
-once. A refusal is answered in the thread with its reason; an approval is confirmed and the
-step runs at once, its result posted in the thread by the cycle.
+words, bots (this one included) and other threads change nothing. A person's reply in a
+request's thread whose first word is neither ``approve`` nor ``reject`` is answered once with
+what is accepted. The Reject button opens a modal asking for the reason; its submission is
+the rejection. Each delivery is applied once. A refusal is answered in the thread with its
+reason; an approval is confirmed and the step runs at once, its result posted in the thread
+by the cycle.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Mapping
@@ -15,20 +19,47 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.approve import decide
-from bot.core.approvals import Decision, parse_reply, refusal
+from bot.core.approvals import Decision, parse_reply, refusal, standing
 from bot.errors import ApprovalRefused, NotifierError, RolloverError
-from bot.notify.blocks import decided_blocks
+from bot.notify.blocks import approval_blocks, decided_blocks, escape, reason_modal
 from bot.notify.outbox import Outbox
 from bot.notify.rich import RichMessage
+from bot.notify.slack import SlackNotifier
 from bot.slack.people import Directory
 from bot.slack.runner import CycleRunner
 from bot.slack.seen import Seen, event_key, message_key
 
 log = logging.getLogger(__name__)
-EDIT_HINT = "Edited messages are not read: reply again with `approve` or `reject <reason>`."
+EDIT_HINT = "Edited messages are not read: reply again with `approve` or `reject &lt;reason&gt;`."
+UNRECOGNISED = (
+    "Not understood: “{word}”. A reply here counts when its first word is `approve`, "
+    "or `reject` followed by the reason: `reject &lt;reason&gt;`."
+)
+NO_FORM = (
+    "<@{user}> the form for the reason could not be opened ({error}): "
+    "reply `reject &lt;reason&gt;` in this thread instead."
+)
+GONE = {"thread_not_found", "message_not_found", "channel_not_found"}
+SHOWN_WORD = 40
+
+
+def unescape(text: str) -> str:
+    """Message text as typed: Slack sends ``&``, ``<`` and ``>`` escaped."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def modal_origin(body: Mapping[str, Any]) -> tuple[str, str]:
+    """The channel and thread a reject reason modal was opened from (its private_metadata)."""
+    try:
+        where = json.loads(str((body.get("view") or {}).get("private_metadata") or "{}"))
+    except ValueError:
+        return "", ""
+    if not isinstance(where, dict):
+        return "", ""
+    return str(where.get("channel", "")), str(where.get("thread", ""))
 
 
 @dataclass(frozen=True)
@@ -91,20 +122,64 @@ class SlackApprovals:
             outcome = f"error: {exc}"
         return self._note(key, outcome)
 
+    def on_reject_click(self, body: Mapping[str, Any]) -> str:
+        """The Reject button: a modal asking for the reason (the submission rejects)."""
+        key = str(body.get("trigger_id") or "")
+        try:
+            outcome = self._ask_reason(body, key)
+        except RolloverError as exc:
+            log.error("could not handle the click %s: %s", key, exc)
+            outcome = f"error: {exc}"
+        return self._note(key, outcome)
+
+    def on_reason(self, body: Mapping[str, Any], reason: str) -> str:
+        """The reason modal submitted with a non-empty ``reason``: the rejection."""
+        key = str(body.get("trigger_id") or "")
+        try:
+            outcome = self._reasoned(body, reason)
+        except RolloverError as exc:
+            log.error("could not handle the rejection %s: %s", key, exc)
+            outcome = f"error: {exc}"
+        return self._note(key, outcome)
+
     def catch_up(self) -> int:
         """Read the threads of steps awaiting approval: replies sent while the bot was down
-        count (those already applied are skipped). Returns how many replies were read."""
+        count (those already applied are skipped). A request whose thread is not in this
+        Slack (posted on the console before a switch to Slack) or is gone is left to the
+        next cycle, which posts it anew. Returns how many replies were read."""
         with self.runner.lock:
             waiting = self.services.state.awaiting_threads()
+        notifier = self.services.notifier
         read = 0
         message: dict[str, Any]
         for request in waiting:
+            if notifier.lost(request.thread):
+                log.info(
+                    "%s: its approval request (%s) is not a thread of this Slack workspace; "
+                    "the next cycle posts it",
+                    request.step_id,
+                    request.thread,
+                )
+                continue
             sent = self.outbox.sent_as(request.thread)
             channel = (sent.channel_id if sent else "") or self.channel
             try:
                 answer = self.client.conversations_replies(
                     channel=channel, ts=request.thread, limit=200
                 )
+            except SlackApiError as exc:
+                error = str(exc.response.get("error", ""))
+                if error in GONE and isinstance(notifier, SlackNotifier):
+                    notifier.gone(request.thread)
+                    log.warning(
+                        "%s: its approval request is gone from Slack (%s); the next cycle "
+                        "posts it again",
+                        request.step_id,
+                        error,
+                    )
+                else:
+                    log.error("cannot read the thread of %s: %s", request.step_id, error)
+                continue
             except (SlackClientError, OSError) as exc:
                 log.error("cannot read the thread of %s: %s", request.step_id, exc)
                 continue
@@ -142,14 +217,41 @@ class SlackApprovals:
         ts, thread = str(event.get("ts", "")), str(event.get("thread_ts", ""))
         if not thread or thread == ts:
             return "ignored: not a thread reply"
-        parsed = parse_reply(str(event.get("text", "")))
-        if parsed is None:
-            return "ignored: other words"
+        text = unescape(str(event.get("text", "")))
         channel = str(event.get("channel", ""))
+        user = str(event.get("user", ""))
+        parsed = parse_reply(text)
+        if parsed is None:
+            return self._other_words(channel, thread, ts, user, text, event_id)
         if not self.seen.claim(event_key(event_id) if event_id else "", message_key(channel, ts)):
             return "duplicate"
-        user = str(event.get("user", ""))
         return self._vote(Vote(channel, thread, user, parsed[0], parsed[1], f"{channel}:{ts}"))
+
+    def _other_words(
+        self, channel: str, thread: str, ts: str, user: str, text: str, event_id: str
+    ) -> str:
+        """A person's reply in the thread of a request still waiting for its decision, that
+        neither approves nor rejects: answered once with what is accepted."""
+        with self.runner.lock:
+            waiting = self._waiting(thread)
+        if not waiting or self.directory.person(user).is_bot:
+            return "ignored: other words"
+        if not self.seen.claim(event_key(event_id) if event_id else "", message_key(channel, ts)):
+            return "duplicate"
+        word = text.split()[0] if text.split() else ""
+        if len(word) > SHOWN_WORD:
+            word = word[: SHOWN_WORD - 1] + "…"
+        self._answer(channel, thread, UNRECOGNISED.format(word=escape(word)), f"{channel}:{ts}")
+        return "answered: other words"
+
+    def _waiting(self, thread: str) -> bool:
+        """Whether ``thread`` is its step's latest request, not decided yet."""
+        state = self.services.state
+        step = state.step_for_thread(thread)
+        request = state.approval_request(step) if step else None
+        if step is None or request is None or request.thread != thread:
+            return False
+        return standing(state.decision(step), request.fingerprint) in ("none", "void")
 
     def _edited(self, event: Mapping[str, Any], event_id: str) -> str:
         message = event.get("message") or {}
@@ -174,6 +276,38 @@ class SlackApprovals:
         if not self.seen.claim(f"action:{key}"):
             return "duplicate"
         return self._vote(Vote(channel, thread, user, decision, "", f"{channel}:click:{key}"))
+
+    def _ask_reason(self, body: Mapping[str, Any], key: str) -> str:
+        channel = str((body.get("channel") or {}).get("id", ""))
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        thread = str(container.get("message_ts") or message.get("ts", ""))
+        user = str((body.get("user") or {}).get("id", ""))
+        step = str(((body.get("actions") or [{}])[0]).get("value", ""))
+        title = str(message.get("text", "")).split("\n")[0]
+        metadata = json.dumps({"channel": channel, "thread": thread})
+        try:
+            self.client.views_open(trigger_id=key, view=reason_modal(step, title, metadata))
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            error = (
+                str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else str(exc)
+            )
+            log.warning("could not open the reason form for %s: %s", step, error)
+            self._answer(
+                channel, thread, NO_FORM.format(user=user, error=error), f"{channel}:click:{key}"
+            )
+            return "refused: no form"
+        return "asked for a reason"
+
+    def _reasoned(self, body: Mapping[str, Any], reason: str) -> str:
+        view = body.get("view") or {}
+        channel, thread = modal_origin(body)
+        user = str((body.get("user") or {}).get("id", ""))
+        view_id = str(view.get("id", ""))
+        if not thread or not self.seen.claim(f"view:{view_id}"):
+            return "duplicate" if thread else "ignored: not an approval thread"
+        vote = Vote(channel, thread, user, Decision.REJECT, reason, f"{channel}:view:{view_id}")
+        return self._vote(vote)
 
     def _vote(self, vote: Vote) -> str:
         state = self.services.state
@@ -201,12 +335,18 @@ class SlackApprovals:
             try:
                 if why:
                     raise ApprovalRefused(f"{step}: {why}")
+                if reason is not None and not reason.strip():
+                    raise ApprovalRefused(
+                        f"{step}: a rejection needs its reason: reply `reject <reason>`"
+                    )
                 decide(replace(self.services, policy=policy), step, person.who, reason)
             except ApprovalRefused as exc:
-                self._answer(vote.channel, vote.thread, f"Not applied: {exc}", vote.answer_key)
+                self._answer(
+                    vote.channel, vote.thread, f"Not applied: {escape(str(exc))}", vote.answer_key
+                )
                 return "refused"
             verb = "Approved" if reason is None else "Rejected"
-            note = f"{verb} by <@{person.user_id}>" + (f": {reason}" if reason else "")
+            note = f"{verb} by <@{person.user_id}>" + (f": {escape(reason)}" if reason else "")
             then = f" Running {step} now." if reason is None else ""
             self._answer(vote.channel, vote.thread, note + "." + then, vote.answer_key)
             self._close_request(vote.channel, vote.thread, step, note)
@@ -225,12 +365,13 @@ class SlackApprovals:
         sent = self.outbox.sent_as(thread)
         if sent is None:
             return
+        posted = sent.blocks or approval_blocks(sent.text, step)
         try:
             self.client.chat_update(
                 channel=sent.channel_id or channel,
                 ts=thread,
                 text=sent.text,
-                blocks=decided_blocks(sent.text, step, note),
+                blocks=decided_blocks(posted, note),
             )
         except (SlackClientError, OSError) as exc:
             log.warning("could not update the approval message of %s: %s", step, exc)

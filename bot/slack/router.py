@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.core.approvals import Decision
-from bot.slack.approvals import SlackApprovals
+from bot.slack.approvals import SlackApprovals, modal_origin
 
 Holding = Callable[[], bool]
 
@@ -24,7 +24,7 @@ def clicked_thread(body: Mapping[str, Any]) -> str:
 
 
 class Router:
-    """The same two entry points as SlackApprovals, over every district's."""
+    """The same entry points as SlackApprovals, over every district's."""
 
     def __init__(self) -> None:
         self.routes: list[tuple[SlackApprovals, Holding]] = []
@@ -37,6 +37,12 @@ class Router:
 
     def on_click(self, body: dict[str, Any], decision: Decision) -> str:
         return self._dispatch(clicked_thread(body), lambda a: a.on_click(body, decision))
+
+    def on_reject_click(self, body: dict[str, Any]) -> str:
+        return self._dispatch(clicked_thread(body), lambda a: a.on_reject_click(body))
+
+    def on_reason(self, body: dict[str, Any], reason: str) -> str:
+        return self._dispatch(modal_origin(body)[1], lambda a: a.on_reason(body, reason))
 
     def _dispatch(self, thread: str, handle: Callable[[SlackApprovals], str]) -> str:
         route = self._route(thread)

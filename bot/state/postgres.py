@@ -283,6 +283,19 @@ class PostgresState(StateStore):
                 .values(thread=thread)
             )
 
+    def replace_thread(self, step_id: str, fingerprint: str, old: str, new: str) -> bool:
+        with self.transaction() as conn:
+            result = conn.execute(
+                update(approval_requests)
+                .where(
+                    approval_requests.c.step_id == step_id,
+                    approval_requests.c.fingerprint == fingerprint,
+                    approval_requests.c.thread == old,
+                )
+                .values(thread=new)
+            )
+            return bool(result.rowcount)
+
     def step_for_thread(self, thread: str) -> str | None:
         if not thread:
             return None

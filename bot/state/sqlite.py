@@ -354,6 +354,13 @@ class SqliteState(StateStore):
             (thread, step_id, fingerprint),
         )
 
+    def replace_thread(self, step_id: str, fingerprint: str, old: str, new: str) -> bool:
+        cursor = self.db.execute(
+            "UPDATE approval_requests SET thread=? WHERE step_id=? AND fingerprint=? AND thread=?",
+            (new, step_id, fingerprint, old),
+        )
+        return cursor.rowcount > 0
+
     def step_for_thread(self, thread: str) -> str | None:
         if not thread:
             return None

@@ -205,6 +205,8 @@ def test_tampering_is_refused_or_voided_with_its_reason(
     refused("another thread")
     assert server.approvals is not None
     said = fake.post_as_user("#rollover", ADMIN["id"], "hmm", thread_ts=thread)
+    assert handled(server, str(said["event_id"])) == "answered: other words"
+    assert bot_replies(fake, thread)[-1].startswith("Not understood: “hmm”.")
     edit = fake.edit_message("#rollover", str(said["ts"]), "approve")
     assert handled(server, str(edit["event_id"])) == "ignored: edit"
     assert bot_replies(fake, thread)[-1] == EDIT_HINT

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from slack_sdk import WebClient
 
 from bot.commands.create import make_demo
 from bot.config import Config, load_config
@@ -36,6 +37,11 @@ def slack_env(monkeypatch: pytest.MonkeyPatch, fake: FakeSlack) -> None:
 def slack_demo(directory: Path, fake: FakeSlack, mode: str = "socket", **slack: object) -> Config:
     """The demo district whose config talks to ``fake`` (poll once an hour unless told)."""
     path = make_demo(directory, students=60, force=False, today=DEMO_DAY)
+    return on_slack(path, fake, mode, **slack)
+
+
+def on_slack(path: Path, fake: FakeSlack, mode: str = "socket", **slack: object) -> Config:
+    """The config at ``path`` switched to Slack: a ``[slack]`` section talking to ``fake``."""
     settings = {
         "mode": mode,
         "channel": "rollover",
@@ -86,6 +92,14 @@ def approval_message(fake: FakeSlack, step_id: str) -> dict[str, Any]:
     return found[-1]
 
 
+def permalink(fake: FakeSlack, ts: str, channel: str = "rollover") -> str:
+    """What Slack's chat.getPermalink answers for the message ``ts``."""
+    client = WebClient(token=fake.bot_token, base_url=fake.api_url)
+    return str(
+        client.chat_getPermalink(channel=fake.channel_id(channel), message_ts=ts)["permalink"]
+    )
+
+
 def replies(fake: FakeSlack, thread: str) -> list[dict[str, Any]]:
     for message in parents(fake):
         if message["ts"] == thread:
@@ -118,3 +132,19 @@ def served_over_http(
             server.stop()
             loop.join(timeout=10)
             server.close()
+
+
+@contextmanager
+def serving(config: Config) -> Iterator[SlackServer]:
+    """The district served as `rollover-bot serve` runs it (connected, caught up, its poll
+    loop running, its first cycle done); stopped on leaving."""
+    server = SlackServer(config).start()
+    loop = threading.Thread(target=server.run, name="poll-loop", daemon=True)
+    loop.start()
+    try:
+        server.runner.wait_for(1)
+        yield server
+    finally:
+        server.stop()
+        loop.join(timeout=10)
+        server.close()

@@ -15,6 +15,8 @@ import pytest
 
 from bot.config import Config
 from bot.lms.mock import MockLMS
+from bot.notify.blocks import REASON_BLOCK
+from bot.slack.app import NO_REASON
 from bot.slack.approvals import SlackApprovals
 from bot.slack.serve import SlackServer
 from bot.testing.fake_slack import FakeSlack
@@ -27,6 +29,7 @@ from tests.slack.slack_world import (
     bot_replies,
     checklist,
     parents,
+    permalink,
     replies,
     set_cell,
     slack_demo,
@@ -102,7 +105,8 @@ def test_a_ticked_destructive_step_gets_one_approval_message_with_buttons(world:
         "rollover_reject",
     ]
     row = checklist(world.config)["S-007"]
-    assert row["Status"] == "Awaiting approval" and row["Thread"] == message["ts"]
+    assert row["Status"] == "Awaiting approval"
+    assert row["Thread"] == permalink(world.fake, message["ts"])
     assert row["Approval"].endswith("an admin approves with `approve` in the step's Slack thread")
 
 
@@ -116,13 +120,14 @@ def test_refused_and_ignored_replies_change_nothing(world: World) -> None:
     assert "Not applied: S-007: bob@demo-district.org is not an approver" in answers[0]
     assert "owns this step and may not approve it (two-person rule)" in answers[1]
 
-    assert reply(world, ADMIN, "looks right to me", thread)[1] == "ignored: other words"
+    assert reply(world, ADMIN, "looks right to me", thread)[1] == "answered: other words"
+    assert bot_replies(world.fake, thread)[-1].startswith("Not understood: “looks”.")
     talk = world.fake.post_as_user("#rollover", ADMIN["id"], "lunch plans?")
     assert reply(world, ADMIN, "approve", talk["ts"])[1] == "ignored: not an approval thread"
     assert replies(world.fake, talk["ts"])[-1]["user"] == ADMIN["id"]
 
     typo = world.fake.post_as_user("#rollover", ADMIN["id"], "aprove", thread_ts=thread)
-    world.approvals.wait_for(typo["event_id"])
+    assert world.approvals.wait_for(typo["event_id"]) == ["answered: other words"]
     edit = world.fake.edit_message("#rollover", typo["ts"], text="approve")
     assert world.approvals.wait_for(edit["event_id"]) == ["ignored: edit"]
     assert bot_replies(world.fake, thread)[-1].startswith("Edited messages are not read")
@@ -170,7 +175,7 @@ def test_editing_the_step_after_approval_voids_it(world: World) -> None:
     assert row["Status"] == "Awaiting approval"
     assert row["Approval"].startswith("Void: the step changed after admin@demo-district.org")
     new = approval_message(world.fake, "S-007")["ts"]
-    assert new != old and row["Thread"] == new
+    assert new != old and row["Thread"] == permalink(world.fake, new)
     assert reply(world, ADMIN, "approve", old)[1] == "refused: an earlier plan"
     assert checklist(world.config)["S-007"]["Status"] == "Awaiting approval"
 
@@ -186,3 +191,19 @@ def test_replies_sent_while_the_bot_was_down_count_after_restart(world: World) -
     assert world.approvals.wait_for(sent["ts"]) == ["approved"]
     assert checklist(world.config)["S-007"]["Status"] == "Done"
     assert bot_replies(world.fake, thread)[-1].startswith("S-007 Done: ")
+
+
+def test_the_reject_button_asks_for_the_reason_in_a_modal(world: World) -> None:
+    thread = approval_message(world.fake, "S-008")["ts"]
+    click = world.fake.click("#rollover", thread, "rollover_reject", ADMIN["id"])
+    assert world.approvals.wait_for(click["trigger_id"]) == ["asked for a reason"]
+    modal = world.fake.modals()[-1]
+    blank = world.fake.submit_view(modal["id"], {REASON_BLOCK: " "})
+    world.fake.wait_for_delivery(blank["trigger_id"])
+    assert world.fake.view(modal["id"])["errors"] == {REASON_BLOCK: NO_REASON}
+    sent = world.fake.submit_view(modal["id"], {REASON_BLOCK: "after the pause"})
+    assert world.approvals.wait_for(sent["trigger_id"]) == ["rejected"]
+    assert world.fake.view(modal["id"])["state"] == "closed"
+    row = checklist(world.config)["S-008"]
+    assert row["Status"] == "Rejected by admin@demo-district.org: after the pause"
+    assert bot_replies(world.fake, thread)[-1] == f"Rejected by <@{ADMIN['id']}>: after the pause."

@@ -14,7 +14,7 @@ from bot.slack.client import make_client
 from bot.state.sqlite import SqliteState
 from bot.structures import ApprovalRequest, Message
 from bot.testing.fake_slack import FakeSlack
-from tests.slack.slack_world import USERS, parents
+from tests.slack.slack_world import USERS, parents, permalink
 
 APPROVAL = "Approval needed: S-007 Edgenuity / archive students\nWill archive 3\nPlan abc123"
 
@@ -151,3 +151,19 @@ def test_outbox_keeps_a_key_once(state: SqliteState) -> None:
     outbox.mark_sent("k", "1.2", "C1")
     assert outbox.record(Entry("k", "digest", "", "rollover", "", "three")).state == SENT
     assert outbox.sent_as("1.2") == outbox.get("k") and outbox.channel_id("rollover") == "C1"
+
+
+def test_the_thread_link_survives_slack_being_unreachable(
+    fake: FakeSlack, state: SqliteState
+) -> None:
+    ts = notifier(fake, state).send(Message("approval_request", APPROVAL, "S-007"))
+    link = notifier(fake, state).link(ts)
+    assert link == permalink(fake, ts)
+
+    restarted = notifier(fake, state)  # a new process, Slack down: auth.test fails
+    fake.fail_next("auth.test", status=503, count=100)
+    assert restarted.link(ts, shown=link) == link
+    assert restarted.link(ts, shown="someone typed here") == ts
+    assert len(fake.requests("auth.test")) == 1 + 3  # tried once (and retried), then waits
+    assert restarted.link("console-S-007-3") == "console-S-007-3"
+    assert restarted.lost("console-S-007-3") and not restarted.lost(ts)

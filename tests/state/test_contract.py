@@ -137,6 +137,19 @@ def test_approval_requests_threads_and_decisions(store: StateStore) -> None:
     assert [r.step_id for r in store.awaiting_threads()] == ["S-008"]
 
 
+def test_a_lost_thread_is_replaced_once(store: StateStore) -> None:
+    assert store.request_approval(request("S-007", "fp1", "console-S-007-3"))
+    assert store.replace_thread("S-007", "fp1", "console-S-007-3", "555.5")
+    assert not store.replace_thread("S-007", "fp1", "console-S-007-3", "666.6")
+    assert not store.replace_thread("S-007", "fp2", "555.5", "666.6")
+    assert store.approval_request("S-007") == request("S-007", "fp1", "555.5")
+    assert store.step_for_thread("555.5") == "S-007"
+    assert store.step_for_thread("console-S-007-3") is None
+    assert store.replace_thread("S-007", "fp1", "555.5", "")
+    store.set_thread("S-007", "fp1", "777.7")
+    assert store.awaiting_threads() == [request("S-007", "fp1", "777.7")]
+
+
 def test_snapshots_keep_the_first_state_and_count_new_records(store: StateStore) -> None:
     first = [
         SnapshotRecord("edgenuity", "students", "st-2", "active", '{"grade": "12"}'),

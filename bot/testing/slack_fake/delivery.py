@@ -11,6 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ EVENTS_API = "events_api"
 INTERACTIVE = "interactive"
 HTTP_TIMEOUT_SECONDS = 3.0
 MAX_RETRIES = 3
+AckHook = Callable[[str, dict[str, Any], Any], None]
 
 
 @dataclass
@@ -70,11 +72,14 @@ class Dispatcher:
 
     def __init__(self, signing_secret: str) -> None:
         self.signing_secret = signing_secret
+        self.on_ack: AckHook = lambda kind, payload, answer: None
+        """Called with each acknowledged attempt's answer before waiters see the ack."""
         self.request_url: str | None = None
         self.interactivity_url: str | None = None
         self._cond = threading.Condition()
         self._deliveries: dict[str, Delivery] = {}
         self._by_envelope: dict[str, Attempt] = {}
+        self._envelope_of: dict[str, Delivery] = {}
         self._sockets: list[WebSocketConnection] = []
         self._next_socket = 0
         self._http_queue: queue.Queue[tuple[Delivery, Attempt] | None] = queue.Queue()
@@ -148,6 +153,7 @@ class Dispatcher:
         with self._cond:
             delivery.attempts.append(attempt)
             self._by_envelope[attempt.envelope_id] = attempt
+            self._envelope_of[attempt.envelope_id] = delivery
             self._cond.notify_all()
         if attempt.mode == "http":
             self._http_queue.put((delivery, attempt))
@@ -159,7 +165,7 @@ class Dispatcher:
             "envelope_id": attempt.envelope_id,
             "payload": delivery.payload,
             "type": delivery.kind,
-            "accepts_response_payload": False,
+            "accepts_response_payload": delivery.kind == INTERACTIVE,
         }
         if delivery.kind == EVENTS_API:
             envelope["retry_attempt"] = attempt.retry_attempt
@@ -238,11 +244,15 @@ class Dispatcher:
         if not isinstance(message, dict):
             return
         with self._cond:
-            attempt = self._by_envelope.get(str(message.get("envelope_id")))
-            if attempt is not None and attempt.status in ("sent", "queued"):
-                attempt.status = "acked"
-                attempt.response = message.get("payload")
-                self._cond.notify_all()
+            envelope_id = str(message.get("envelope_id"))
+            attempt = self._by_envelope.get(envelope_id)
+            delivery = self._envelope_of.get(envelope_id)
+            if attempt is None or delivery is None or attempt.status not in ("sent", "queued"):
+                return
+            self.on_ack(delivery.kind, delivery.payload, message.get("payload"))
+            attempt.status = "acked"
+            attempt.response = message.get("payload")
+            self._cond.notify_all()
 
     def _http_loop(self) -> None:
         while True:
@@ -283,6 +293,8 @@ class Dispatcher:
         except (OSError, ValueError) as exc:
             status, error = "failed", f"{type(exc).__name__}: {exc}"
         with self._cond:
+            if status == "acked":
+                self.on_ack(delivery.kind, delivery.payload, response)
             attempt.status, attempt.http_status = status, code
             attempt.response, attempt.error = response, error
             attempt.sent_at = time.monotonic()

@@ -60,6 +60,22 @@ def message_changed_event(
     }
 
 
+def message_deleted_event(ws: Workspace, message: Message, channel: Channel) -> dict[str, Any]:
+    """The hidden ``message_deleted`` event Slack sends when a message is deleted."""
+    at = ws.clock.next()
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "deleted_ts": message.ts,
+        "channel": channel.id,
+        "previous_message": message_json(message, ws, for_event=True),
+        "event_ts": at,
+        "ts": at,
+        "channel_type": channel_type(channel),
+    }
+
+
 def find_element(message: Message, action_id: str) -> tuple[str, dict[str, Any]]:
     """Find element ``action_id`` in a message; returns ``(block_id, element)``."""
     for block in message.blocks or []:

@@ -12,6 +12,7 @@ from bot.testing.slack_fake.events import (
     block_actions_payload,
     event_callback,
     message_changed_event,
+    message_deleted_event,
     message_event,
 )
 from bot.testing.slack_fake.faults import FaultPlan
@@ -19,6 +20,7 @@ from bot.testing.slack_fake.ids import IdFactory, TsClock
 from bot.testing.slack_fake.model import Channel, Message, SlackError, Workspace
 from bot.testing.slack_fake.server import make_server
 from bot.testing.slack_fake.shapes import message_json
+from bot.testing.slack_fake.views import TRIGGER_SECONDS, Views
 from bot.testing.slack_fake.web_api import WebApi
 from bot.testing.slack_fake.websocket import WebSocketConnection
 
@@ -49,6 +51,7 @@ class FakeSlack:
         team_name: str = "Rollover Test",
         bot_name: str = "rollover-bot",
         redeliver_after: float | None = None,
+        trigger_seconds: float = TRIGGER_SECONDS,
     ) -> None:
         self.signing_secret = signing_secret
         self.bot_token = bot_token
@@ -61,8 +64,10 @@ class FakeSlack:
             self.workspace.create_channel(name)
         self.faults = FaultPlan()
         self.dispatcher = Dispatcher(signing_secret)
+        self.dispatcher.on_ack = self._acked
         self.configure_delivery(request_url, interactivity_url)
-        self.api = WebApi(self.workspace, bot_token, app_token, self.faults, self)
+        self.views = Views(self.workspace, trigger_seconds)
+        self.api = WebApi(self.workspace, bot_token, app_token, self.faults, self, self.views)
         self._host, self._port = host, port
         self._redeliver_after = redeliver_after
         self._server: Any = None
@@ -214,6 +219,15 @@ class FakeSlack:
         event_id = self._deliver_edit(previous, message, target)
         return {"ok": True, "channel": target.id, "ts": message.ts, "event_id": event_id}
 
+    def delete_message(self, channel: str, ts: str) -> dict[str, Any]:
+        """Delete a message (a thread's first message takes its replies with it), as its
+        author or an admin does in Slack; the ``message_deleted`` event is delivered."""
+        target = self.workspace.channel(channel)
+        message = self.workspace.find(target, ts)
+        self.workspace.delete(target, ts)
+        event_id = self._deliver_event(message_deleted_event(self.workspace, message, target))
+        return {"ok": True, "channel": target.id, "ts": ts, "event_id": event_id}
+
     def click(
         self, channel: str, ts: str, action_id: str, user: str, value: str | None = None
     ) -> dict[str, Any]:
@@ -222,7 +236,7 @@ class FakeSlack:
         target = ws.channel(channel)
         message = ws.find(target, ts)
         clicker = ws.user(user if user in ws.users else self.user_id(user))
-        trigger_id = ws.ids.trigger()
+        trigger_id = self.views.trigger(clicker)
         response_id = ws.ids.make("R")
         payload = block_actions_payload(
             ws,
@@ -240,6 +254,30 @@ class FakeSlack:
             self._responses[response_id] = {"channel": target.id, "ts": message.ts}
         self.dispatcher.dispatch(INTERACTIVE, trigger_id, payload)
         return {"ok": True, "trigger_id": trigger_id, "response_id": response_id}
+
+    def submit_view(self, view_id: str, values: dict[str, str]) -> dict[str, Any]:
+        """The user of an open modal types ``values`` (input block ID -> text) and presses
+        submit: a ``view_submission`` payload, keyed by its ``trigger_id``. A required input
+        left empty is refused by the Slack client: nothing is sent, ``errors`` says where."""
+        made = self.views.submission(view_id, values, self.verification_token)
+        if isinstance(made, dict):
+            return {"ok": False, "errors": made}
+        trigger_id, payload = made
+        self.dispatcher.dispatch(INTERACTIVE, trigger_id, payload)
+        return {"ok": True, "trigger_id": trigger_id, "view_id": view_id}
+
+    def view(self, view_id: str) -> dict[str, Any]:
+        """A modal: ``state`` (open / closed), the ``errors`` it shows, the app's last answer."""
+        return self.views.get(view_id).as_dict()
+
+    def modals(self) -> list[dict[str, Any]]:
+        """Every modal opened with ``views.open``, oldest first (as ``view`` shows one)."""
+        return [view.as_dict() for view in self.views.all()]
+
+    def _acked(self, kind: str, payload: dict[str, Any], answer: Any) -> None:
+        """Delivery hook: the app's answer to a view submission closes or keeps the modal."""
+        if kind == INTERACTIVE and payload.get("type") == "view_submission":
+            self.views.answered(payload, answer)
 
     def response_url_post(self, response_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Handle a POST to a click's ``response_url`` (replace / delete / in_channel)."""

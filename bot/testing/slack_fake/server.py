@@ -42,6 +42,12 @@ def _control_routes(fake: FakeSlack) -> dict[tuple[str, str], Callable[[Body], A
         ("POST", "/_fake/click"): lambda b: fake.click(
             b["channel"], b["ts"], b["action_id"], b["user"], value=b.get("value")
         ),
+        ("POST", "/_fake/delete"): lambda b: fake.delete_message(b["channel"], b["ts"]),
+        ("GET", "/_fake/modals"): lambda b: fake.modals(),
+        ("GET", "/_fake/view"): lambda b: fake.view(b["view_id"]),
+        ("POST", "/_fake/submit_view"): lambda b: fake.submit_view(
+            b["view_id"], dict(b.get("values") or {})
+        ),
         ("POST", "/_fake/faults"): lambda b: fake.fail_next(
             b.get("method"),
             status=int(b.get("status", 429)),

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from bot.testing.slack_fake.faults import FaultPlan
 from bot.testing.slack_fake.model import Channel, Message, SlackError, Workspace
 from bot.testing.slack_fake.shapes import message_json, user_json
+from bot.testing.slack_fake.views import InvalidView, Views
 
 MAX_TEXT = 40_000
 
@@ -80,9 +81,16 @@ class WebApi:
     """Dispatches Web API calls to handlers; every call is recorded."""
 
     def __init__(
-        self, ws: Workspace, bot_token: str, app_token: str, faults: FaultPlan, hooks: ApiHooks
+        self,
+        ws: Workspace,
+        bot_token: str,
+        app_token: str,
+        faults: FaultPlan,
+        hooks: ApiHooks,
+        views: Views | None = None,
     ) -> None:
         self.ws = ws
+        self.views = views or Views(ws)
         self.bot_token = bot_token
         self.app_token = app_token
         self.faults = faults
@@ -95,10 +103,12 @@ class WebApi:
             "chat.postMessage": ("bot", self.chat_post_message),
             "chat.update": ("bot", self.chat_update),
             "chat.postEphemeral": ("bot", self.chat_post_ephemeral),
+            "chat.getPermalink": ("bot", self.chat_get_permalink),
             "conversations.replies": ("bot", self.conversations_replies),
             "conversations.history": ("bot", self.conversations_history),
             "users.info": ("bot", self.users_info),
             "users.lookupByEmail": ("bot", self.users_lookup_by_email),
+            "views.open": ("bot", self.views_open),
             "apps.connections.open": ("app", self.apps_connections_open),
         }
 
@@ -134,6 +144,15 @@ class WebApi:
         try:
             self._authorize(kind, token)
             body = handler(params)
+        except InvalidView as exc:
+            return ApiResponse(
+                200,
+                {
+                    "ok": False,
+                    "error": exc.code,
+                    "response_metadata": {"messages": [exc.message]},
+                },
+            )
         except SlackError as exc:
             return ApiResponse(200, {"ok": False, "error": exc.code})
         return ApiResponse(200, {"ok": True, **body})
@@ -254,6 +273,22 @@ class WebApi:
             }
         )
         return {"message_ts": message_ts}
+
+    def chat_get_permalink(self, params: Params) -> dict[str, Any]:
+        """``chat.getPermalink``: the link to an existing message (a reply's names its thread)."""
+        channel = self._channel(params)
+        ts = _text(params, "message_ts")
+        if ts is None:
+            raise SlackError("message_not_found")
+        message = self.ws.find(channel, ts)
+        link = f"{self.ws.url}archives/{channel.id}/p{ts.replace('.', '')}"
+        if message.is_reply:
+            link += f"?thread_ts={message.thread_ts}&cid={channel.id}"
+        return {"channel": channel.id, "permalink": link}
+
+    def views_open(self, params: Params) -> dict[str, Any]:
+        """``views.open``: a modal for the user whose interaction gave ``trigger_id``."""
+        return {"view": self.views.open(_text(params, "trigger_id"), params.get("view"))}
 
     def conversations_replies(self, params: Params) -> dict[str, Any]:
         """``conversations.replies``: the parent, then replies oldest first."""
