@@ -136,9 +136,13 @@ class Cycle:
         batch.cells += self.output_cells
         batch.new_rows += self.output_rows
         outcomes = self.svc.state.unlogged()
+        first = len(batch.log_rows)
         self._add_outcomes(batch, outcomes)
         self.report.write = self.svc.workbook.write(fit_batch(batch, self.svc.template))
-        self.svc.state.mark_logged([o.seq for o in outcomes])
+        in_log = set(self.report.write.logged)
+        self.svc.state.mark_logged([o.seq for i, o in enumerate(outcomes, first) if i in in_log])
+        for tab in self.report.write.tabs_created:
+            log.warning("the workbook had no %s tab: made it again, with its header", tab)
         self.report.views = views
         self.report.finished = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
         self.svc.state.record_cycle(

@@ -279,3 +279,46 @@ def test_record_keys_compare_exactly_after_trimming(
     assert actions == {"Upper": "", "Lower": "S-001 archive: applied", "Mixed": ""}
     assert snap.frames["Checklist"]["Status"].tolist() == ["Done"]
     assert snap.frames["Matches"]["Transfer"].tolist() == ["rt-1:l1", "RT-1:L1"]
+
+
+LOG_ROW = {
+    "Time": "2026-11-22 10:00:00",
+    "Step": "S-007",
+    "Action": "archive students",
+    "Record": "00123",
+    "Outcome": "applied",
+    "Message": "archived student 00123",
+    "By": "rollover-bot",
+}
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_a_missing_log_tab_is_made_again_and_its_rows_reported_logged(
+    harness: Harness, template: WorkbookTemplate, how: str
+) -> None:
+    """Was: with no Log tab the rows were silently not written, yet the cycle marked them
+    logged: the audit trail lost them for good. Now the Log is made again with the template's
+    header and the rows land in it; a tab staff renamed is left exactly as it was."""
+    harness.workbook.read()
+    first = dict(LOG_ROW, Record="0045")
+    assert harness.workbook.write(WriteBatch(log_rows=[first])).logged == [0]
+    if how == "deleted":
+        harness.delete_tab("Log")
+    else:
+        harness.rename_tab("Log", "Log (old)")
+    snap = harness.workbook.read()
+    assert "Log" in snap.missing_tabs
+    report = harness.workbook.write(
+        WriteBatch(log_rows=[LOG_ROW], cells=[CellWrite("Students", "00123", "LMS status", "x")])
+    )
+    assert (report.tabs_created, report.log_rows_appended, report.logged) == (["Log"], 1, [0])
+    log = harness.values("Log")
+    assert log == [template.require("Log").headers, list(LOG_ROW.values())]
+    if how == "renamed":
+        assert harness.values("Log (old)") == [
+            template.require("Log").headers,
+            list(first.values()),
+        ]
+    again = harness.workbook.write(WriteBatch(log_rows=[LOG_ROW]))
+    assert (again.tabs_created, again.log_rows_appended, again.logged) == ([], 0, [0])
+    assert harness.workbook.read().frames["Log"]["Record"].tolist() == ["00123"]
