@@ -18,6 +18,7 @@ from bot.commands.create import make_demo
 from bot.config import Config, load_config
 from bot.cycle import Cycle
 from bot.demo import ADMIN
+from bot.errors import WorkbookError
 from bot.notify.console import ConsoleNotifier
 from bot.services import Services, build_services
 from bot.testing.fake_sheets import FakeSheetsServer
@@ -97,3 +98,36 @@ def test_a_destructive_step_run_with_no_log_tab_logs_every_outcome_once(
         assert services.state.unlogged() == []
     finally:
         services.close()
+
+
+def test_outcomes_whose_log_write_failed_stay_unlogged_and_land_once_later(
+    tmp_path: Path,
+) -> None:
+    """A Log whose header staff broke refuses the write (naming the tab): the outcomes stay
+    unlogged in the ledger, and once the header is put back they reach the Log once."""
+    config, _ = xlsx_district(tmp_path)
+    services = build_services(config, ConsoleNotifier(quiet=True))
+    try:
+        Cycle(services).run()
+        decide(services, STEP, ADMIN)
+        set_log_header(config, "Record", "Rec")
+        with pytest.raises(WorkbookError, match="'Log' is missing column"):
+            Cycle(services).run()
+        waiting = [o for o in services.state.unlogged() if o.step_id == STEP]
+        assert len(waiting) >= 3
+        set_log_header(config, "Rec", "Record")
+        Cycle(services).run()
+        Cycle(services).run()
+        assert services.state.unlogged() == []
+        logged = log_records(services)
+        assert all(logged[(STEP, o.record_id, o.outcome)] == 1 for o in waiting)
+    finally:
+        services.close()
+
+
+def set_log_header(config: Config, old: str, new: str) -> None:
+    book = load_workbook(config.workbook_path)
+    for cell in book["Log"][1]:
+        if cell.value == old:
+            cell.value = new
+    book.save(config.workbook_path)
