@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from bot.lms.mock.edgenuity import SYSTEM
 from bot.lms.mock.store import MockStore
 from bot.notify.console import ConsoleNotifier
 from bot.services import Services, build_services
+from bot.state.sqlite import SqliteState
 from bot.templates import load_template
 from bot.workbook.xlsx import XlsxWorkbook
 
@@ -330,3 +332,22 @@ def clear_matches(config: Config) -> None:
 def matches_tab(config: Config) -> pd.DataFrame:
     frame = XlsxWorkbook(config.workbook_path, load_template()).read(["Matches"]).frames["Matches"]
     return frame.reset_index(drop=True)
+
+
+def test_a_state_store_failure_still_stops_the_cycle(edgenuity: tuple[str, Config]) -> None:
+    """The ledger cannot be written: no step can be recorded, so the cycle stops (it is not
+    one step's failure) and writes nothing; the next cycle, with the store back, runs it."""
+    _, config = edgenuity
+    services = services_of(config)
+    try:
+        state = services.state
+        assert isinstance(state, SqliteState)
+        state.db.execute("ALTER TABLE ledger RENAME TO ledger_away")
+        with pytest.raises(sqlite3.OperationalError, match="no such table: ledger"):
+            Cycle(services).run()
+        assert checklist(config)["S-012"]["Status"] == ""
+        state.db.execute("ALTER TABLE ledger_away RENAME TO ledger")
+        assert Cycle(services).run().views["S-012"].status == "Done"
+        assert checklist(config)["S-012"]["Status"] == "Done"
+    finally:
+        services.close()
