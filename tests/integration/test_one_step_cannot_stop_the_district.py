@@ -335,19 +335,23 @@ def matches_tab(config: Config) -> pd.DataFrame:
 
 
 def test_a_state_store_failure_still_stops_the_cycle(edgenuity: tuple[str, Config]) -> None:
-    """The ledger cannot be written: no step can be recorded, so the cycle stops (it is not
-    one step's failure) and writes nothing; the next cycle, with the store back, runs it."""
+    """The state store refuses to record an approval request: that is no step's failure but
+    the store's, so the cycle stops and writes nothing; with the store back, it runs."""
     _, config = edgenuity
     services = services_of(config)
     try:
         state = services.state
         assert isinstance(state, SqliteState)
-        state.db.execute("ALTER TABLE ledger RENAME TO ledger_away")
-        with pytest.raises(sqlite3.OperationalError, match="no such table: ledger"):
+        state.db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON approval_requests "
+            "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        )
+        with pytest.raises(sqlite3.Error, match="disk I/O error"):
             Cycle(services).run()
         assert checklist(config)["S-012"]["Status"] == ""
-        state.db.execute("ALTER TABLE ledger_away RENAME TO ledger")
-        assert Cycle(services).run().views["S-012"].status == "Done"
+        state.db.execute("DROP TRIGGER refuse")
+        report = Cycle(services).run()
+        assert report.views["S-001"].status == "Awaiting approval"
         assert checklist(config)["S-012"]["Status"] == "Done"
     finally:
         services.close()
