@@ -353,7 +353,8 @@ class Cycle:
         view = StepView(status, plan.summary, approval, result, self.stamp, thread)
         view = self._with_outputs(step, action, ctx, view)
         if plan.destructive and thread and view.status != Status.RUNNING.value:
-            text = f"{step.step_id} {view.status}: {view.result}"
+            said = view.result.startswith(view.status)
+            text = f"{step.step_id} " + (view.result if said else f"{view.status}: {view.result}")
             self._send(Message("result", text, step.step_id, thread=thread))
         return view
 
@@ -516,15 +517,15 @@ class Cycle:
         reason = log_failure(step.step_id, "executing it", exc)
         spec = action.spec
         at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
+        text = f"Failed: {reason}"
         if tally.current:
             self.svc.state.record_outcome(
                 Outcome(
                     step.step_id, tally.current, spec.name, action.kind, "failed", reason, "", at
                 )
             )
-            tally.failures.append(f"{tally.current} ({reason})")
-        text = f"Failed: {reason}"
-        if tally.applied or tally.already:
+            text = f"Failed on record {tally.current}: {reason}"
+        if tally.applied or tally.already or tally.failures:
             done = self._result_text(
                 spec.verb, spec.noun, tally.applied, tally.already, tally.failures
             )
@@ -532,6 +533,7 @@ class Cycle:
         else:
             text += f". Nothing was {past_tense(spec.verb).lower()} before it stopped"
         left = tally.total - tally.applied - tally.already - len(tally.failures)
+        left -= 1 if tally.current else 0
         if left > 0:
             text += f"; {left:,} not tried"
         text += ". Once the cause is fixed, untick and tick Run to carry on"
