@@ -10,6 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from bot.core.approvals import ApprovalRecord
+from bot.errors import StateError
 from bot.structures import (
     ApprovalRequest,
     Lease,
@@ -64,6 +65,9 @@ class LMS(ABC):
 class StateStore(ABC):
     """What the bot remembers between cycles: runs, the per-record ledger, approvals, leases,
     things done once (claims) and the Slack outbox."""
+
+    failures: tuple[type[Exception], ...] = (StateError,)
+    """The errors that mean the store itself failed: a cycle cannot go on after one."""
 
     @abstractmethod
     def run_for(self, step_id: str) -> Run | None:

@@ -27,6 +27,7 @@ from bot.core.values import shown
 from bot.errors import LMSUnavailable, RuleViolation, WorkbookError
 from bot.notify.rich import RichMessage
 from bot.services import Services
+from bot.step_failure import CYCLE_FAILURES, log_failure
 from bot.structures import (
     ApprovalRequest,
     CellWrite,
@@ -78,6 +79,17 @@ class StepView:
 
 
 @dataclass
+class Tally:
+    """How far a step's execution got: counts, the failures named, the record in flight."""
+
+    applied: int = 0
+    already: int = 0
+    total: int = 0
+    failures: list[str] = field(default_factory=list)
+    current: str = ""
+
+
+@dataclass
 class CycleReport:
     started: str
     finished: str = ""
@@ -123,6 +135,7 @@ class Cycle:
         self.frames: TabFrames | None = None
         self.output_cells: list[CellWrite] = []
         self.output_rows: list[tuple[str, dict[str, str]]] = []
+        self.fatal = (*CYCLE_FAILURES, *services.state.failures)
 
     @gc_paused
     def run(self) -> CycleReport:
@@ -137,9 +150,13 @@ class Cycle:
         batch.cells += self.output_cells
         batch.new_rows += self.output_rows
         outcomes = self.svc.state.unlogged()
+        first = len(batch.log_rows)
         self._add_outcomes(batch, outcomes)
         self.report.write = self.svc.workbook.write(fit_batch(batch, self.svc.template))
-        self.svc.state.mark_logged([o.seq for o in outcomes])
+        in_log = set(self.report.write.logged)
+        self.svc.state.mark_logged([o.seq for i, o in enumerate(outcomes, first) if i in in_log])
+        for tab in self.report.write.tabs_created:
+            log.warning("the workbook had no %s tab: made it again, with its header", tab)
         self.report.views = views
         self.report.finished = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
         self.svc.state.record_cycle(
@@ -174,8 +191,26 @@ class Cycle:
         views: dict[str, StepView] = {}
         for sid in execution_order(full):
             step = first[sid]
-            views[sid] = self._step(step, set(first), cycles.get(sid), implicit.get(sid, []), views)
+            try:
+                views[sid] = self._step(
+                    step, set(first), cycles.get(sid), implicit.get(sid, []), views
+                )
+            except self.fatal:
+                raise
+            except Exception as exc:
+                views[sid] = self._broken(step, exc)
         return views
+
+    def _broken(self, step: Step, exc: Exception) -> StepView:
+        """A step whose checks or plan raised: Failed with the reason. A finished step keeps
+        its status and result (what it did stays true), with the reason beside it."""
+        reason = log_failure(step.step_id, "checking and planning it", exc)
+        kept = _kept(step)
+        run = self.svc.state.run_for(step.step_id)
+        if run is not None and run.state == "finished":
+            note = f"{run.result} (not checked again this cycle: {reason})"
+            return replace(kept, status=run.status, result=note)
+        return replace(kept, status=Status.FAILED.value, plan="", result=f"Failed: {reason}")
 
     def _implicit_dependencies(
         self, steps: list[Step], graph: dict[str, tuple[str, ...]]
@@ -210,14 +245,7 @@ class Cycle:
         implicit: list[tuple[str, str]],
         views: dict[str, StepView],
     ) -> StepView:
-        kept = StepView(
-            status=step.status,
-            plan=step.plan,
-            approval=step.approval,
-            result=step.result,
-            last_run=step.last_run,
-            thread=step.thread,
-        )
+        kept = _kept(step)
         if not step.run:
             run = self.svc.state.run_for(step.step_id)
             if run is not None and run.state == "finished":
@@ -244,8 +272,10 @@ class Cycle:
             run = self.svc.state.run_for(step.step_id)
             if run is not None and run.state == "finished" and run.inputs == _inputs(checked):
                 # What the step did itself (a code used, seniors archived) must not make a
-                # finished step Invalid: unchanged, it keeps its result.
-                return replace(kept, status=run.status, result=run.result)
+                # finished step Invalid: unchanged, it keeps its result (and its rows for
+                # other tabs are kept in line, or made at last if they could not be).
+                view = replace(kept, status=run.status, result=run.result)
+                return self._with_outputs(step, action, ctx, view)
             return replace(kept, status=Status.INVALID.value, plan="", result=describe(problems))
         return self._advance(step, action, ctx, plan, kept)
 
@@ -310,8 +340,8 @@ class Cycle:
             approval = f"Approved by {decision.by} {decision.at}"
         if run is not None and run.fingerprint == plan.fingerprint and run.state == "finished":
             shown = kept.plan or plan.summary
-            self._outputs(step, action, ctx)
-            return StepView(run.status, shown, approval, run.result, run.finished, thread)
+            view = StepView(run.status, shown, approval, run.result, run.finished, thread)
+            return self._with_outputs(step, action, ctx, view)
         if not self.execute or self.stop.is_set():
             return StepView(
                 Status.PLANNED.value,
@@ -322,12 +352,13 @@ class Cycle:
                 thread,
             )
         status, result = self._execute(step, action, ctx, plan, approval)
-        self._outputs(step, action, ctx)
-        if plan.destructive and ts and status != Status.RUNNING.value:
-            self._send(
-                Message("result", f"{step.step_id} {status}: {result}", step.step_id, thread=ts)
-            )
-        return StepView(status, plan.summary, approval, result, self.stamp, thread)
+        view = StepView(status, plan.summary, approval, result, self.stamp, thread)
+        view = self._with_outputs(step, action, ctx, view)
+        if plan.destructive and ts and view.status != Status.RUNNING.value:
+            said = view.result.startswith(view.status)
+            text = f"{step.step_id} " + (view.result if said else f"{view.status}: {view.result}")
+            self._send(Message("result", text, step.step_id, thread=ts))
+        return view
 
     def _await(
         self,
@@ -417,23 +448,36 @@ class Cycle:
     def _execute(
         self, step: Step, action: Action, ctx: PlanContext, plan: Plan, approval: str
     ) -> tuple[str, str]:
+        """Apply the plan record by record. An error that is not one record's (a report file
+        gone, a fault in the bot) ends the step Failed, with what was done before it."""
+        self.svc.state.start_run(step.step_id, plan.fingerprint, self.stamp, _inputs(ctx.checked))
+        tally = Tally()
+        try:
+            return self._work(step, action, ctx, plan, tally)
+        except self.fatal:
+            raise
+        except Exception as exc:
+            return self._broke_off(step, action, plan, tally, exc)
+
+    def _work(
+        self, step: Step, action: Action, ctx: PlanContext, plan: Plan, tally: Tally
+    ) -> tuple[str, str]:
         state = self.svc.state
         spec = action.spec
-        state.start_run(step.step_id, plan.fingerprint, self.stamp, _inputs(ctx.checked))
         done_before = state.applied(step.step_id)
-        applied = already = 0
-        failures: list[str] = []
+        failures = tally.failures
         items = action.work(ctx)
+        tally.total = len(items)
         if spec.destructive:
             pending = [i.record_id for i in items if i.record_id not in done_before]
             self._snapshot(step.step_id, action, ctx, pending)
         progress = Progress(step.step_id, spec.verb, len(items))
         for item in items:
             if item.record_id in done_before:
-                already += 1
+                tally.already += 1
                 continue
             if self.stop.is_set():
-                return self._stopped(step, applied + already, len(items), failures)
+                return self._stopped(step, tally.applied + tally.already, len(items), failures)
             op = Operation(
                 spec.system,
                 spec.name,
@@ -443,6 +487,7 @@ class Cycle:
                 params=item.params,
             )
             at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
+            tally.current = item.record_id
             try:
                 result = self.svc.lms.execute(op)
             except (RuleViolation, LMSUnavailable) as exc:
@@ -451,7 +496,7 @@ class Cycle:
                     step.step_id, item.record_id, spec.name, action.kind, "failed", str(exc), "", at
                 )
             else:
-                applied += 1
+                tally.applied += 1
                 outcome = Outcome(
                     step.step_id,
                     item.record_id,
@@ -463,7 +508,9 @@ class Cycle:
                     at,
                 )
             state.record_outcome(outcome)
-            progress.tick(applied + already + len(failures))
+            tally.current = ""
+            progress.tick(tally.applied + tally.already + len(failures))
+        applied, already = tally.applied, tally.already
         _, label = finished_label(applied + already, len(failures))
         if isinstance(action, SettingAction) and not failures:
             message = outcome.message if applied else ""
@@ -474,6 +521,41 @@ class Cycle:
         self.report.executed.append(step.step_id)
         return label, text
 
+    def _broke_off(
+        self, step: Step, action: Action, plan: Plan, tally: Tally, exc: Exception
+    ) -> tuple[str, str]:
+        """The step ends Failed: the record in flight is logged failed, what was applied before
+        stays applied (in the ledger, so in the Log, and never redone), and the run is finished
+        so that the next cycle does not start it again on its own."""
+        reason = log_failure(step.step_id, "executing it", exc)
+        spec = action.spec
+        at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
+        text = f"Failed: {reason}"
+        if tally.current:
+            self.svc.state.record_outcome(
+                Outcome(
+                    step.step_id, tally.current, spec.name, action.kind, "failed", reason, "", at
+                )
+            )
+            text = f"Failed on record {tally.current}: {reason}"
+        if tally.applied or tally.already or tally.failures:
+            done = self._result_text(
+                spec.verb, spec.noun, tally.applied, tally.already, tally.failures
+            )
+            text += f". Before it stopped: {done}"
+        else:
+            text += f". Nothing was {past_tense(spec.verb).lower()} before it stopped"
+        left = tally.total - tally.applied - tally.already - len(tally.failures)
+        left -= 1 if tally.current else 0
+        if left > 0:
+            text += f"; {left:,} not tried"
+        text += ". Once the cause is fixed, untick and tick Run to carry on"
+        self.svc.state.finish_run(
+            step.step_id, plan.fingerprint, Status.FAILED.value, text, self.stamp
+        )
+        self.report.executed.append(step.step_id)
+        return Status.FAILED.value, text
+
     def _stopped(self, step: Step, done: int, total: int, failures: list[str]) -> tuple[str, str]:
         """Shutdown mid-step: the run stays open, so the next cycle carries on from here."""
         failed = f", {len(failures):,} failed" if failures else ""
@@ -483,6 +565,24 @@ class Cycle:
         )
         self.report.executed.append(step.step_id)
         return Status.RUNNING.value, text
+
+    def _with_outputs(
+        self, step: Step, action: Action, ctx: PlanContext, view: StepView
+    ) -> StepView:
+        """``view`` once the step's rows for other tabs are made; Failed, saying why, when
+        they cannot be (they are made again every cycle, so they land once it is fixed)."""
+        try:
+            self._outputs(step, action, ctx)
+        except self.fatal:
+            raise
+        except Exception as exc:
+            reason = log_failure(step.step_id, "making its rows for other tabs", exc)
+            result = (
+                f"Failed: it ran, but its rows for other tabs (Log, Matches) could not be made: "
+                f"{reason}; they are written once this is fixed. It ran: {view.result}"
+            )
+            return replace(view, status=Status.FAILED.value, result=result)
+        return view
 
     def _outputs(self, step: Step, action: Action, ctx: PlanContext) -> None:
         """Rows a finished step gives other tabs: Matches kept in line with the LMS (only
@@ -670,9 +770,15 @@ def _inputs(checked: CheckedStep) -> str:
     return fingerprint(spec.system, spec.name, scope, checked.params_text, (), checked.step.owner)
 
 
+def _kept(step: Step) -> StepView:
+    """The bot's columns of ``step`` as the sheet has them now."""
+    return StepView(step.status, step.plan, step.approval, step.result, step.last_run, step.thread)
+
+
 def _last_result(view: StepView) -> str:
-    """The Result of the last run, kept while a new plan waits; other notes are dropped."""
-    return view.result if status_of(view.status) in FINISHED else ""
+    """The Result of the last run, kept while a new plan waits; other notes are dropped (a
+    step Failed with no Plan never ran: its plan could not be made)."""
+    return view.result if status_of(view.status) in FINISHED and view.plan else ""
 
 
 def _status(views: dict[str, StepView], step_id: str) -> Status | None:

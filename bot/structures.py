@@ -57,6 +57,10 @@ class WriteReport:
     log_rows_appended: int = 0
     rows_appended: int = 0
     dropped: list[str] = field(default_factory=list)
+    logged: list[int] = field(default_factory=list)
+    """Positions in the batch's ``log_rows`` of the rows the Log tab now holds (appended by
+    this write, or there already): only these outcomes may be marked logged."""
+    tabs_created: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

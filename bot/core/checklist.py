@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -11,7 +11,10 @@ import pandas as pd
 from bot.core.values import is_checked
 
 ROW = "_row"
-STEP_ID = re.compile(r"^S-(\d+)$", re.IGNORECASE)
+STEP_ID = re.compile(r"^S-(\d+)$", re.IGNORECASE | re.ASCII)
+ID_CHARACTERS = frozenset("-_.")
+MAX_ID_LENGTH = 40
+COUNTED_DIGITS = 18
 STAFF_FIELDS = ("Phase", "System", "Action", "Scope", "Parameters", "Depends on", "Owner", "Due")
 
 
@@ -49,6 +52,32 @@ class IdFill:
     step_id: str
 
 
+def step_id_problem(step_id: str) -> str:
+    """Why ``step_id`` cannot be a Step ID (``""`` when it can): at most ``MAX_ID_LENGTH``
+    letters, digits, ``-``, ``_`` or ``.``, so that Depends on can name it."""
+    if len(step_id) > MAX_ID_LENGTH:
+        return f"is too long for a Step ID (at most {MAX_ID_LENGTH} characters, such as S-012)"
+    if not all(ch.isalnum() or ch in ID_CHARACTERS for ch in step_id):
+        return (
+            "is not a Step ID: use letters, digits, '-', '_' and '.' only, such as S-012 "
+            "(Depends on could not name it)"
+        )
+    return ""
+
+
+def free_numbers(ids: list[str]) -> Iterator[int]:
+    """The numbers after the highest ``S-<number>`` in ``ids``, skipping any of theirs.
+
+    Numbers are compared as digit strings (an absurd ``S-`` and 5,000 digits is never turned
+    into an integer); only those of at most ``COUNTED_DIGITS`` digits raise the start."""
+    taken = {m.group(1).lstrip("0") or "0" for m in map(STEP_ID.match, ids) if m}
+    number = max((int(d) for d in taken if len(d) <= COUNTED_DIGITS), default=0)
+    while True:
+        number += 1
+        if str(number) not in taken:
+            yield number
+
+
 def split_ids(text: str) -> tuple[str, ...]:
     parts = re.split(r"[,;\s]+", str(text or "").strip())
     return tuple(p.upper() for p in parts if p)
@@ -71,8 +100,7 @@ def parse_checklist(frame: pd.DataFrame) -> tuple[list[Step], list[IdFill]]:
     """
     records = [r for r in frame.to_dict("records") if any(signature_of(r)) or _cell(r, "Step ID")]
     ids = [_cell(r, "Step ID").strip().upper() for r in records]
-    numbers = [int(m.group(1)) for m in (STEP_ID.match(i) for i in ids) if m]
-    next_number = max(numbers, default=0) + 1
+    numbers = free_numbers(ids)
     counts = pd.Series([i for i in ids if i]).value_counts().to_dict() if any(ids) else {}
     steps: list[Step] = []
     fills: list[IdFill] = []
@@ -81,8 +109,7 @@ def parse_checklist(frame: pd.DataFrame) -> tuple[list[Step], list[IdFill]]:
         signature = signature_of(record)
         row = int(str(record.get(ROW, 0) or 0))
         if blank:
-            step_id = f"S-{next_number:03d}"
-            next_number += 1
+            step_id = f"S-{next(numbers):03d}"
             fills.append(IdFill(row=row, signature=signature, step_id=step_id))
         steps.append(
             Step(

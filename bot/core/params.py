@@ -41,7 +41,7 @@ def parse_parameters(text: str) -> tuple[dict[str, str], list[Problem]]:
         elif not _KEY.match(key):
             problems.append(Problem(COLUMN, f"{shown(key)} is not a parameter name"))
         elif key in values:
-            problems.append(Problem(COLUMN, f"{key} is given twice"))
+            problems.append(Problem(COLUMN, f"{shown(key, quote=False)} is given twice"))
         else:
             values[key] = value.strip()
     return values, problems

@@ -27,6 +27,7 @@ _MEMBERSHIP = re.compile(r"(?<=\s)(?P<op>not\s+in|in)\s*\(", re.I)
 _BLANK = re.compile(r"(?<=\s)(?P<op>is\s+not\s+blank|is\s+blank|not\s+blank)\s*$", re.I)
 
 COLUMN = "Scope"
+PLAIN_DECIMAL = r"\s*[+-]?\d+(?:\.\d*)?\s*"
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,12 @@ def parse_scope(text: str, template: WorkbookTemplate) -> Scope:
 
 def _typed(series: pd.Series, ctype: str, today: date) -> pd.Series:
     if ctype in ("int", "number"):
-        numbers = pd.to_numeric(series.str.replace(",", "", regex=False), errors="coerce")
+        cleaned = series.str.replace(",", "", regex=False)
+        numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
+        # pandas gives up on a plain number of over 4,300 digits (``000…07``): read as float
+        unread = numbers.isna() & cleaned.str.fullmatch(PLAIN_DECIMAL).fillna(False)
+        if unread.any():
+            numbers[unread] = cleaned[unread].map(float)
         return numbers.where(numbers.abs() != float("inf"))
     if ctype in ("date", "datetime"):
         return pd.to_datetime(series, errors="coerce", format="mixed").dt.normalize()

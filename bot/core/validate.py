@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.catalogue import ActionSpec, Catalogue
-from bot.core.checklist import Step
+from bot.core.checklist import Step, step_id_problem
 from bot.core.params import canonical_parameters, check_parameters, parse_parameters
 from bot.core.problems import Problem, ProblemError
 from bot.core.scope import Scope, check_values, parse_scope
@@ -76,7 +76,10 @@ def _scope(
 
 def _plain_columns(step: Step, known_ids: set[str], today: date) -> list[Problem]:
     problems: list[Problem] = []
-    if step.duplicate_id:
+    bad_id = step_id_problem(step.step_id)
+    if bad_id:
+        problems.append(Problem("Step ID", f"{shown(step.step_id)} {bad_id}"))
+    elif step.duplicate_id:
         problems.append(
             Problem(
                 "Step ID",

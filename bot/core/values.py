@@ -10,6 +10,9 @@ _RELATIVE = re.compile(r"^today\s*(?:([+-])\s*(\d+)\s*([dwy]?))?$", re.IGNORECAS
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%b %d, %Y", "%d %b %Y")
 TRUE_TEXT = frozenset({"true", "yes", "y", "1", "x", "✓", "checked", "on"})
 SHOWN = 60
+MAX_OFFSET_DIGITS = 9
+"""A relative date's offset has at most this many digits (more is out of range anyway, and
+is never turned into an integer: Python refuses over 4,300 digits)."""
 
 
 def shown(text: object, limit: int = SHOWN, quote: bool = True) -> str:
@@ -35,6 +38,8 @@ def parse_date(text: str, today: date | None = None) -> date:
         sign, amount, unit = match.groups()
         if not sign:
             return today
+        if len(amount.lstrip("0")) > MAX_OFFSET_DIGITS:
+            raise ValueError(f"not a date: {shown(text)} is out of range")
         days = int(amount) * {"": 1, "d": 1, "w": 7, "y": 365}[unit.lower()]
         try:
             return today + timedelta(days=days if sign == "+" else -days)

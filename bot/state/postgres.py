@@ -82,6 +82,8 @@ def redacted(url: str) -> str:
 
 
 class PostgresState(StateStore):
+    failures = (StateError, SQLAlchemyError)
+
     def __init__(self, url: str, schema: str) -> None:
         self.where = f"{redacted(url)} (schema {schema})"
         if not schema or len(schema) > 63:

@@ -98,6 +98,8 @@ class SharedConnection:
 
 
 class SqliteState(StateStore):
+    failures = (StateError, sqlite3.Error)
+
     def __init__(self, path: Path | str) -> None:
         try:
             raw = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)

@@ -113,6 +113,13 @@ def frame_from_grid(tab: Tab, grid: Sequence[Sequence[object]]) -> pd.DataFrame:
     return frame
 
 
+def row_key(tab: Tab, text: str) -> str:
+    """A row's key as writes compare it: trimmed; record IDs exactly (``abc1`` is not
+    ``ABC1``), Step IDs in any case (the Checklist reads ``s-1`` as ``S-1``)."""
+    key = text.strip()
+    return key.upper() if tab.name == "Checklist" else key
+
+
 @dataclass(frozen=True)
 class Placement:
     row: int
@@ -134,7 +141,7 @@ def place_writes(
     if tab.key:
         key_index = positions[tab.column(tab.key).name]  # type: ignore[union-attr]
         for number, row in enumerate(grid[1:], start=2):
-            key = cell_text(row[key_index]).strip().upper() if key_index < len(row) else ""
+            key = row_key(tab, cell_text(row[key_index])) if key_index < len(row) else ""
             if key:
                 by_key.setdefault(key, []).append(number)
     placements: list[Placement] = []
@@ -142,12 +149,12 @@ def place_writes(
     if tab.name == "Checklist":
         placements += _place_id_fills(tab, grid, positions, batch.id_fills, dropped)
         for p in placements:
-            by_key.setdefault(p.value.upper(), []).append(p.row)
+            by_key.setdefault(row_key(tab, p.value), []).append(p.row)
     for cell in (c for c in batch.cells if c.tab == tab.name):
         column = tab.column(cell.column)
         if column is None or not column.is_bot:
             raise ValueError(f"refusing to write staff column {cell.column!r} of {tab.name}")
-        rows = by_key.get(cell.key.strip().upper())
+        rows = by_key.get(row_key(tab, cell.key))
         if not rows:
             dropped.append(f"{tab.name} {cell.key}: row not found for {cell.column}")
             continue
@@ -225,13 +232,11 @@ def keyed_rows_to_append(
     """``batch.new_rows`` for ``tab`` whose key is not in the tab yet, in header order."""
     positions = header_map(tab, grid[0])
     key_index = positions[tab.column(tab.key).name]  # type: ignore[union-attr]
-    present = {
-        cell_text(row[key_index]).strip().upper() for row in grid[1:] if key_index < len(row)
-    }
+    present = {row_key(tab, cell_text(row[key_index])) for row in grid[1:] if key_index < len(row)}
     width = max(positions.values()) + 1
     out: list[list[str]] = []
     for name, values in batch.new_rows:
-        key = values.get(tab.key, "").strip().upper()
+        key = row_key(tab, values.get(tab.key, ""))
         if name != tab.name or not key or key in present:
             continue
         present.add(key)

@@ -4,7 +4,8 @@ Requests per cycle: one ``values:batchGet`` reads the Checklist together with th
 previous cycle read after it (one more only when a newly ticked step needs a tab the previous
 cycle did not); when there is something to write, one ``values:batchGet`` of the rows' keys
 (rows are found again, never remembered by number) and one ``values:batchUpdate`` carrying
-every write, Log rows included.
+every write, Log rows included. A Log tab that is gone is added again (one ``batchUpdate`` and
+a metadata fetch, the one time it happens).
 
 The spreadsheet's metadata (tab titles, sheet IDs, grid sizes) is fetched on the first read and
 kept between cycles. It is fetched again when a range no longer parses (a tab renamed or
@@ -284,13 +285,35 @@ class GSheetsWorkbook(Workbook):
     def _log_block(
         self, tabs: _Tabs, batch: WriteBatch, grids: dict[str, Grid], report: WriteReport
     ) -> list[dict[str, Any]]:
+        """The writes that append the Log rows not there yet. A Log tab that is gone (deleted,
+        or renamed by staff: the renamed tab is left alone) is made again with its header."""
         log_tab = next((t for t in self.template.tabs if t.append_only), None)
-        if log_tab is None or not batch.log_rows or log_tab.name not in tabs.titles:
+        if log_tab is None or not batch.log_rows:
             return []
-        grid = grids.get(log_tab.name) or [log_tab.headers]
+        if log_tab.name not in tabs.titles:
+            tabs = self._add_tab(log_tab)
+            report.tabs_created.append(log_tab.name)
+        header: list[dict[str, Any]] = []
+        grid = grids.get(log_tab.name) or []
+        if not grid:
+            title = quote_tab(tabs.titles[log_tab.name])
+            header = [{"range": f"{title}!A1", "values": [log_tab.headers]}]
+            grid = [log_tab.headers]
         rows = new_log_rows(log_tab, grid, batch.log_rows)
         report.log_rows_appended = len(rows)
-        return self._append(tabs, log_tab, grid, rows)
+        report.logged = list(range(len(batch.log_rows)))
+        return header + self._append(tabs, log_tab, grid, rows)
+
+    def _add_tab(self, tab: Tab) -> _Tabs:
+        """Add ``tab`` (as ``sheet provision`` would, header frozen), then learn its ID."""
+        grid = {"rowCount": spare_rows(tab), "columnCount": 26, "frozenRowCount": 1}
+        request = {"addSheet": {"properties": {"title": tab.name, "gridProperties": grid}}}
+        self._call(lambda: self.api.batch_update([request]))
+        tabs = self._learn()
+        if tab.name not in tabs.titles:
+            raise WorkbookError(f"tab {tab.name!r} could not be added; next cycle")
+        self.headers[tab.name] = list(tab.headers)
+        return tabs
 
     def _append(
         self, tabs: _Tabs, tab: Tab, grid: Grid, rows: list[list[str]]

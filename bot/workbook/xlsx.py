@@ -2,7 +2,8 @@
 
 Reads the tabs asked for (every tab by default) in one pass. Writes re-open the file, find
 each row again by its key, set only bot columns (as text, never formulas), and replace the
-file atomically so a crash never leaves half a workbook.
+file atomically so a crash never leaves half a workbook. Tabs are found by name in any case
+and spacing, as in Google Sheets; a missing Log tab is created when there are rows for it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.abc import Workbook
 from bot.bulk import gc_paused
 from bot.errors import WorkbookError, WorkbookNotFound
 from bot.structures import Snapshot, WriteBatch, WriteReport
-from bot.templates import WorkbookTemplate
+from bot.templates import Tab, WorkbookTemplate, normalize_header
 from bot.workbook.base import (
     frames_from_grids,
     keyed_rows_to_append,
@@ -27,7 +28,7 @@ from bot.workbook.base import (
     new_log_rows,
     place_writes,
 )
-from bot.workbook.xlsx_layout import save_atomically, set_text
+from bot.workbook.xlsx_layout import save_atomically, set_text, style_tab
 
 
 def _open(path: Path, read_only: bool) -> XlWorkbook:
@@ -37,6 +38,12 @@ def _open(path: Path, read_only: bool) -> XlWorkbook:
         return load_workbook(path, read_only=read_only, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise WorkbookError(f"cannot read workbook {path}: {exc}") from exc
+
+
+def _title(book: XlWorkbook, tab: Tab) -> str | None:
+    """The title of ``tab``'s sheet in ``book`` (matched as headers are), or None."""
+    wanted = normalize_header(tab.name)
+    return next((t for t in book.sheetnames if normalize_header(t) == wanted), None)
 
 
 class XlsxWorkbook(Workbook):
@@ -53,10 +60,11 @@ class XlsxWorkbook(Workbook):
             for tab in self.template.tabs:
                 if tabs is not None and tab.name not in tabs:
                     continue
-                if tab.name not in book.sheetnames:
+                title = _title(book, tab)
+                if title is None:
                     missing.append(tab.name)
                     continue
-                grids.append((tab, list(book[tab.name].iter_rows(values_only=True))))
+                grids.append((tab, list(book[title].iter_rows(values_only=True))))
             frames, broken = frames_from_grids(grids)
             return Snapshot(frames=frames, missing_tabs=missing, broken=broken)
         finally:
@@ -68,9 +76,14 @@ class XlsxWorkbook(Workbook):
             return report
         book = _open(self.path, read_only=False)
         for tab in self.template.tabs:
-            if tab.name not in book.sheetnames:
+            title = _title(book, tab)
+            if title is None and tab.append_only and batch.log_rows:
+                title = tab.name
+                style_tab(book.create_sheet(title), tab)
+                report.tabs_created.append(title)
+            if title is None:
                 continue
-            sheet = book[tab.name]
+            sheet = book[title]
             wants_cells = any(c.tab == tab.name for c in batch.cells)
             wants_ids = tab.name == "Checklist" and batch.id_fills
             wants_log = tab.append_only and batch.log_rows
@@ -78,6 +91,9 @@ class XlsxWorkbook(Workbook):
             if not (wants_cells or wants_ids or wants_log or wants_rows):
                 continue
             grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+            if wants_log and not grid:
+                style_tab(sheet, tab)
+                grid = [list(tab.headers)]
             if wants_cells or wants_ids:
                 placements, dropped = place_writes(tab, grid, batch)
                 for p in placements:
@@ -99,5 +115,6 @@ class XlsxWorkbook(Workbook):
                     for column, value in enumerate(line, start=1):
                         set_text(sheet.cell(row=start + offset, column=column), value)
                 report.log_rows_appended += len(rows)
+                report.logged = list(range(len(batch.log_rows)))
         save_atomically(book, self.path)
         return report

@@ -34,6 +34,28 @@ def test_blank_step_ids_get_the_next_free_number_and_blank_rows_are_skipped() ->
     assert steps[1].run and steps[1].id_was_blank and not steps[0].run
 
 
+def test_absurd_step_ids_are_read_and_filled_around_never_reused() -> None:
+    """Was: ``S-`` and 4,301 digits raised ValueError (Python's int-string limit) on every
+    read of the Checklist. Such an ID is now read as it is; the next free number skips every
+    number the sheet uses, however written."""
+    huge = "S-" + "1" * 4_301
+    zeros = "S-" + "0" * 4_300 + "7"
+    steps, fills = parse_checklist(
+        checklist(
+            [
+                {"Step ID": huge, "System": "Edgenuity", "Action": "pause imports"},
+                {"Step ID": zeros, "System": "Edgenuity", "Action": "pause imports"},
+                {"Step ID": "S-005", "System": "Edgenuity", "Action": "pause imports"},
+                {"Step ID": "S-" + "9" * 19, "System": "Edgenuity", "Action": "pause imports"},
+                {"Step ID": "", "System": "Edgenuity", "Action": "resume imports"},
+                {"Step ID": "", "System": "Edgenuity", "Action": "archive students"},
+            ]
+        )
+    )
+    assert [s.step_id for s in steps][:3] == [huge, zeros, "S-005"]
+    assert [f.step_id for f in fills] == ["S-008", "S-009"]
+
+
 def test_duplicate_step_ids_are_marked_on_every_row() -> None:
     steps, _ = parse_checklist(
         checklist([{"Step ID": "S-001", "Action": "a"}, {"Step ID": "S-001", "Action": "b"}])

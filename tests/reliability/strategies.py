@@ -84,6 +84,22 @@ DATE_FORMATS = (
     "%m-%d-%y",
 )
 LONG_SIZES = (1_000, 50_000)
+HUGE = "1" * 4_301
+HUGE_NUMBERS = (
+    HUGE,
+    "-" + HUGE,
+    HUGE + "%",
+    "1," + HUGE,
+    HUGE + ".5",
+    "0" * 4_400 + "7",
+    "S-" + HUGE,
+    "s-" + "0" * 4_300 + "1",
+    f"today+{HUGE}d",
+    f"today-{HUGE}w",
+    f"S-001, S-{HUGE}",
+)
+"""Numbers past Python's int-string limit (4,300 digits), bare and in Step IDs, relative
+dates and lists: a cell holding one is a problem naming its column, never a crash."""
 
 
 def _long(pattern: str, size: int) -> str:
@@ -104,6 +120,7 @@ LONG = st.builds(
 )
 CELL = st.one_of(
     st.sampled_from(ODD),
+    st.sampled_from(HUGE_NUMBERS),
     st.sampled_from(FORMULA_LIKE),
     st.text(max_size=20),
     DATES,

@@ -8,10 +8,10 @@ import pandas as pd
 
 from bot.cell_limit import CELL_LIMIT, fit_batch
 from bot.core.checklist import Step
-from bot.core.params import ParamSpec, check_parameters
+from bot.core.params import ParamSpec, check_parameters, parse_parameters
 from bot.core.plan import summarize
 from bot.core.problems import ProblemError
-from bot.core.scope import parse_scope, select
+from bot.core.scope import check_values, parse_scope, select
 from bot.core.validate import is_email, validate_step
 from bot.core.values import parse_number
 from bot.structures import CellWrite, WriteBatch
@@ -85,6 +85,69 @@ def test_non_finite_cells_are_not_numbers_in_a_scope() -> None:
     mask = select(parse_scope("Students: grade >= 0", TEMPLATE), frame, TEMPLATE, TODAY)
     assert mask.tolist() == [False, False, True]
     assert parse_number("1,000") == 1000
+
+
+def test_an_absurd_or_malformed_step_id_is_invalid_naming_the_step_id_column() -> None:
+    """Was: a Step ID of ``S-`` and 4,301 digits crashed every cycle (ValueError: exceeds the
+    limit for integer string conversion). Now that step is Invalid, its ID quoted cut short."""
+    huge = "S-" + "1" * 4_301
+    for step_id, why in (
+        (huge, "is too long for a Step ID (at most 40 characters, such as S-012)"),
+        ("S 001", "is not a Step ID: use letters, digits, '-', '_' and '.' only"),
+        ("S-1,S-2", "is not a Step ID: use letters, digits, '-', '_' and '.' only"),
+    ):
+        step = Step(step_id, 2, "Edgenuity", "pause imports", run=True)
+        checked, problems = validate_step(step, CATALOGUE, TEMPLATE, {step_id}, None, TODAY)
+        assert checked is None and [p.column for p in problems] == ["Step ID"]
+        assert why in problems[0].reason and len(problems[0].reason) < 300
+    assert "(4,303 characters)" in str(problems_of(huge))
+    for good in ("S-001", "S-0000000000000000000000000000000000012", "PREP-1", "A.1_b"):
+        step = Step(good, 2, "Edgenuity", "pause imports", run=True)
+        assert validate_step(step, CATALOGUE, TEMPLATE, {good}, None, TODAY)[1] == []
+
+
+def problems_of(step_id: str) -> list[str]:
+    step = Step(step_id, 2, "Edgenuity", "pause imports", run=True)
+    return [str(p) for p in validate_step(step, CATALOGUE, TEMPLATE, {step_id}, None, TODAY)[1]]
+
+
+def test_relative_dates_with_thousands_of_digits_are_out_of_range() -> None:
+    """Was: ``today+`` and 4,400 digits in Due or a Scope gave Python's own int-string message."""
+    digits = "9" * 4_400
+    assert problems_of_due(f"today+{digits}d") == [
+        f"Due: not a date: 'today+{digits[:54]}…' (4,407 characters) is out of range"
+    ]
+    assert "out of range" in scope_problem_of(f"Students: last login < today-{digits}d")
+
+
+def problems_of_due(due: str) -> list[str]:
+    step = Step("S-001", 2, "Edgenuity", "pause imports", due=due, run=True)
+    return [str(p) for p in validate_step(step, CATALOGUE, TEMPLATE, {"S-001"}, None, TODAY)[1]]
+
+
+def scope_problem_of(text: str) -> str:
+    try:
+        check_values(parse_scope(text, TEMPLATE), TEMPLATE, TODAY)
+    except ProblemError as exc:
+        return exc.problem.reason
+    raise AssertionError("accepted")
+
+
+def test_a_long_parameter_given_twice_is_quoted_cut_short() -> None:
+    """Was: ``<50,000-character key> is given twice`` quoted the whole key."""
+    key = "a_b_c" * 10_000
+    _, problems = parse_parameters(f"{key}=1; {key}=2")
+    assert [p.column for p in problems] == ["Parameters"]
+    assert problems[0].reason.endswith("(50,000 characters) is given twice")
+
+
+def test_a_number_of_thousands_of_digits_compares_as_its_value_in_a_scope() -> None:
+    """Was: a Grade of 4,400 zeros and a 7 read as no number at all (pandas gave up on it);
+    4,301 ones is past any float, so not a number, like ``1e999``."""
+    frame = pd.DataFrame({c.name: ["x", "x", "x"] for c in TEMPLATE.require("Students").columns})
+    frame["Grade"] = ["0" * 4_400 + "7", "1" * 4_301, "-" + "0" * 4_400 + "2"]
+    mask = select(parse_scope("Students: grade >= 0", TEMPLATE), frame, TEMPLATE, TODAY)
+    assert mask.tolist() == [True, False, False]
 
 
 def test_a_cell_listing_thousands_of_steps_makes_a_bounded_result() -> None:

@@ -39,6 +39,16 @@ class Harness(ABC):
     def move_row(self, tab: str, row: int, to: int) -> None:
         """Cut a row and insert it before row ``to`` (as staff do when sorting by hand)."""
 
+    @abstractmethod
+    def rename_tab(self, tab: str, title: str) -> None: ...
+
+    @abstractmethod
+    def delete_tab(self, tab: str) -> None: ...
+
+    @abstractmethod
+    def values(self, tab: str) -> list[list[str]]:
+        """Every row of the tab titled ``tab`` as text, trailing blanks left out."""
+
 
 class XlsxHarness(Harness):
     def __init__(self, path: Path, template: WorkbookTemplate, tabs: dict) -> None:  # type: ignore[type-arg]
@@ -81,6 +91,24 @@ class XlsxHarness(Harness):
         for column, value in enumerate(values, start=1):
             sheet.cell(row=to, column=column).value = value
         book.save(self.path)
+
+    def rename_tab(self, tab: str, title: str) -> None:
+        book, sheet = self._edit(tab)
+        sheet.title = title
+        book.save(self.path)
+
+    def delete_tab(self, tab: str) -> None:
+        book, sheet = self._edit(tab)
+        book.remove(sheet)
+        book.save(self.path)
+
+    def values(self, tab: str) -> list[list[str]]:
+        _, sheet = self._edit(tab)
+        return [
+            [str(v) for v in row if v is not None]
+            for row in sheet.iter_rows(values_only=True)
+            if any(v is not None for v in row)
+        ]
 
 
 class SheetsHarness(Harness):
@@ -126,3 +154,13 @@ class SheetsHarness(Harness):
         values = sheet.row_values(row, value_render_option="UNFORMATTED_VALUE")
         sheet.delete_rows(row)
         sheet.insert_row(values, index=to, value_input_option="RAW")
+
+    def rename_tab(self, tab: str, title: str) -> None:
+        self.book.worksheet(tab).update_title(title)
+
+    def delete_tab(self, tab: str) -> None:
+        self.book.del_worksheet(self.book.worksheet(tab))
+
+    def values(self, tab: str) -> list[list[str]]:
+        rows = self.book.worksheet(tab).get_all_values()
+        return [[v for v in row if v != ""] for row in rows if any(row)]

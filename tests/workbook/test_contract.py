@@ -43,7 +43,22 @@ def fake() -> Iterator[FakeSheetsServer]:
         yield server
 
 
-@pytest.fixture(params=["xlsx", "gsheets"])
+BACKENDS = ["xlsx", "gsheets"]
+
+
+def build(
+    backend: str,
+    tmp_path: Path,
+    template: WorkbookTemplate,
+    fake: FakeSheetsServer,
+    tabs: dict[str, list[dict[str, str]]],
+) -> Harness:
+    if backend == "xlsx":
+        return XlsxHarness(tmp_path / "w.xlsx", template, tabs)
+    return SheetsHarness(fake, tmp_path / "w.xlsx", template, tabs)
+
+
+@pytest.fixture(params=BACKENDS)
 def harness(
     request: pytest.FixtureRequest,
     tmp_path: Path,
@@ -51,9 +66,7 @@ def harness(
     fake: FakeSheetsServer,
 ) -> Harness:
     tabs = {"Checklist": CHECKLIST, "Students": STUDENTS}
-    if request.param == "xlsx":
-        return XlsxHarness(tmp_path / "w.xlsx", template, tabs)
-    return SheetsHarness(fake, tmp_path / "w.xlsx", template, tabs)
+    return build(request.param, tmp_path, template, fake, tabs)
 
 
 def test_round_trip_keeps_ids_text_and_unicode(harness: Harness) -> None:
@@ -230,3 +243,82 @@ def test_writes_follow_rows_moved_in_a_later_cycle(harness: Harness) -> None:
     students = snap.frames["Students"].set_index("Student ID")
     assert students["LMS status"].to_dict() == {"1e5": "archived", "00123": "", "0045": ""}
     assert students["Last action"].to_dict() == {"1e5": "", "00123": "kept", "0045": ""}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_record_keys_compare_exactly_after_trimming(
+    backend: str, tmp_path: Path, template: WorkbookTemplate, fake: FakeSheetsServer
+) -> None:
+    """The Last action of ``abc1`` lands on the row of ``abc1`` only, not on ``ABC1``; a key
+    padded with spaces in the sheet is still found. Step IDs keep matching in any case."""
+    students = [
+        {"Student ID": "ABC1", "First name": "Upper"},
+        {"Student ID": " abc1 ", "First name": "Lower"},
+        {"Student ID": "Abc2", "First name": "Mixed"},
+    ]
+    checklist = [{"Step ID": "s-001", "System": "Edgenuity", "Action": "pause imports"}]
+    matches = [{"Transfer": "rt-1:l1", "Incoming student": "Ann"}]
+    tabs = {"Checklist": checklist, "Students": students, "Matches": matches}
+    harness = build(backend, tmp_path, template, fake, tabs)
+    harness.workbook.read()
+    report = harness.workbook.write(
+        WriteBatch(
+            cells=[
+                CellWrite("Students", "abc1", "Last action", "S-001 archive: applied"),
+                CellWrite("Students", "ABC2", "Last action", "never lands"),
+                CellWrite("Checklist", "S-001", "Status", "Done"),
+            ],
+            new_rows=[("Matches", {"Transfer": "RT-1:L1", "Incoming student": "Bo"})],
+        )
+    )
+    assert report.dropped == ["Students ABC2: row not found for Last action"]
+    assert report.rows_appended == 1
+    snap = harness.workbook.read()
+    students_now = snap.frames["Students"].set_index("First name")
+    actions = students_now["Last action"].to_dict()
+    assert actions == {"Upper": "", "Lower": "S-001 archive: applied", "Mixed": ""}
+    assert snap.frames["Checklist"]["Status"].tolist() == ["Done"]
+    assert snap.frames["Matches"]["Transfer"].tolist() == ["rt-1:l1", "RT-1:L1"]
+
+
+LOG_ROW = {
+    "Time": "2026-11-22 10:00:00",
+    "Step": "S-007",
+    "Action": "archive students",
+    "Record": "00123",
+    "Outcome": "applied",
+    "Message": "archived student 00123",
+    "By": "rollover-bot",
+}
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_a_missing_log_tab_is_made_again_and_its_rows_reported_logged(
+    harness: Harness, template: WorkbookTemplate, how: str
+) -> None:
+    """Was: with no Log tab the rows were silently not written, yet the cycle marked them
+    logged: the audit trail lost them for good. Now the Log is made again with the template's
+    header and the rows land in it; a tab staff renamed is left exactly as it was."""
+    harness.workbook.read()
+    first = dict(LOG_ROW, Record="0045")
+    assert harness.workbook.write(WriteBatch(log_rows=[first])).logged == [0]
+    if how == "deleted":
+        harness.delete_tab("Log")
+    else:
+        harness.rename_tab("Log", "Log (old)")
+    snap = harness.workbook.read()
+    assert "Log" in snap.missing_tabs
+    report = harness.workbook.write(
+        WriteBatch(log_rows=[LOG_ROW], cells=[CellWrite("Students", "00123", "LMS status", "x")])
+    )
+    assert (report.tabs_created, report.log_rows_appended, report.logged) == (["Log"], 1, [0])
+    log = harness.values("Log")
+    assert log == [template.require("Log").headers, list(LOG_ROW.values())]
+    if how == "renamed":
+        assert harness.values("Log (old)") == [
+            template.require("Log").headers,
+            list(first.values()),
+        ]
+    again = harness.workbook.write(WriteBatch(log_rows=[LOG_ROW]))
+    assert (again.tabs_created, again.log_rows_appended, again.logged) == ([], 0, [0])
+    assert harness.workbook.read().frames["Log"]["Record"].tolist() == ["00123"]

@@ -170,3 +170,23 @@ def test_header_problems_name_the_tab_and_only_the_checklist_is_fatal(
     assert students.broken["Students"].startswith(
         "tab 'Students': header 'First name' appears twice"
     )
+
+
+def test_tabs_are_found_in_any_case_and_a_lower_case_log_gets_the_rows(
+    book: XlsxWorkbook,
+) -> None:
+    """As in Google Sheets, ``log`` is the Log tab: its rows land there; no ``Log1`` is made
+    beside it (openpyxl renames a second sheet that differs only in case)."""
+    raw = load_workbook(book.path)
+    raw["Log"].title = "Audit"
+    raw["Audit"].title = "log"
+    raw["Students"].title = " STUDENTS "
+    raw.save(book.path)
+    snap = book.read(["Students", "Log"])
+    assert snap.missing_tabs == [] and len(snap.frames["Students"]) == 2
+    row = {"Time": "2026-11-22 10:00:00", "Step": "S-001", "Record": "x", "Outcome": "applied"}
+    report = book.write(WriteBatch(log_rows=[row]))
+    assert (report.tabs_created, report.log_rows_appended, report.logged) == ([], 1, [0])
+    assert load_workbook(book.path).sheetnames.count("log") == 1
+    assert "Log1" not in load_workbook(book.path).sheetnames
+    assert book.read(["Log"]).frames["Log"]["Record"].tolist() == ["x"]

@@ -113,8 +113,14 @@ def delete_student(store: MockStore, op: Operation) -> tuple[str, str]:
     """Delete only a student the last students report (the snapshot) holds."""
     reports = _reports_first(store, "deleting students")
     path = reports_dir(store) / reports["students"]
-    with path.open(newline="", encoding="utf-8") as handle:
-        kept = {row["id"] for row in csv.DictReader(handle)}
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            kept = {row["id"] for row in csv.DictReader(handle)}
+    except FileNotFoundError:
+        raise RuleViolation(
+            f"the students report {path.name} is gone from the reports folder: download the "
+            "reports again before deleting"
+        ) from None
     if op.record_id not in kept:
         raise RuleViolation(
             f"student {op.record_id} is not in the last students report ({path.name}): "
