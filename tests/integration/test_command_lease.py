@@ -222,7 +222,7 @@ def test_a_negative_wait_is_refused(
 
 
 def test_a_run_killed_mid_step_does_not_block_the_next(
-    demo_config: Config, caplog: pytest.LogCaptureFixture
+    demo_config: Config, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Its lease would last 90 s more; its process is gone, so the next run takes it at once."""
     source = approved(demo_config)
@@ -242,6 +242,8 @@ def test_a_run_killed_mid_step_does_not_block_the_next(
         state.close()
     assert stale is not None and stale.holder.split(":")[1] == str(killed.pid)
     assert stale.expires > datetime.now(UTC)
+    assert main(["status", "--config", source]) == 0
+    assert "its process is no longer running" in capsys.readouterr().out
 
     with caplog.at_level(logging.WARNING):
         assert main(["run", "--once", "--wait", "0", "--config", source]) == 0
