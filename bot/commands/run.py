@@ -9,8 +9,9 @@ from bot.approve import decide
 from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
+from bot.core.approvals import Policy, refusal
 from bot.cycle import Cycle, CycleReport
-from bot.errors import RolloverError
+from bot.errors import ApprovalRefused, RolloverError
 from bot.report import table
 from bot.services import build_services
 
@@ -116,6 +117,9 @@ def _undo(args: argparse.Namespace) -> int:
     from bot.undo import undo
 
     config = chosen_config(args)
+    why = refusal(Policy.of(list(config.admins), config.two_person_rule), args.who, owner="")
+    if why:
+        raise ApprovalRefused(f"undo {args.step.strip().upper()}: {why}")
     with acting(config, args.wait, writes=False):
         services = build_services(config)
         try:

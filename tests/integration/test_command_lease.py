@@ -16,7 +16,6 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,6 +29,7 @@ from bot.schedule.lease import LeaseKeeper, instance_name
 from bot.state.sqlite import SqliteState
 from bot.templates import load_template
 from bot.workbook.xlsx import XlsxWorkbook
+from tests.schedule.processes import Gate
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "admin@demo-district.org"
@@ -45,35 +45,6 @@ def cli(*args: str) -> subprocess.Popen[str]:
         text=True,
         env=env,
     )
-
-
-class Gate:
-    """A FIFO the first process reads at its pause point (``[lms.faults] pause_until``)."""
-
-    def __init__(self, path: Path) -> None:
-        os.mkfifo(path)
-        self.path = path
-        self.writer: IO[str] | None = None
-
-    def wait_paused(self, process: subprocess.Popen[str], timeout: float = 120) -> None:
-        """Return once ``process`` opened the FIFO: it is paused mid-step, holding the lease."""
-        opened: list[IO[str]] = []
-        opener = threading.Thread(
-            target=lambda: opened.append(self.path.open("w", encoding="utf-8")), daemon=True
-        )
-        opener.start()
-        opener.join(timeout)
-        if not opened:
-            process.kill()
-            os.close(os.open(self.path, os.O_RDONLY | os.O_NONBLOCK))
-            out, err = process.communicate()
-            raise AssertionError(f"the first run never paused:\n{out}\n{err}")
-        self.writer = opened[0]
-
-    def release(self) -> None:
-        assert self.writer is not None
-        self.writer.write("go on\n")
-        self.writer.close()
 
 
 def planned(config: Config) -> list[str]:
@@ -356,3 +327,13 @@ def test_the_busy_message_reads_well_for_a_serve_instance(demo_config: Config) -
         "has held its lease since 2026-11-23 09:00:00 CST (until 09:01:30 CST unless it "
         "renews it)"
     )
+
+
+def test_an_undo_by_a_non_admin_is_refused_at_once_beside_a_held_lease(
+    demo_config: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hold_lease(demo_config)
+    who = "registrar@demo-district.org"
+    assert main(["undo", "S-001", "--as", who, "--config", str(demo_config.source)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("refused: undo S-001: ") and "another rollover-bot" not in err
