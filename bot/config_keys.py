@@ -41,6 +41,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "fail_calls",
         "kill_at_call",
         "kill_after_apply",
+        "pause_at_call",
+        "pause_until",
         "seed",
     ),
     "state": ("path", "url", "schema"),

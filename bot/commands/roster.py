@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.commands.acting import acting, wait_option
 from bot.commands.common import chosen_config, config_option
 from bot.roster.export import FORMATS, export_roster
 from bot.roster.importer import import_roster, seed_lms
@@ -12,9 +13,13 @@ from bot.roster.importer import import_roster, seed_lms
 
 def _import(args: argparse.Namespace) -> int:
     config = chosen_config(args)
-    report = import_roster(config, args.path, dry_run=args.dry_run, force=args.force)
-    if args.seed_lms and not args.dry_run:
-        report.seeded = seed_lms(config)
+    if args.dry_run:
+        report = import_roster(config, args.path, dry_run=True, force=args.force)
+    else:
+        with acting(config, args.wait):
+            report = import_roster(config, args.path, force=args.force)
+            if args.seed_lms:
+                report.seeded = seed_lms(config)
     print(report.render())
     return 2 if report.refused else 0
 
@@ -49,6 +54,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="after the import, seed the mock LMS from the roster tabs (only if it is empty)",
     )
     config_option(importer)
+    wait_option(importer)
     importer.set_defaults(handler=_import)
 
     exporter = commands.add_parser(

@@ -6,20 +6,37 @@ import argparse
 from collections import Counter
 
 from bot.approve import decide
+from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
+from bot.core.approvals import Policy, refusal
 from bot.cycle import Cycle, CycleReport
-from bot.errors import RolloverError, WorkbookError
+from bot.errors import ApprovalRefused, RolloverError, WorkbookError
 from bot.report import table
 from bot.services import build_services
 
 
-def cycle(config: Config, execute: bool) -> CycleReport:
-    services = build_services(config)
-    try:
-        return Cycle(services, execute=execute).run()
-    finally:
-        services.close()
+class LeaseLost(RolloverError):
+    """The lease went to another process while this one acted."""
+
+
+def cycle(config: Config, execute: bool, wait: float = DEFAULT_WAIT) -> CycleReport:
+    """One cycle under the district's lease; if the lease is lost meanwhile, execution stops
+    after the record in flight and LeaseLost is raised once the cycle has written back."""
+    with acting(config, wait) as lost:
+        services = build_services(config)
+        try:
+            report = Cycle(services, execute=execute, stop=lost).run()
+        finally:
+            services.close()
+    if lost.is_set():
+        print(render_cycle(report))
+        raise LeaseLost(
+            "this command lost the lease on the workbook to another process (it stalled past "
+            f"[schedule] lease_seconds = {config.schedule.lease_seconds}): it stopped after "
+            "the record in flight; the other process carries on from there"
+        )
+    return report
 
 
 def render_cycle(report: CycleReport) -> str:
@@ -90,7 +107,8 @@ def status(config: Config) -> str:
 def _cycle(args: argparse.Namespace) -> int:
     if args.command == "run" and not args.once:
         raise RolloverError("`run` runs one cycle: add --once (`rollover-bot serve` keeps running)")
-    print(render_cycle(cycle(chosen_config(args), execute=args.command == "run")))
+    report = cycle(chosen_config(args), execute=args.command == "run", wait=args.wait)
+    print(render_cycle(report))
     return 0
 
 
@@ -103,11 +121,16 @@ def _approve(args: argparse.Namespace) -> int:
 def _undo(args: argparse.Namespace) -> int:
     from bot.undo import undo
 
-    services = build_services(chosen_config(args))
-    try:
-        print(undo(services, args.step, args.who))
-    finally:
-        services.close()
+    config = chosen_config(args)
+    why = refusal(Policy.of(list(config.admins), config.two_person_rule), args.who, owner="")
+    if why:
+        raise ApprovalRefused(f"undo {args.step.strip().upper()}: {why}")
+    with acting(config, args.wait, writes=False):
+        services = build_services(config)
+        try:
+            print(undo(services, args.step, args.who))
+        finally:
+            services.close()
     print("The next `rollover-bot run --once` writes the restored records to the workbook.")
     return 0
 
@@ -136,6 +159,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "and write statuses back. Nothing is executed against the LMS.",
     )
     config_option(check)
+    wait_option(check)
     check.set_defaults(handler=_cycle)
 
     run = commands.add_parser(
@@ -145,6 +169,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     run.add_argument("--once", action="store_true", help="run exactly one cycle and exit")
     config_option(run)
+    wait_option(run)
     run.set_defaults(handler=_cycle)
 
     approve_cmd = commands.add_parser(
@@ -170,6 +195,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     undo_cmd.add_argument("step", metavar="STEP", help="Step ID, e.g. S-007")
     undo_cmd.add_argument("--as", dest="who", required=True, metavar="EMAIL", help="the admin")
     config_option(undo_cmd)
+    wait_option(undo_cmd)
     undo_cmd.set_defaults(handler=_undo)
 
     status_cmd = commands.add_parser(

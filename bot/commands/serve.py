@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
 
+from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
 from bot.notify.digest import send_reminders
@@ -57,18 +58,19 @@ def serve(configs: list[Config]) -> int:
     return 0
 
 
-def digest(config: Config) -> int:
-    services = build_services(config)
-    try:
-        mention = None
-        if isinstance(services.notifier, SlackNotifier):
-            from bot.slack.people import Directory
+def digest(config: Config, wait: float = DEFAULT_WAIT) -> int:
+    with acting(config, wait, writes=False):
+        services = build_services(config)
+        try:
+            mention = None
+            if isinstance(services.notifier, SlackNotifier):
+                from bot.slack.people import Directory
 
-            mention = Directory(services.notifier.client).mention
-        today = services.clock.now().date()
-        count = send_reminders(services, today, mention)
-    finally:
-        services.close()
+                mention = Directory(services.notifier.client).mention
+            today = services.clock.now().date()
+            count = send_reminders(services, today, mention)
+        finally:
+            services.close()
     print(f"{count} digest message(s) for {today:%Y-%m-%d}.")
     return 0
 
@@ -83,7 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _digest(args: argparse.Namespace) -> int:
-    return digest(chosen_config(args))
+    return digest(chosen_config(args), args.wait)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -111,4 +113,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "(console or Slack, per [slack] mode). Each digest is sent at most once a day.",
     )
     config_option(digest_cmd)
+    wait_option(digest_cmd)
     digest_cmd.set_defaults(handler=_digest)

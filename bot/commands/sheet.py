@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.commands.acting import acting, wait_option
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config
 from bot.errors import ConfigError
@@ -27,7 +28,9 @@ def _provision(args: argparse.Namespace) -> int:
 
     config = chosen_config(args)
     editor = bot_account(config.credentials)
-    changes = provision(_api(config), load_template(), action_names(), editor)
+    api = _api(config)
+    with acting(config, args.wait):
+        changes = provision(api, load_template(), action_names(), editor)
     print("\n".join(changes) if changes else "Nothing to change: the sheet matches the template.")
     return 0
 
@@ -38,7 +41,9 @@ def _push(args: argparse.Namespace) -> int:
     config = chosen_config(args)
     if not args.source.is_file():
         raise ConfigError(f"no workbook at {args.source}")
-    rows = push(args.source, _api(config), load_template())
+    api = _api(config)
+    with acting(config, args.wait):
+        rows = push(args.source, api, load_template(), force=args.force)
     print("Pushed " + ", ".join(f"{n} {tab}" for tab, n in rows.items()) + " rows.")
     return 0
 
@@ -68,10 +73,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "nothing the second time.",
     )
     config_option(prov)
+    wait_option(prov)
     prov.set_defaults(handler=_provision)
-    push_cmd = actions.add_parser("push", help="copy a local workbook's tabs into the sheet")
+    push_cmd = actions.add_parser(
+        "push",
+        help="copy a local workbook's tabs into the sheet",
+        description="Copy every tab of a local workbook into the Google Sheet. A sheet that "
+        "already holds rows (Checklist, roster, Log, ...) is refused unless --force, which "
+        "replaces them: pull a copy first.",
+    )
     push_cmd.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE.xlsx")
+    push_cmd.add_argument(
+        "--force", action="store_true", help="replace the rows the sheet already holds"
+    )
     config_option(push_cmd)
+    wait_option(push_cmd)
     push_cmd.set_defaults(handler=_push)
     pull_cmd = actions.add_parser("pull", help="copy the sheet's tabs into a local workbook")
     pull_cmd.add_argument("--to", dest="target", type=Path, required=True, metavar="FILE.xlsx")

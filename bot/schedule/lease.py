@@ -1,23 +1,19 @@
 """One instance acts on a workbook at a time: a lease in the state store, renewed by a
-heartbeat, that expires when its holder dies so another instance can take over."""
+heartbeat, that expires when its holder dies so another instance can take over. A holder on
+this machine whose process is gone is taken over at once (see ``holders``)."""
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
-import uuid
 
 from bot.abc import Clock, StateStore
+from bot.schedule.holders import instance_name, is_gone
 from bot.structures import Lease
 
+__all__ = ["LeaseKeeper", "instance_name"]
+
 log = logging.getLogger(__name__)
-
-
-def instance_name() -> str:
-    """Who this process is, as other instances see it: ``host:pid:random``."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class LeaseKeeper:
@@ -43,9 +39,7 @@ class LeaseKeeper:
         """Take the lease, or renew it; True while this instance holds it."""
         with self._lock:
             try:
-                lease = self.state.acquire_lease(
-                    self.name, self.holder, self.clock.now(), self.seconds
-                )
+                lease = self._acquire()
             except BaseException:
                 self.held = False
                 raise
@@ -65,6 +59,20 @@ class LeaseKeeper:
             self.held = mine
             self.current = lease
             return mine
+
+    def _acquire(self) -> Lease:
+        """Take or renew the lease; a holder whose process is gone is replaced at once."""
+        lease = self.state.acquire_lease(self.name, self.holder, self.clock.now(), self.seconds)
+        gone = lease.holder
+        if gone == self.holder or not is_gone(gone):
+            return lease
+        if self.state.release_lease(self.name, gone):
+            log.warning(
+                "took over the lease on %s from %s: that process is no longer running",
+                self.name,
+                gone,
+            )
+        return self.state.acquire_lease(self.name, self.holder, self.clock.now(), self.seconds)
 
     def release(self) -> None:
         """Give the lease up (shutdown), so another instance need not wait for it to expire."""

@@ -12,6 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.abc import StateStore
 from bot.config import Config
 from bot.schedule.digest import DayRules
+from bot.schedule.holders import is_gone
 
 LOOK_AHEAD_DAYS = 30
 
@@ -23,7 +24,10 @@ def lease_line(config: Config, state: StateStore, now: datetime) -> str:
     local = lease.expires.astimezone(ZoneInfo(config.timezone))
     if lease.expires <= now:
         return f"Lease: expired at {local:%Y-%m-%d %H:%M:%S %Z} (last held by {lease.holder})"
-    return f"Lease: held by {lease.holder} until {local:%Y-%m-%d %H:%M:%S %Z}"
+    line = f"Lease: held by {lease.holder} until {local:%Y-%m-%d %H:%M:%S %Z}"
+    if is_gone(lease.holder):
+        line += " (its process is no longer running: the next command or instance takes it over)"
+    return line
 
 
 def next_digest(config: Config, rules: DayRules, now: datetime) -> datetime | None:

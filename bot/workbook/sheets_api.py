@@ -145,6 +145,13 @@ class SheetsApi:
         )
         return int(reply.get("totalUpdatedCells", 0))
 
+    def batch_clear(self, ranges: list[str]) -> None:
+        """Clear the values (not the formats) of every range in one request."""
+        if not ranges:
+            return
+        body = {"ranges": ranges}
+        self._call("clear", lambda: self.http.values_batch_clear(self.spreadsheet_id, body=body))
+
     def batch_update(self, requests_: list[dict[str, Any]]) -> Mapping[str, Any]:
         if not requests_:
             return {}

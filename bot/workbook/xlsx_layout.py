@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -15,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.errors import WorkbookError
 from bot.templates import Tab, WorkbookTemplate
 
 STAFF_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -116,12 +119,45 @@ def create_workbook(
 
 
 def save_atomically(book: XlWorkbook, path: Path) -> None:
-    """Write to a temporary file beside ``path`` and rename it over ``path``."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+    """Write to a temporary file beside ``path`` and rename it over ``path``. The new file
+    keeps the old one's mode (and group, where allowed): a group-shared 0664 workbook stays
+    0664. A new workbook gets the usual mode for new files (0666 less the umask)."""
+    mode, group = _kept_mode(path)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+    except OSError as exc:
+        raise WorkbookError(f"cannot write the workbook {path}: {exc.strerror}") from exc
     os.close(handle)
     try:
         book.save(temp)
+        Path(temp).chmod(mode)
+        if group is not None:
+            with contextlib.suppress(OSError):
+                os.chown(temp, -1, group)
         Path(temp).replace(path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise WorkbookError(f"cannot write the workbook {path}: {exc.strerror or exc}") from exc
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _kept_mode(path: Path) -> tuple[int, int | None]:
+    """The permission bits (and group) a rewrite of ``path`` should keep."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return 0o666 & ~_umask(), None
+    return stat.S_IMODE(info.st_mode), info.st_gid
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask would, for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.cli import main
+from bot.commands.acting import lease_name
 from bot.commands.create import make_demo
+from bot.config import load_config
+from bot.state.sqlite import SqliteState
 from bot.templates import load_template
 from bot.testing.fake_sheets import FakeSheetsServer
+from bot.workbook.gsheets import GSheetsWorkbook, open_api
 from bot.workbook.xlsx import XlsxWorkbook
 
 
@@ -78,3 +83,70 @@ def test_push_then_pull_keeps_every_value(fake: FakeSheetsServer, tmp_path: Path
     for name, frame in before.items():
         assert after[name].drop(columns="_row").equals(frame.drop(columns="_row")), name
     assert main(["sheet", "pull", "--to", str(target), "--config", config]) == 2
+
+
+def without_last_rows(source: Path, target: Path, tab: str, count: int) -> None:
+    book = load_workbook(source)
+    sheet = book[tab]
+    sheet.delete_rows(sheet.max_row - count + 1, count)
+    book.save(target)
+
+
+def test_push_refuses_a_sheet_that_holds_data_unless_forced(
+    fake: FakeSheetsServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's case: a live sheet's 21 Checklist rows with results, and a push of 18."""
+    make_demo(tmp_path / "demo", students=30, force=False, today=date(2026, 11, 22))
+    source = tmp_path / "demo" / "rollover.xlsx"
+    config, spreadsheet_id = sheets_config(fake, tmp_path)
+    assert main(["sheet", "provision", "--config", config]) == 0
+    assert main(["sheet", "push", "--from", str(source), "--config", config]) == 0
+    assert main(["run", "--once", "--config", config]) == 0
+    template = load_template()
+    live = GSheetsWorkbook(open_api(spreadsheet_id, "anonymous", fake.url), template).read()
+    checklist = live.frames["Checklist"]
+    assert (checklist["Result"] != "").any()
+    students = len(live.frames["Students"])
+    logged = len(live.frames["Log"])
+    assert logged > 0
+    smaller = tmp_path / "smaller.xlsx"
+    without_last_rows(source, smaller, "Checklist", 3)
+    capsys.readouterr()
+
+    fake.reset()
+    assert main(["sheet", "push", "--from", str(smaller), "--config", config]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"the Google Sheet {spreadsheet_id} already holds data ({len(checklist)} Checklist "
+        f"rows, {students} Students rows"
+    ) in err
+    assert f"{logged} Log row" in err
+    assert "sheet pull --to backup.xlsx" in err and "--force" in err
+    assert [r for r in fake.requests if r.method != "GET"] == []
+
+    assert main(["sheet", "push", "--from", str(smaller), "--force", "--config", config]) == 0
+    pulled = tmp_path / "pulled.xlsx"
+    assert main(["sheet", "pull", "--to", str(pulled), "--config", config]) == 0
+    expected = XlsxWorkbook(smaller, template).read().frames
+    after = XlsxWorkbook(pulled, template).read().frames
+    assert len(after["Checklist"]) == len(checklist) - 3
+    for name, frame in expected.items():
+        assert after[name].drop(columns="_row").equals(frame.drop(columns="_row")), name
+
+
+def test_push_beside_a_held_lease_exits_2(
+    fake: FakeSheetsServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_demo(tmp_path / "demo", students=30, force=False, today=date(2026, 11, 22))
+    config, _ = sheets_config(fake, tmp_path)
+    loaded = load_config(config)
+    state = SqliteState(loaded.state_path)
+    try:
+        state.acquire_lease(lease_name(loaded), "ws-9:4242:abc123", datetime.now(UTC), 600)
+    finally:
+        state.close()
+    source = str(tmp_path / "demo" / "rollover.xlsx")
+    fake.reset()
+    assert main(["sheet", "push", "--from", source, "--wait", "0", "--config", config]) == 2
+    assert "process 4242 on ws-9 (ws-9:4242:abc123) has held its lease" in capsys.readouterr().err
+    assert [r for r in fake.requests if r.method != "GET"] == []

@@ -1,4 +1,6 @@
-"""`rollover-bot serve` in subprocesses, their log lines read as events (no sleeps)."""
+"""`rollover-bot serve` in subprocesses, their log lines read as events (no sleeps); a gate
+that holds a process at its pause point (``[lms.faults] pause_until``) until the test lets it
+go on."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,3 +73,34 @@ class Served:
         if self.process.poll() is None:
             self.process.kill()
         self.finish()
+
+
+class Gate:
+    """A FIFO a process reads at its pause point (``[lms.faults] pause_at_call`` and
+    ``pause_until``): opening it for writing returns once the process is there."""
+
+    def __init__(self, path: Path) -> None:
+        os.mkfifo(path)
+        self.path = path
+        self.writer: IO[str] | None = None
+
+    def wait_paused(self, process: subprocess.Popen[str], timeout: float = 120) -> None:
+        """Return once ``process`` is paused (it opened the FIFO), holding what it holds."""
+        opened: list[IO[str]] = []
+        opener = threading.Thread(
+            target=lambda: opened.append(self.path.open("w", encoding="utf-8")), daemon=True
+        )
+        opener.start()
+        opener.join(timeout)
+        if not opened:
+            process.kill()
+            os.close(os.open(self.path, os.O_RDONLY | os.O_NONBLOCK))
+            opener.join()
+            raise AssertionError(f"process {process.pid} never reached its pause point")
+        self.writer = opened[0]
+
+    def release(self) -> None:
+        """Let the paused process go on."""
+        assert self.writer is not None
+        self.writer.write("go on\n")
+        self.writer.close()

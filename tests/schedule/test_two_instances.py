@@ -1,6 +1,6 @@
 """Two `serve` processes on one workbook: one acts, the other waits for the lease; when the
-holder is SIGKILLed mid-step, the other takes over once the lease expires and finishes the
-step without applying any record twice."""
+holder is SIGKILLed mid-step, the other takes over (at once: the holder ran on this machine
+and its process is gone) and finishes the step without applying any record twice."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.lms.mock import MockLMS
 from bot.state.sqlite import SqliteState
 from bot.templates import load_template
 from bot.workbook.xlsx import XlsxWorkbook
-from tests.schedule.processes import Served
+from tests.schedule.processes import Gate, Served
 
 SCHEDULE = "\n[schedule]\npoll_seconds = 1\njitter_seconds = 0\nlease_seconds = 3\n"
 
@@ -31,8 +31,13 @@ def test_one_instance_acts_and_the_other_takes_over_after_a_sigkill(demo_config:
         main(["approve", "S-001", "--as", "admin@demo-district.org", "--config", str(source)]) == 0
     )
     base = source.read_text(encoding="utf-8") + SCHEDULE
+    gate = Gate(source.with_name("gate"))
     dying = source.with_name("first.toml")
-    dying.write_text(base + "\n[lms.faults]\nkill_at_call = 20\n", encoding="utf-8")
+    dying.write_text(
+        base + f'\n[lms.faults]\npause_at_call = 10\npause_until = "{gate.path}"\n'
+        "kill_at_call = 20\n",
+        encoding="utf-8",
+    )
     second = source.with_name("second.toml")
     second.write_text(base, encoding="utf-8")
 
@@ -40,12 +45,17 @@ def test_one_instance_acts_and_the_other_takes_over_after_a_sigkill(demo_config:
     other: Served | None = None
     try:
         first.expect("took the lease")
+        gate.wait_paused(first.process)
         other = Served(second, "second")
         waiting = other.expect("waiting: the lease on")
-        assert f"held by {first_holder(first)}" in waiting
+        holder = first_holder(first)
+        assert f"held by {holder}" in waiting
+        gate.release()
         assert first.finish() == -signal.SIGKILL
         assert not any("cycle:" in line for line in other.lines)
 
+        taken = other.expect("took over the lease")
+        assert f"from {holder}: that process is no longer running" in taken
         other.expect("took the lease")
         other.expect("executed S-001")
         other.process.send_signal(signal.SIGTERM)

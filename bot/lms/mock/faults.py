@@ -1,5 +1,5 @@
-"""Fault injection for the mock LMS: error rate, timeouts, latency, failing or dying on the
-Nth call."""
+"""Fault injection for the mock LMS: error rate, timeouts, latency, failing, dying or pausing
+on the Nth call."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import random
 import signal
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.errors import LMSUnavailable
 
@@ -21,7 +22,10 @@ class Faults:
     ``timeout_after_apply`` (the caller never hears that it was applied), else before.
     ``kill_at_call`` ends the process with SIGKILL during that call: after the change is
     committed when ``kill_after_apply`` (the worst case: applied, never acknowledged), else
-    before anything is applied. ``injected`` counts the errors and timeouts raised.
+    before anything is applied. ``pause_at_call`` holds the process during that call, before
+    anything is applied, until a line can be read from ``pause_until`` (a FIFO: opening it
+    blocks until a writer opens it, so a test knows the process is paused mid-step, and
+    writing a line lets it go on). ``injected`` counts the errors and timeouts raised.
     """
 
     error_rate: float = 0.0
@@ -31,6 +35,8 @@ class Faults:
     fail_calls: frozenset[int] = frozenset()
     kill_at_call: int = 0
     kill_after_apply: bool = True
+    pause_at_call: int = 0
+    pause_until: str = ""
     seed: int = 0
     calls: int = 0
     injected: int = 0
@@ -49,6 +55,8 @@ class Faults:
             fail_calls=frozenset(int(str(n)) for n in list(raw.get("fail_calls", []) or [])),  # type: ignore[call-overload]
             kill_at_call=int(str(raw.get("kill_at_call", 0))),
             kill_after_apply=bool(raw.get("kill_after_apply", True)),
+            pause_at_call=int(str(raw.get("pause_at_call", 0))),
+            pause_until=str(raw.get("pause_until", "")),
             seed=int(str(raw.get("seed", 0))),
         )
 
@@ -59,6 +67,9 @@ class Faults:
             time.sleep(self.latency_seconds)
         if self.kill_at_call == self.calls and not self.kill_after_apply:
             os.kill(os.getpid(), signal.SIGKILL)
+        if self.pause_at_call == self.calls and self.pause_until:
+            with Path(self.pause_until).open(encoding="utf-8") as gate:
+                gate.readline()
         if self.calls in self.fail_calls or self._happens(self.error_rate):
             self.injected += 1
             raise LMSUnavailable(f"injected fault on call {self.calls} ({what})")
