@@ -12,7 +12,7 @@ whether to post the result in the approval thread. Nothing here reads or writes 
     Run unticked ........................ Idle                     (ResetRuns)
     Run ticked, checks fail ............. Invalid: <each problem>
     depends on a step not Done .......... Waiting on S-003
-    plan refused ........................ Invalid: <each problem>  (a finished step keeps its result)
+    plan refused ........................ Invalid (a finished step keeps its result)
     checks pass, not executing .......... Planned: <plan>
     destructive, not yet approved ....... Awaiting approval        (RequestApproval)
       plan changed after a decision ..... Awaiting approval, Void  (Void, RequestApproval)
@@ -232,9 +232,7 @@ def finished(facts: StepFacts, plan: Plan, approval: str, status: str, result: s
     the result posted in the approval thread of a destructive step that is no longer Running.
     ``status`` and ``result`` are final: the step's rows for other tabs were made first."""
     thread, link = _thread(facts, plan)
-    view = StepView(
-        status, plan.summary, approval, result, facts.now, link or facts.step.thread
-    )
+    view = StepView(status, plan.summary, approval, result, facts.now, link or facts.step.thread)
     if not plan.destructive or not thread or status_of(status) is Status.RUNNING:
         return Verdict(view)
     said = result.startswith(status)
@@ -294,7 +292,9 @@ def _planned(facts: StepFacts, plan: Plan, kept: StepView) -> Verdict:
             Status.PLANNED.value, plan.summary, approval, kept.last_result(), kept.last_run, thread
         )
         return Verdict(view)
-    return Verdict(StepView(Status.RUNNING.value, plan.summary, approval), (Execute(plan, approval),))
+    return Verdict(
+        StepView(Status.RUNNING.value, plan.summary, approval), (Execute(plan, approval),)
+    )
 
 
 def _await(facts: StepFacts, plan: Plan, now: str) -> Verdict:

@@ -50,7 +50,9 @@ PLAN = plan()
 OTHER = plan(records=("1", "2", "3"))
 
 
-def decided(kind: Decision, fingerprint: str = PLAN.fingerprint, reason: str = "") -> ApprovalRecord:
+def decided(
+    kind: Decision, fingerprint: str = PLAN.fingerprint, reason: str = ""
+) -> ApprovalRecord:
     return ApprovalRecord("S-007", fingerprint, kind, "admin@d.org", reason, "2026-11-26 10:00")
 
 
