@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.approvals import ApprovalRecord, Decision, refusal
+from bot.core.checklist import step_key
 from bot.errors import ApprovalRefused
 from bot.services import Services
 
@@ -13,7 +14,7 @@ def decide(services: Services, step_id: str, who: str, reject_reason: str | None
     Raises ApprovalRefused naming the reason: no pending plan, not an admin, the step's own
     owner under the two-person rule, or already decided.
     """
-    step_id = step_id.strip().upper()
+    step_id = step_key(step_id)
     state = services.state
     request = state.approval_request(step_id)
     if request is None:

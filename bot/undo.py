@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 
 from bot.core.approvals import refusal
+from bot.core.checklist import step_key
 from bot.errors import ApprovalRefused, LMSUnavailable, RolloverError, RuleViolation
 from bot.lms.mock.lms import RESTORE
 from bot.lms.mock.shared import fields_of
@@ -23,7 +24,7 @@ def undo(services: Services, step_id: str, who: str) -> str:
     Only an admin may undo. Records already as the snapshot saw them are left alone, so an
     interrupted undo can simply be run again.
     """
-    step_id = step_id.strip().upper()
+    step_id = step_key(step_id)
     why = refusal(services.policy, who, owner="")
     if why:
         raise ApprovalRefused(f"undo {step_id}: {why}")

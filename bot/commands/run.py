@@ -10,6 +10,7 @@ from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
 from bot.core.approvals import Policy, refusal
+from bot.core.checklist import step_key
 from bot.cycle import Cycle, CycleReport
 from bot.errors import ApprovalRefused, RolloverError, WorkbookError
 from bot.report import table
@@ -124,7 +125,7 @@ def _undo(args: argparse.Namespace) -> int:
     config = chosen_config(args)
     why = refusal(Policy.of(list(config.admins), config.two_person_rule), args.who, owner="")
     if why:
-        raise ApprovalRefused(f"undo {args.step.strip().upper()}: {why}")
+        raise ApprovalRefused(f"undo {step_key(args.step)}: {why}")
     with acting(config, args.wait, writes=False):
         services = build_services(config)
         try:

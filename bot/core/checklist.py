@@ -78,9 +78,14 @@ def free_numbers(ids: list[str]) -> Iterator[int]:
             yield number
 
 
+def step_key(text: object) -> str:
+    """A Step ID as the bot compares it: trimmed, in upper case (``s-7 `` is ``S-7``)."""
+    return str(text or "").strip().upper()
+
+
 def split_ids(text: str) -> tuple[str, ...]:
     parts = re.split(r"[,;\s]+", str(text or "").strip())
-    return tuple(p.upper() for p in parts if p)
+    return tuple(step_key(p) for p in parts if p)
 
 
 def _cell(record: Mapping[str, object], column: str) -> str:
@@ -99,7 +104,7 @@ def parse_checklist(frame: pd.DataFrame) -> tuple[list[Step], list[IdFill]]:
     a Step ID used by several rows marks each of those steps ``duplicate_id``.
     """
     records = [r for r in frame.to_dict("records") if any(signature_of(r)) or _cell(r, "Step ID")]
-    ids = [_cell(r, "Step ID").strip().upper() for r in records]
+    ids = [step_key(_cell(r, "Step ID")) for r in records]
     numbers = free_numbers(ids)
     counts = pd.Series([i for i in ids if i]).value_counts().to_dict() if any(ids) else {}
     steps: list[Step] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -22,5 +23,5 @@ class ProblemError(ValueError):
         self.problem = Problem(column, reason)
 
 
-def describe(problems: list[Problem]) -> str:
+def describe(problems: Iterable[Problem]) -> str:
     return "; ".join(str(p) for p in problems)

@@ -1,0 +1,148 @@
+"""What the cycle knows of a step before the life cycle decides: its validation, the steps
+it waits on (its own Depends on and the vendors' order rules), and its plan against the LMS."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from bot.actions.base import Action, PlanContext, lms_records
+from bot.core.checklist import Step
+from bot.core.lifecycle import LastRun, Request, Status, StepView, status_of
+from bot.core.plan import Plan, fingerprint
+from bot.core.problems import Problem
+from bot.core.scope import select
+from bot.core.validate import CheckedStep
+from bot.services import Services
+from bot.structures import Run
+from bot.workbook.tab_frames import TabFrames
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A step's plan (or why there is none) and what the action needs to execute it."""
+
+    action: Action
+    ctx: PlanContext
+    plan: Plan | None
+    problems: tuple[Problem, ...]
+
+
+def plan_step(services: Services, frames: TabFrames, checked: CheckedStep, today: date) -> Planned:
+    """Select the step's records and let its action plan them against the LMS."""
+    spec = checked.spec
+    action = services.actions.action(spec)
+    selected = pd.DataFrame()
+    unusable: list[Problem] = []
+    if spec.tab and checked.scope is not None:
+        frame = frames.get(spec.tab)
+        if frame is None:
+            why = frames.broken.get(spec.tab, f"the workbook has no {spec.tab} tab")
+            unusable.append(Problem("Scope", why))
+        else:
+            selected = frame[select(checked.scope, frame, services.template, today)]
+    ctx = PlanContext(
+        checked=checked,
+        selected=selected,
+        lms_records=lms_records(services.lms, action),
+        today=today,
+        settings=services.lms.settings(spec.system),
+        applied=frozenset(services.state.applied(checked.step.step_id)),
+        id_column=action.id_column,
+        max_change_percent=services.config.max_change_percent,
+        frames=frames,  # other tabs (Calendar, Matches) for plan-time rules
+    )
+    if unusable:
+        return Planned(action, ctx, None, tuple(unusable))
+    plan, problems = action.plan(ctx)
+    return Planned(action, ctx, plan, tuple(problems))
+
+
+def inputs_of(checked: CheckedStep) -> str:
+    """The step as staff wrote it (not the records it selects): a finished run with the same
+    inputs is the same step."""
+    scope = checked.scope.canonical() if checked.scope else ""
+    spec = checked.spec
+    return fingerprint(spec.system, spec.name, scope, checked.params_text, (), checked.step.owner)
+
+
+def last_run(run: Run | None, inputs: str = "") -> LastRun | None:
+    if run is None:
+        return None
+    finished = run.state == "finished"
+    same = bool(inputs) and run.inputs == inputs
+    return LastRun(run.fingerprint, finished, run.status, run.result, run.finished, same)
+
+
+def request_of(services: Services, step: Step) -> Request | None:
+    """The step's latest approval request, with its thread as a link and whether it is lost."""
+    asked = services.state.approval_request(step.step_id)
+    if asked is None:
+        return None
+    notifier = services.notifier
+    return Request(
+        asked.fingerprint,
+        asked.requested_at,
+        asked.thread,
+        notifier.link(asked.thread, step.thread),
+        notifier.lost(asked.thread),
+    )
+
+
+def waiting_on(
+    step: Step, implicit: list[tuple[str, str]], views: Mapping[str, StepView]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The steps ``step`` still waits on (not Done), and the vendor rules that make it wait."""
+
+    def done(step_id: str) -> bool:
+        view = views.get(step_id)
+        return view is not None and status_of(view.status) is Status.DONE
+
+    waiting = [d for d in step.depends_on if not done(d)]
+    waiting += [d for d, _ in implicit if not done(d) and d not in waiting]
+    reasons = tuple(sorted({r for d, r in implicit if d in waiting and r}))
+    return tuple(waiting), reasons
+
+
+def implicit_dependencies(
+    services: Services, steps: list[Step], graph: Mapping[str, tuple[str, ...]]
+) -> dict[str, list[tuple[str, str]]]:
+    """Vendor order rules (promote after archiving seniors, create after promoting) as
+    dependencies on ticked steps of the same system above it in the sheet, unless that
+    would make a cycle."""
+    catalogue = services.actions.catalogue
+    out: dict[str, list[tuple[str, str]]] = {}
+    for position, step in enumerate(steps):
+        spec = catalogue.get(step.system, step.action) if step.run else None
+        if spec is None or not spec.after:
+            continue
+        for other in steps[:position]:
+            other_spec = catalogue.get(other.system, other.action)
+            if (
+                other.run
+                and other_spec is not None
+                and other_spec.system == spec.system
+                and other_spec.name in spec.after
+                and other.step_id != step.step_id
+                and not _reaches(graph, other.step_id, step.step_id)
+            ):
+                out.setdefault(step.step_id, []).append((other.step_id, spec.after_reason))
+    return out
+
+
+def _reaches(graph: Mapping[str, tuple[str, ...]], start: str, goal: str) -> bool:
+    """Whether ``start`` depends, directly or not, on ``goal``."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node in seen:
+            continue
+        seen.add(node)
+        todo.extend(graph.get(node, ()))
+    return False

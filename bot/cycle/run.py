@@ -1,0 +1,266 @@
+"""One cycle of the bot: read the workbook, move every step along its life cycle, execute
+what may run, and write status and results back in one batch.
+
+The cycle gathers what is known of each step (``facts``), asks the pure life cycle
+(``bot.core.lifecycle.advance``) what the step's view is and what to do, and carries that
+out: approval requests and voids (``requests``), execution (``execute``), rows for other
+tabs (``outputs``), and the write-back (``writeback``)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from bot.actions.base import ALLOW_OVER
+from bot.bulk import gc_paused
+from bot.cell_limit import fit_batch
+from bot.core.checklist import Step, parse_checklist
+from bot.core.lifecycle import (
+    Execute,
+    KeepOutputs,
+    PostResult,
+    RequestApproval,
+    ResetRuns,
+    Status,
+    StepFacts,
+    StepView,
+    Verdict,
+    Void,
+    advance,
+    awaiting,
+    finished,
+)
+from bot.core.ordering import execution_order, in_cycle
+from bot.core.validate import validate_step
+from bot.cycle import requests
+from bot.cycle.execute import Execution
+from bot.cycle.facts import (
+    Planned,
+    implicit_dependencies,
+    inputs_of,
+    last_run,
+    plan_step,
+    request_of,
+    waiting_on,
+)
+from bot.cycle.outputs import Outputs
+from bot.cycle.writeback import CHECKLIST, add_outcomes, step_cells
+from bot.errors import WorkbookError
+from bot.services import Services
+from bot.step_failure import CYCLE_FAILURES, log_failure
+from bot.structures import Message, WriteReport
+from bot.workbook.tab_frames import TabFrames
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CycleReport:
+    started: str
+    finished: str = ""
+    views: dict[str, StepView] = field(default_factory=dict)
+    executed: list[str] = field(default_factory=list)
+    messages: int = 0
+    write: WriteReport = field(default_factory=WriteReport)
+
+    def counts(self) -> Counter[str]:
+        return Counter(v.status.split(" (")[0].split(" on ")[0] for v in self.views.values())
+
+    def summary(self) -> str:
+        parts = [f"{n} {s}" for s, n in sorted(self.counts().items())]
+        return ", ".join(parts) or "no steps"
+
+
+class Cycle:
+    """One pass over the workbook. ``execute=False`` validates and plans only (``check``)."""
+
+    def __init__(
+        self, services: Services, execute: bool = True, stop: threading.Event | None = None
+    ) -> None:
+        """``stop``, once set, ends execution after the record in flight (shutdown); the step
+        stays Running and the next cycle resumes it."""
+        self.svc = services
+        self.execute = execute
+        self.stop = stop or threading.Event()
+        self.now: datetime = services.clock.now()
+        self.stamp = self.now.isoformat(sep=" ", timespec="seconds")
+        self.today = self.now.date()
+        self.report = CycleReport(started=self.stamp)
+        self.frames = TabFrames(services.workbook, {})
+        self.outputs = Outputs(services.state, services.template, self.frames, self.stamp)
+        self.fatal = (*CYCLE_FAILURES, *services.state.failures)
+        self.approve_how = (
+            "`rollover-bot approve STEP --as EMAIL`"
+            if services.config.slack.mode == "console"
+            else "`approve` in the step's Slack thread"
+        )
+
+    @gc_paused
+    def run(self) -> CycleReport:
+        snapshot = self.svc.workbook.read([CHECKLIST])
+        if CHECKLIST not in snapshot.frames:
+            raise WorkbookError("the workbook has no Checklist tab (run `rollover-bot init`)")
+        steps, fills = parse_checklist(snapshot.frames[CHECKLIST])
+        self.frames = TabFrames(self.svc.workbook, snapshot.frames)
+        self.frames.load(self._tabs_needed(steps))
+        self.outputs = Outputs(self.svc.state, self.svc.template, self.frames, self.stamp)
+        views = self._evaluate(steps)
+        batch = step_cells(steps, fills, views)
+        batch.cells += self.outputs.cells
+        batch.new_rows += self.outputs.rows
+        outcomes = self.svc.state.unlogged()
+        first = len(batch.log_rows)
+        add_outcomes(batch, outcomes)
+        self.report.write = self.svc.workbook.write(fit_batch(batch, self.svc.template))
+        in_log = set(self.report.write.logged)
+        self.svc.state.mark_logged([o.seq for i, o in enumerate(outcomes, first) if i in in_log])
+        for tab in self.report.write.tabs_created:
+            log.warning("the workbook had no %s tab: made it again, with its header", tab)
+        self.report.views = views
+        self.report.finished = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
+        self.svc.state.record_cycle(
+            self.report.started, self.report.finished, self.report.summary()
+        )
+        return self.report
+
+    def _tabs_needed(self, steps: list[Step]) -> list[str]:
+        """What ticked steps plan against, read in one pass: their scope tabs and, when any
+        is ticked, the small tabs (Calendar, Training, Matches). A tab an action looks at
+        besides these is read when it asks (``TabFrames``); nothing ticked reads nothing."""
+        catalogue = self.svc.actions.catalogue
+        specs = [catalogue.get(s.system, s.action) for s in steps if s.run]
+        scopes = [spec.tab for spec in specs if spec is not None and spec.tab]
+        if not any(specs):
+            return []
+        small = [
+            t.name
+            for t in self.svc.template.tabs
+            if not t.roster and not t.append_only and t.name != CHECKLIST
+        ]
+        return [*scopes, *small]
+
+    def _evaluate(self, steps: list[Step]) -> dict[str, StepView]:
+        first: dict[str, Step] = {}
+        for step in steps:
+            first.setdefault(step.step_id, step)
+        graph = {sid: step.depends_on for sid, step in first.items()}
+        cycles = in_cycle(graph)
+        implicit = implicit_dependencies(self.svc, list(first.values()), graph)
+        full = {sid: (*graph[sid], *(d for d, _ in implicit.get(sid, []))) for sid in graph}
+        views: dict[str, StepView] = {}
+        for sid in execution_order(full):
+            step = first[sid]
+            known = StepFacts(step, now=self.stamp, approve_how=self.approve_how)
+            try:
+                facts, planned = self._facts(known, set(first), cycles.get(sid), implicit, views)
+                views[sid] = self._carry_out(facts, advance(facts), planned)
+            except self.fatal:
+                raise
+            except Exception as exc:
+                reason = log_failure(step.step_id, "checking and planning it", exc)
+                run = last_run(self.svc.state.run_for(step.step_id))
+                views[sid] = advance(replace(known, error=reason, run=run)).view
+        return views
+
+    def _facts(
+        self,
+        facts: StepFacts,
+        known: set[str],
+        cycle: list[str] | None,
+        implicit: dict[str, list[tuple[str, str]]],
+        views: dict[str, StepView],
+    ) -> tuple[StepFacts, Planned | None]:
+        """What the life cycle needs to know of the step, found only as far as it needs it:
+        an unticked step is not validated, an invalid or waiting one not planned."""
+        step = facts.step
+        state = self.svc.state
+        if not step.run:
+            return replace(facts, run=last_run(state.run_for(step.step_id))), None
+        checked, problems = validate_step(
+            step, self.svc.actions.catalogue, self.svc.template, known, cycle, self.today
+        )
+        if checked is None:
+            return replace(facts, problems=tuple(problems)), None
+        waiting, reasons = waiting_on(step, implicit.get(step.step_id, []), views)
+        if waiting:
+            return replace(facts, waiting_on=waiting, waiting_reasons=reasons), None
+        planned = plan_step(self.svc, self.frames, checked, self.today)
+        plan = planned.plan
+        facts = replace(
+            facts,
+            plan=plan,
+            plan_problems=planned.problems,
+            run=last_run(state.run_for(step.step_id), inputs_of(checked)),
+            executing=self.execute and not self.stop.is_set(),
+        )
+        if plan is None or not plan.destructive:
+            return facts, planned
+        over = ""
+        if planned.ctx.params.get(ALLOW_OVER) is True:
+            over = planned.action.excess(planned.ctx)
+        return (
+            replace(
+                facts,
+                request=request_of(self.svc, step),
+                decision=state.decision(step.step_id),
+                over_threshold=over,
+            ),
+            planned,
+        )
+
+    def _carry_out(self, facts: StepFacts, verdict: Verdict, planned: Planned | None) -> StepView:
+        """Do what the life cycle said, in order; return the step's view after it."""
+        step = facts.step
+        view = verdict.view
+        for effect in verdict.effects:
+            if isinstance(effect, ResetRuns):
+                self.svc.state.reset_runs(step.step_id)
+            elif isinstance(effect, Void):
+                requests.void(self.svc, self._send, step, effect.decision, self.stamp)
+            elif isinstance(effect, RequestApproval):
+                asked = requests.request(self.svc, self._send, step, effect, self.stamp)
+                link = self.svc.notifier.link(asked.thread, step.thread)
+                view = awaiting(facts, effect.plan, asked.requested_at, link)
+            elif isinstance(effect, KeepOutputs) and planned is not None:
+                view = self._with_outputs(step.step_id, planned, view)
+            elif isinstance(effect, Execute) and planned is not None:
+                view = self._execute(facts, effect, planned)
+        return view
+
+    def _execute(self, facts: StepFacts, effect: Execute, planned: Planned) -> StepView:
+        step = facts.step
+        run = Execution(self.svc, self.fatal, self.stop, self.stamp)
+        status, result = run.run(
+            step.step_id, planned.action, planned.ctx, effect.plan, inputs_of(planned.ctx.checked)
+        )
+        self.report.executed.append(step.step_id)
+        view = StepView(status, effect.plan.summary, effect.approval, result, self.stamp)
+        view = self._with_outputs(step.step_id, planned, view)
+        verdict = finished(facts, effect.plan, effect.approval, view.status, view.result)
+        for posted in verdict.effects:
+            if isinstance(posted, PostResult):
+                self._send(Message("result", posted.text, step.step_id, thread=posted.thread))
+        return verdict.view
+
+    def _with_outputs(self, step_id: str, planned: Planned, view: StepView) -> StepView:
+        """``view`` once the step's rows for other tabs are made; Failed, saying why, when
+        they cannot be (they are made again every cycle, so they land once it is fixed)."""
+        try:
+            self.outputs.add(step_id, planned.action.output_rows(self.svc.lms, planned.ctx))
+        except self.fatal:
+            raise
+        except Exception as exc:
+            reason = log_failure(step_id, "making its rows for other tabs", exc)
+            result = (
+                f"Failed: it ran, but its rows for other tabs (Log, Matches) could not be made: "
+                f"{reason}; they are written once this is fixed. It ran: {view.result}"
+            )
+            return replace(view, status=Status.FAILED.value, result=result)
+        return view
+
+    def _send(self, message: Message) -> str:
+        self.report.messages += 1
+        return self.svc.notifier.send(message)

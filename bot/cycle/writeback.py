@@ -1,0 +1,62 @@
+"""What a cycle writes back, in one batch: each step's columns that changed, the Step IDs it
+filled, rows for other tabs, and the ledger's outcomes not yet in the Log (with the roster
+rows' LMS status and Last action)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.checklist import IdFill, Step
+from bot.core.lifecycle import StepView
+from bot.structures import CellWrite, Outcome, WriteBatch
+
+CHECKLIST = "Checklist"
+KIND_TABS = {
+    "students": ("Students", "Student ID"),
+    "educators": ("Educators", "Educator ID"),
+    "courses": ("Courses", "Course ID"),
+    "classes": ("Classes", "Class ID"),
+    "enrollments": ("Enrollments", "Enrollment ID"),
+}
+
+
+def step_cells(steps: list[Step], fills: list[IdFill], views: Mapping[str, StepView]) -> WriteBatch:
+    """The bot's columns of each step that differ from the sheet (all of them on a row whose
+    Step ID the bot fills), and the fills."""
+    batch = WriteBatch(id_fills=list(fills))
+    written: set[str] = set()
+    for step in steps:
+        view = views.get(step.step_id)
+        if view is None or step.step_id in written:
+            continue
+        written.add(step.step_id)
+        current = StepView.of(step).cells()
+        for column, value in view.cells().items():
+            if current[column] != value or step.id_was_blank:
+                batch.cells.append(CellWrite(CHECKLIST, step.step_id, column, value))
+    return batch
+
+
+def add_outcomes(batch: WriteBatch, outcomes: list[Outcome]) -> None:
+    """Roster rows' LMS status / Last action and the Log rows of not-yet-logged outcomes."""
+    for outcome in outcomes:
+        tab_key = KIND_TABS.get(outcome.kind)
+        if tab_key is not None:
+            tab = tab_key[0]
+            if outcome.lms_status:
+                batch.cells.append(
+                    CellWrite(tab, outcome.record_id, "LMS status", outcome.lms_status)
+                )
+            last = f"{outcome.step_id} {outcome.action}: {outcome.outcome} {outcome.at[:10]}"
+            batch.cells.append(CellWrite(tab, outcome.record_id, "Last action", last))
+        batch.log_rows.append(
+            {
+                "Time": outcome.at,
+                "Step": outcome.step_id,
+                "Action": outcome.action,
+                "Record": outcome.record_id,
+                "Outcome": outcome.outcome,
+                "Message": outcome.message,
+                "By": "rollover-bot",
+            }
+        )

@@ -1,0 +1,268 @@
+"""DESIGN section 3, row by row, on the pure life cycle: no store, no notifier, no workbook."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.core.approvals import ApprovalRecord, Decision
+from bot.core.checklist import Step
+from bot.core.lifecycle import (
+    Effect,
+    Execute,
+    KeepOutputs,
+    LastRun,
+    PostResult,
+    Request,
+    RequestApproval,
+    ResetRuns,
+    Status,
+    StepFacts,
+    StepView,
+    Void,
+    advance,
+    awaiting,
+    finished,
+    status_of,
+)
+from bot.core.plan import Plan, make_plan
+from bot.core.problems import Problem
+
+NOW = "2026-11-27 09:00:00"
+STEP = Step("S-007", 8, "Edgenuity", "archive students", "Students: grade = 12", run=True)
+
+
+def plan(destructive: bool = True, records: tuple[str, ...] = ("1", "2")) -> Plan:
+    return make_plan(
+        "S-007",
+        "Edgenuity",
+        "archive students",
+        "grade = 12",
+        "",
+        records,
+        f"Will archive {len(records)} of 10 active students",
+        destructive,
+    )
+
+
+PLAN = plan()
+OTHER = plan(records=("1", "2", "3"))
+
+
+def decided(
+    kind: Decision, fingerprint: str = PLAN.fingerprint, reason: str = ""
+) -> ApprovalRecord:
+    return ApprovalRecord("S-007", fingerprint, kind, "admin@d.org", reason, "2026-11-26 10:00")
+
+
+def asked(fingerprint: str = PLAN.fingerprint, lost: bool = False) -> Request:
+    return Request(fingerprint, "2026-11-26 09:00", "1700000000.000100", "https://t/1", lost)
+
+
+def facts(**given: object) -> StepFacts:
+    return replace(StepFacts(STEP, now=NOW), **given)  # type: ignore[arg-type]
+
+
+def kinds(effects: tuple[Effect, ...]) -> list[type[Effect]]:
+    return [type(e) for e in effects]
+
+
+ROWS = [
+    # (DESIGN row, facts, status, effects)
+    ("Run unticked: Idle", facts(step=replace(STEP, run=False)), Status.IDLE, []),
+    (
+        "Run unticked after a finished run: Idle, its runs forgotten",
+        facts(step=replace(STEP, run=False), run=LastRun(PLAN.fingerprint, True, "Done")),
+        Status.IDLE,
+        [ResetRuns],
+    ),
+    (
+        "Run ticked, checks fail: Invalid",
+        facts(problems=(Problem("Scope", "unknown column 'grad'"),)),
+        Status.INVALID,
+        [],
+    ),
+    ("depends on a step not Done: Waiting on", facts(waiting_on=("S-003",)), Status.WAITING, []),
+    (
+        "the plan is refused: Invalid",
+        facts(plan_problems=(Problem("Scope", "would archive 50%"),)),
+        Status.INVALID,
+        [],
+    ),
+    (
+        "checks pass, not destructive, checking only: Planned",
+        facts(plan=plan(False), executing=False),
+        Status.PLANNED,
+        [],
+    ),
+    (
+        "not destructive: Running (executed now)",
+        facts(plan=plan(False)),
+        Status.RUNNING,
+        [Execute],
+    ),
+    (
+        "destructive, never asked: Awaiting approval, the request posted",
+        facts(plan=PLAN),
+        Status.AWAITING_APPROVAL,
+        [RequestApproval],
+    ),
+    (
+        "destructive, asked already: Awaiting approval, nothing posted again",
+        facts(plan=PLAN, request=asked()),
+        Status.AWAITING_APPROVAL,
+        [],
+    ),
+    (
+        "destructive, its thread lost: posted anew",
+        facts(plan=PLAN, request=asked(lost=True)),
+        Status.AWAITING_APPROVAL,
+        [RequestApproval],
+    ),
+    (
+        "approved by an admin: Running (executed now)",
+        facts(plan=PLAN, request=asked(), decision=decided(Decision.APPROVE)),
+        Status.RUNNING,
+        [Execute],
+    ),
+    (
+        "approved, checking only: Planned",
+        facts(plan=PLAN, request=asked(), decision=decided(Decision.APPROVE), executing=False),
+        Status.PLANNED,
+        [],
+    ),
+    (
+        "rejected: Rejected by <who>: <reason>",
+        facts(plan=PLAN, request=asked(), decision=decided(Decision.REJECT, reason="too many")),
+        Status.REJECTED,
+        [],
+    ),
+    (
+        "plan changed after approval: the approval void, Awaiting approval again",
+        facts(plan=OTHER, request=asked(), decision=decided(Decision.APPROVE)),
+        Status.AWAITING_APPROVAL,
+        [Void, RequestApproval],
+    ),
+    (
+        "plan changed after a rejection: void too",
+        facts(plan=OTHER, request=asked(), decision=decided(Decision.REJECT, reason="no")),
+        Status.AWAITING_APPROVAL,
+        [Void, RequestApproval],
+    ),
+    (
+        "a decision voided before: not voided twice",
+        facts(plan=OTHER, request=asked(OTHER.fingerprint), decision=decided(Decision.VOID)),
+        Status.AWAITING_APPROVAL,
+        [],
+    ),
+    (
+        "ran this plan already: its result kept, not executed again",
+        facts(
+            plan=PLAN,
+            request=asked(),
+            decision=decided(Decision.APPROVE),
+            run=LastRun(PLAN.fingerprint, True, "Done", "Archived 2 students", NOW),
+        ),
+        Status.DONE,
+        [KeepOutputs],
+    ),
+    (
+        "finished, then its plan refused because of what it did: keeps its result",
+        facts(
+            plan_problems=(Problem("Parameters", "the code was used"),),
+            run=LastRun(PLAN.fingerprint, True, "Done", "Made code X", NOW, same_inputs=True),
+        ),
+        Status.DONE,
+        [KeepOutputs],
+    ),
+    (
+        "finished, then changed and refused: Invalid",
+        facts(
+            plan_problems=(Problem("Parameters", "bad"),),
+            run=LastRun(PLAN.fingerprint, True, "Done", "Made code X", NOW, same_inputs=False),
+        ),
+        Status.INVALID,
+        [],
+    ),
+    ("checking or planning it broke: Failed", facts(error="a file is gone"), Status.FAILED, []),
+    (
+        "a finished step that broke while checked: keeps its status",
+        facts(error="a file is gone", run=LastRun(PLAN.fingerprint, True, "Done", "ok", NOW)),
+        Status.DONE,
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "given", "status", "effects"), ROWS, ids=[r[0] for r in ROWS])
+def test_each_row_of_the_life_cycle(
+    row: str, given: StepFacts, status: Status, effects: list[type[Effect]]
+) -> None:
+    verdict = advance(given)
+    assert status_of(verdict.view.status) is status, verdict.view
+    assert kinds(verdict.effects) == effects
+
+
+def test_invalid_names_each_problem_with_its_column() -> None:
+    view = advance(facts(problems=(Problem("Scope", "bad"), Problem("Due", "not a date")))).view
+    assert (view.status, view.plan, view.result) == ("Invalid", "", "Scope: bad; Due: not a date")
+
+
+def test_waiting_names_the_steps_and_the_vendor_rule() -> None:
+    view = advance(
+        facts(waiting_on=("S-003", "S-004"), waiting_reasons=("archive seniors first",))
+    ).view
+    assert view.status == "Waiting on S-003, S-004"
+    assert view.result == "waiting for S-003, S-004 to be Done (archive seniors first)"
+
+
+def test_rejected_says_who_and_why() -> None:
+    given = facts(plan=PLAN, request=asked(), decision=decided(Decision.REJECT, reason="no"))
+    view = advance(given).view
+    assert view.status == "Rejected by admin@d.org: no"
+    assert view.approval == "Rejected by admin@d.org 2026-11-26 10:00"
+    assert view.thread == "https://t/1"
+
+
+def test_a_request_carries_the_over_threshold_call_out_and_the_lost_thread() -> None:
+    given = facts(plan=PLAN, request=asked(lost=True), over_threshold="12% > 10%")
+    (effect,) = advance(given).effects
+    assert effect == RequestApproval(PLAN, "12% > 10%", lost="1700000000.000100")
+
+
+def test_a_void_is_said_in_the_approval_column() -> None:
+    given = facts(plan=OTHER, request=asked(), decision=decided(Decision.APPROVE))
+    verdict = advance(given)
+    assert verdict.effects[0] == Void(decided(Decision.APPROVE))
+    assert verdict.view.approval.startswith("Void: the step changed after admin@d.org decided; ")
+    assert verdict.view.approval.endswith(
+        "requested 2026-11-27 09:00:00; an admin approves with "
+        "`rollover-bot approve S-007 --as EMAIL`"
+    )
+
+
+def test_awaiting_keeps_the_last_result_of_a_finished_step() -> None:
+    before = replace(STEP, status="Done", plan="Will archive 1", result="Archived 1 student")
+    view = awaiting(facts(step=before), PLAN, "2026-11-27", "https://t/2")
+    assert (view.result, view.thread) == ("Archived 1 student", "https://t/2")
+    failed_unplanned = replace(STEP, status="Failed", plan="", result="Failed: bad")
+    assert awaiting(facts(step=failed_unplanned), PLAN, "x", "").result == ""
+
+
+def test_an_executed_destructive_step_posts_its_result_in_its_thread() -> None:
+    given = facts(plan=PLAN, request=asked(), decision=decided(Decision.APPROVE))
+    verdict = finished(given, PLAN, "Approved", "Done", "Archived 2 students")
+    assert verdict.view == StepView(
+        "Done", PLAN.summary, "Approved", "Archived 2 students", NOW, "https://t/1"
+    )
+    assert verdict.effects == (PostResult("S-007 Done: Archived 2 students", "1700000000.000100"),)
+
+
+def test_a_step_stopped_at_shutdown_posts_nothing_and_a_failed_one_says_so_once() -> None:
+    given = facts(plan=PLAN, request=asked(), decision=decided(Decision.APPROVE))
+    assert finished(given, PLAN, "", "Running", "Stopped at shutdown").effects == ()
+    failed = finished(given, PLAN, "", "Failed", "Failed on record 2: gone")
+    assert failed.effects == (PostResult("S-007 Failed on record 2: gone", "1700000000.000100"),)
+    quiet = finished(facts(plan=plan(False)), plan(False), "", "Done", "Set 2")
+    assert quiet.effects == ()
