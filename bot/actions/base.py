@@ -13,6 +13,7 @@ from bot.core.catalogue import ActionSpec, Catalogue
 from bot.core.plan import Plan, make_plan, summarize
 from bot.core.problems import Problem
 from bot.core.validate import CheckedStep
+from bot.templates import load_template
 
 EXAMPLES = 3
 GUARDED_VERBS = frozenset({"archive", "disable", "delete", "remove"})
@@ -67,17 +68,33 @@ class WorkItem:
 
 @dataclass
 class Action:
-    """An action over records of one roster tab; one LMS operation per record."""
+    """An action over records of one roster tab; one LMS operation per record.
+
+    The LMS kind and the ID column are those of the action's tab in the workbook template;
+    ``kind`` is given only by an action with no tab or one whose kind differs from its tab's
+    (a setting, reports, a transfer, a sync).
+    """
 
     spec: ActionSpec
-    kind: str
-    id_column: str
+    kind: str = ""
     universe_status: str = "active"
     describe_record: Callable[[dict[str, str]], str] = field(default=lambda r: "")
     record_params: Callable[[dict[str, str], dict[str, object]], dict[str, str]] = field(
         default=lambda record, params: {k: str(v) for k, v in params.items()}
     )
     checks: tuple[Check, ...] = ()
+    id_column: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        if self.spec.tab:
+            tab = load_template().require(self.spec.tab)
+            self.kind = self.kind or tab.kind
+            self.id_column = tab.key
+        if not self.kind:
+            raise ValueError(
+                f"action {self.spec.name!r} of {self.spec.system}: its tab holds no LMS kind "
+                "in the workbook template, so the action must give kind="
+            )
 
     def work(self, ctx: PlanContext) -> list[WorkItem]:
         records = ctx.selected.to_dict("records")
