@@ -38,13 +38,6 @@ from bot.structures import (
 )
 from bot.workbook.tab_frames import TabFrames
 
-KIND_TABS = {
-    "students": ("Students", "Student ID"),
-    "educators": ("Educators", "Educator ID"),
-    "courses": ("Courses", "Course ID"),
-    "classes": ("Classes", "Class ID"),
-    "enrollments": ("Enrollments", "Enrollment ID"),
-}
 NAMED_FAILURES = 3
 FAILURE_CHARACTERS = 200
 CHECKLIST = "Checklist"
@@ -525,7 +518,8 @@ class Cycle:
     def _snapshot(self, step_id: str, action: Action, ctx: PlanContext, ids: list[str]) -> None:
         """Keep the LMS state of the records a destructive step is about to change."""
         kind = getattr(action, "reads", "") or action.kind
-        if kind != action.kind or kind not in KIND_TABS or ctx.lms_records.empty or not ids:
+        roster = self.svc.template.tab_of_kind(kind)
+        if kind != action.kind or roster is None or ctx.lms_records.empty or not ids:
             return
         frame = ctx.lms_records[ctx.lms_records["id"].isin(ids)]
         records = [
@@ -588,9 +582,9 @@ class Cycle:
     def _add_outcomes(self, batch: WriteBatch, outcomes: list[Outcome]) -> None:
         """Roster rows' LMS status / Last action and the Log rows of not-yet-logged outcomes."""
         for outcome in outcomes:
-            tab_key = KIND_TABS.get(outcome.kind)
-            if tab_key is not None:
-                tab = tab_key[0]
+            roster = self.svc.template.tab_of_kind(outcome.kind)
+            if roster is not None:
+                tab = roster.name
                 if outcome.lms_status:
                     batch.cells.append(
                         CellWrite(tab, outcome.record_id, "LMS status", outcome.lms_status)
