@@ -21,17 +21,11 @@ from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
 from bot.core.values import format_count
+from bot.templates import load_template
 
 SYSTEM = "SchoolStatus"
 DEFAULT_THRESHOLD = 10.0
-FEED = {
-    "First name": "first_name",
-    "Last name": "last_name",
-    "Birth date": "birth_date",
-    "Email": "email",
-    "Grade": "grade",
-    "School": "school",
-}
+FEED_FIELDS = ("first_name", "last_name", "birth_date", "email", "grade", "school")
 
 
 def _student(record: dict[str, str]) -> str:
@@ -80,8 +74,10 @@ def _threshold(ctx: PlanContext) -> float:
 def sync_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     """The roster in scope as the sync feed; the plan says what the sync will do, and that it
     will fail its archiving if that is over the deletion threshold."""
-    feed = ctx.selected.rename(columns=FEED).assign(id=ctx.selected["Student ID"].str.strip())
-    feed = feed[["id", *FEED.values()]]
+    fields = load_template().require("Students").fields
+    to_feed = {column: name for column, name in fields.items() if name in FEED_FIELDS}
+    feed = ctx.selected.rename(columns=to_feed).assign(id=ctx.selected["Student ID"].str.strip())
+    feed = feed[["id", *FEED_FIELDS]]
     lms = ctx.lms_records
     active = lms[lms["status"] == "active"] if not lms.empty else lms
     known = set(lms["id"]) if not lms.empty else set()
