@@ -85,13 +85,13 @@ def test_actions_take_their_kind_and_id_column_from_their_tab() -> None:
 
 def test_an_action_on_a_roster_tab_gets_its_kind_and_id_column_from_the_template() -> None:
     spec = ActionSpec("Edgenuity", "archive courses", "archive", "courses", "Courses", True, "")
-    action = Action(spec)
+    action = Action(spec).on(TEMPLATE)
     assert (action.kind, action.id_column) == ("courses", "Course ID")
-    assert Action(spec, kind="sync").kind == "sync"
+    assert Action(spec, kind="sync").on(TEMPLATE).kind == "sync"
     calendar = ActionSpec("Edgenuity", "set holidays", "set", "holidays", "Calendar", False, "")
     with pytest.raises(ValueError, match="must give kind="):
-        Action(calendar)
-    assert Action(calendar, kind="settings").id_column == ""
+        Action(calendar).on(TEMPLATE)
+    assert Action(calendar, kind="settings").on(TEMPLATE).id_column == ""
 
 
 BOT = Path(bot.__file__).parent

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -13,7 +13,7 @@ from bot.core.catalogue import ActionSpec, Catalogue
 from bot.core.plan import Plan, make_plan, summarize
 from bot.core.problems import Problem
 from bot.core.validate import CheckedStep
-from bot.templates import load_template
+from bot.templates import WorkbookTemplate
 
 EXAMPLES = 3
 GUARDED_VERBS = frozenset({"archive", "disable", "delete", "remove"})
@@ -70,9 +70,10 @@ class WorkItem:
 class Action:
     """An action over records of one roster tab; one LMS operation per record.
 
-    The LMS kind and the ID column are those of the action's tab in the workbook template;
-    ``kind`` is given only by an action with no tab or one whose kind differs from its tab's
-    (a setting, reports, a transfer, a sync).
+    The LMS kind and the ID column are those of the action's tab in the workbook template,
+    filled in when the registry takes the action in (``on``); ``kind`` is given only by an
+    action with no tab or one whose kind differs from its tab's (a setting, reports, a
+    transfer, a sync).
     """
 
     spec: ActionSpec
@@ -85,16 +86,19 @@ class Action:
     checks: tuple[Check, ...] = ()
     id_column: str = field(init=False, default="")
 
-    def __post_init__(self) -> None:
+    def on(self, template: WorkbookTemplate) -> Action:
+        """This action with the LMS kind (unless it gives one) and the ID column of its tab."""
+        bound = self
         if self.spec.tab:
-            tab = load_template().require(self.spec.tab)
-            self.kind = self.kind or tab.kind
-            self.id_column = tab.key
-        if not self.kind:
+            tab = template.require(self.spec.tab)
+            bound = replace(self, kind=self.kind or tab.kind)
+            bound.id_column = tab.key
+        if not bound.kind:
             raise ValueError(
                 f"action {self.spec.name!r} of {self.spec.system}: its tab holds no LMS kind "
                 "in the workbook template, so the action must give kind="
             )
+        return bound
 
     def work(self, ctx: PlanContext) -> list[WorkItem]:
         records = ctx.selected.to_dict("records")
@@ -285,14 +289,15 @@ def truncated_input(ctx: PlanContext, tab: str | None) -> list[Problem]:
 
 
 class Registry:
-    """Actions by (system, name), and the catalogue of their specs the core validates with."""
+    """Actions by (system, name), each with its tab's LMS kind and ID column from
+    ``template``, and the catalogue of their specs the core validates with."""
 
-    def __init__(self, actions: list[Action]) -> None:
+    def __init__(self, actions: list[Action], template: WorkbookTemplate) -> None:
         self.catalogue = Catalogue()
         self._actions: dict[tuple[str, str], Action] = {}
         for action in actions:
             self.catalogue.add(action.spec)
-            self._actions[action.spec.key] = action
+            self._actions[action.spec.key] = action.on(template)
 
     def action(self, spec: ActionSpec) -> Action:
         return self._actions[spec.key]
