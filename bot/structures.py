@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from bot.core.checklist import IdFill
+from bot.core.id_fill import IdFill
 
 ROW = "_row"
 

@@ -1,7 +1,9 @@
 """The workbook's definition, read from ``sheets_templates/workbook.toml``.
 
-Every other part (local workbook, Google provisioning, parsing, validation, scope) reads the
-tabs and columns from here, never from a list of its own.
+Every other part (local workbook, Google provisioning, parsing, validation, scope, actions,
+the cycle, the mock LMS) reads the tabs and columns from here, never from a list of its own:
+which tab holds which LMS kind, the key column that is a record's ID, and the LMS field of
+each roster column.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Column:
     choices: tuple[str, ...] = ()
     choices_from: str = ""
     help: str = ""
+    field: str = ""
 
     @property
     def is_bot(self) -> bool:
@@ -48,8 +51,10 @@ class Tab:
     name: str
     columns: tuple[Column, ...]
     key: str = ""
+    kind: str = ""
     roster: bool = False
     append_only: bool = False
+    main: bool = False
     help: str = ""
     _by_key: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
@@ -64,6 +69,11 @@ class Tab:
     @property
     def bot_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.is_bot]
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """Column name -> the LMS field that holds its value, for the columns that have one."""
+        return {c.name: c.field for c in self.columns if c.field}
 
     def column(self, name: str) -> Column | None:
         """The column named ``name`` (case- and space-insensitive), or None."""
@@ -92,6 +102,18 @@ class WorkbookTemplate:
     def roster_tabs(self) -> list[Tab]:
         return [t for t in self.tabs if t.roster]
 
+    def tab_of_kind(self, kind: str) -> Tab | None:
+        """The roster tab whose rows are LMS records of ``kind``, or None."""
+        return next((t for t in self.tabs if kind and t.kind == kind), None)
+
+    @property
+    def main_tab(self) -> Tab:
+        """The tab a cycle starts from (the Checklist)."""
+        tab = next((t for t in self.tabs if t.main), None)
+        if tab is None:
+            raise TemplateError("the workbook template marks no tab main")
+        return tab
+
 
 def templates_dir() -> Path:
     """``sheets_templates/`` beside the ``bot`` package (a source checkout or editable install)."""
@@ -118,6 +140,7 @@ def _column(tab: str, raw: dict[str, object]) -> Column:
         choices=tuple(str(c) for c in choices),
         choices_from=str(raw.get("choices_from", "")),
         help=str(raw.get("help", "")),
+        field=str(raw.get("field", "")),
     )
 
 
@@ -139,17 +162,37 @@ def parse_template(data: dict[str, object]) -> WorkbookTemplate:
         key = str(raw.get("key", ""))
         if key and normalize_header(key) not in keys:
             raise TemplateError(f"tab {name!r}: key column {key!r} is not one of its columns")
-        tabs.append(
-            Tab(
-                name=name,
-                columns=columns,
-                key=key,
-                roster=bool(raw.get("roster", False)),
-                append_only=bool(raw.get("append_only", False)),
-                help=str(raw.get("help", "")),
-            )
+        tab = Tab(
+            name=name,
+            columns=columns,
+            key=key,
+            kind=str(raw.get("kind", "")),
+            roster=bool(raw.get("roster", False)),
+            append_only=bool(raw.get("append_only", False)),
+            main=bool(raw.get("main", False)),
+            help=str(raw.get("help", "")),
         )
+        _check_kind(tab, tabs)
+        tabs.append(tab)
+    if sum(t.main for t in tabs) > 1:
+        raise TemplateError("the workbook template marks more than one tab main")
     return WorkbookTemplate(tabs=tuple(tabs), version=int(str(data.get("version", 1))))
+
+
+def _check_kind(tab: Tab, earlier: list[Tab]) -> None:
+    """A roster tab names its LMS kind and its key column; a kind belongs to one tab."""
+    if tab.roster and not (tab.kind and tab.key):
+        raise TemplateError(f"roster tab {tab.name!r} needs a kind and a key")
+    if tab.kind and not tab.roster:
+        raise TemplateError(f"tab {tab.name!r} has a kind but is not a roster tab")
+    other = next((t for t in earlier if tab.kind and t.kind == tab.kind), None)
+    if other is not None:
+        raise TemplateError(f"tabs {other.name!r} and {tab.name!r} both hold kind {tab.kind!r}")
+    fields = [c.field for c in tab.columns if c.field]
+    if fields and not tab.roster:
+        raise TemplateError(f"tab {tab.name!r} gives LMS fields but is not a roster tab")
+    if len(set(fields)) != len(fields):
+        raise TemplateError(f"tab {tab.name!r} gives one LMS field to two columns")
 
 
 @cache

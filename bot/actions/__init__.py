@@ -6,6 +6,7 @@ from functools import cache
 
 from bot.actions import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.actions.base import Action, PlanContext, Registry, SettingAction
+from bot.templates import load_template
 
 __all__ = ["Action", "PlanContext", "Registry", "SettingAction", "registry"]
 
@@ -20,5 +21,6 @@ def registry() -> Registry:
             *twig.ACTIONS,
             *renaissance.ACTIONS,
             *schoology.ACTIONS,
-        ]
+        ],
+        load_template(),
     )

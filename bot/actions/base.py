@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -13,6 +13,7 @@ from bot.core.catalogue import ActionSpec, Catalogue
 from bot.core.plan import Plan, make_plan, summarize
 from bot.core.problems import Problem
 from bot.core.validate import CheckedStep
+from bot.templates import WorkbookTemplate
 
 EXAMPLES = 3
 GUARDED_VERBS = frozenset({"archive", "disable", "delete", "remove"})
@@ -67,17 +68,37 @@ class WorkItem:
 
 @dataclass
 class Action:
-    """An action over records of one roster tab; one LMS operation per record."""
+    """An action over records of one roster tab; one LMS operation per record.
+
+    The LMS kind and the ID column are those of the action's tab in the workbook template,
+    filled in when the registry takes the action in (``on``); ``kind`` is given only by an
+    action with no tab or one whose kind differs from its tab's (a setting, reports, a
+    transfer, a sync).
+    """
 
     spec: ActionSpec
-    kind: str
-    id_column: str
+    kind: str = ""
     universe_status: str = "active"
     describe_record: Callable[[dict[str, str]], str] = field(default=lambda r: "")
     record_params: Callable[[dict[str, str], dict[str, object]], dict[str, str]] = field(
         default=lambda record, params: {k: str(v) for k, v in params.items()}
     )
     checks: tuple[Check, ...] = ()
+    id_column: str = field(init=False, default="")
+
+    def on(self, template: WorkbookTemplate) -> Action:
+        """This action with the LMS kind (unless it gives one) and the ID column of its tab."""
+        bound = self
+        if self.spec.tab:
+            tab = template.require(self.spec.tab)
+            bound = replace(self, kind=self.kind or tab.kind)
+            bound.id_column = tab.key
+        if not bound.kind:
+            raise ValueError(
+                f"action {self.spec.name!r} of {self.spec.system}: its tab holds no LMS kind "
+                "in the workbook template, so the action must give kind="
+            )
+        return bound
 
     def work(self, ctx: PlanContext) -> list[WorkItem]:
         records = ctx.selected.to_dict("records")
@@ -274,14 +295,15 @@ def truncated_input(ctx: PlanContext, tab: str | None) -> list[Problem]:
 
 
 class Registry:
-    """Actions by (system, name), and the catalogue of their specs the core validates with."""
+    """Actions by (system, name), each with its tab's LMS kind and ID column from
+    ``template``, and the catalogue of their specs the core validates with."""
 
-    def __init__(self, actions: list[Action]) -> None:
+    def __init__(self, actions: list[Action], template: WorkbookTemplate) -> None:
         self.catalogue = Catalogue()
         self._actions: dict[tuple[str, str], Action] = {}
         for action in actions:
             self.catalogue.add(action.spec)
-            self._actions[action.spec.key] = action
+            self._actions[action.spec.key] = action.on(template)
 
     def action(self, spec: ActionSpec) -> Action:
         return self._actions[spec.key]

@@ -214,7 +214,6 @@ ACTIONS: list[Action] = [
             param_check=one_of_student_or_year,
         ),
         kind="codes",
-        id_column="",
         build=generate_work,
     ),
     CustomSetting(
@@ -228,7 +227,6 @@ ACTIONS: list[Action] = [
             params=(CODE, ParamSpec("enrol_in", help="school to enrol the students in"), SITE),
         ),
         kind="transfers",
-        id_column="",
         reads="codes",
         build=preview_work,
         checks=(code_usable,),
@@ -247,7 +245,6 @@ ACTIONS: list[Action] = [
             after_reason="preview and review the matches first",
         ),
         kind="transfers",
-        id_column="",
         reads="transfers",
         build=import_work,
         checks=(previewed,),
@@ -264,7 +261,6 @@ ACTIONS: list[Action] = [
             params=(CODE,),
         ),
         kind="transfers",
-        id_column="",
         build=cancel_work,
     ),
 ]

@@ -21,17 +21,11 @@ from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
 from bot.core.values import format_count
+from bot.templates import load_template
 
 SYSTEM = "SchoolStatus"
 DEFAULT_THRESHOLD = 10.0
-FEED = {
-    "First name": "first_name",
-    "Last name": "last_name",
-    "Birth date": "birth_date",
-    "Email": "email",
-    "Grade": "grade",
-    "School": "school",
-}
+FEED_FIELDS = ("first_name", "last_name", "birth_date", "email", "grade", "school")
 
 
 def _student(record: dict[str, str]) -> str:
@@ -80,8 +74,10 @@ def _threshold(ctx: PlanContext) -> float:
 def sync_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     """The roster in scope as the sync feed; the plan says what the sync will do, and that it
     will fail its archiving if that is over the deletion threshold."""
-    feed = ctx.selected.rename(columns=FEED).assign(id=ctx.selected["Student ID"].str.strip())
-    feed = feed[["id", *FEED.values()]]
+    fields = load_template().require("Students").fields
+    to_feed = {column: name for column, name in fields.items() if name in FEED_FIELDS}
+    feed = ctx.selected.rename(columns=to_feed).assign(id=ctx.selected["Student ID"].str.strip())
+    feed = feed[["id", *FEED_FIELDS]]
     lms = ctx.lms_records
     active = lms[lms["status"] == "active"] if not lms.empty else lms
     known = set(lms["id"]) if not lms.empty else set()
@@ -179,7 +175,6 @@ ACTIONS: list[Action] = [
             "Pause the Clever / ClassLink / OneRoster sync during the transition.",
         ),
         kind="settings",
-        id_column="",
         setting="sync",
     ),
     SettingAction(
@@ -192,7 +187,6 @@ ACTIONS: list[Action] = [
             "Turn the roster sync back on from the SIS Rostering page.",
         ),
         kind="settings",
-        id_column="",
         setting="sync",
     ),
     CustomSetting(
@@ -206,7 +200,6 @@ ACTIONS: list[Action] = [
             params=(ParamSpec("percent", "number", required=True, help="e.g. 25"),),
         ),
         kind="settings",
-        id_column="",
         build=threshold_work,
     ),
     CustomAction(
@@ -220,7 +213,6 @@ ACTIONS: list[Action] = [
             params=OVER_THRESHOLD,
         ),
         kind="sync",
-        id_column="Student ID",
         reads="students",
         build=sync_work,
     ),
@@ -234,7 +226,6 @@ ACTIONS: list[Action] = [
             "Save the Connect reports to the reports folder before anything is archived.",
         ),
         kind="reports",
-        id_column="",
         build=reports_work,
     ),
     Action(
@@ -249,8 +240,6 @@ ACTIONS: list[Action] = [
             after=AFTER,
             after_reason=AFTER_WHY,
         ),
-        kind="educators",
-        id_column="Educator ID",
         describe_record=_staff,
         checks=(reports_first, staff_who_left),
     ),
@@ -266,8 +255,6 @@ ACTIONS: list[Action] = [
             after=AFTER,
             after_reason=AFTER_WHY,
         ),
-        kind="classes",
-        id_column="Class ID",
         describe_record=_classroom,
         checks=(reports_first,),
     ),
@@ -283,8 +270,6 @@ ACTIONS: list[Action] = [
             after=AFTER,
             after_reason=AFTER_WHY,
         ),
-        kind="students",
-        id_column="Student ID",
         describe_record=_student,
         checks=(reports_first,),
     ),
@@ -300,8 +285,6 @@ ACTIONS: list[Action] = [
             after=AFTER,
             after_reason=AFTER_WHY,
         ),
-        kind="students",
-        id_column="Student ID",
         universe_status="",
         describe_record=_student,
         checks=(reports_first,),
@@ -315,8 +298,6 @@ ACTIONS: list[Action] = [
             True,
             "Find students with the same name and birth date, or email, and merge them.",
         ),
-        kind="students",
-        id_column="Student ID",
         build=merge_work,
     ),
 ]

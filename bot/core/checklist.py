@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bot.core.id_fill import IdFill
 from bot.core.values import is_checked
 
+CHECKLIST = "Checklist"
 ROW = "_row"
 STEP_ID = re.compile(r"^S-(\d+)$", re.IGNORECASE | re.ASCII)
 ID_CHARACTERS = frozenset("-_.")
@@ -41,15 +43,6 @@ class Step:
     id_was_blank: bool = False
     duplicate_id: bool = False
     signature: tuple[str, ...] = field(default=(), compare=False)
-
-
-@dataclass(frozen=True)
-class IdFill:
-    """A blank Step ID the bot fills: found again at write time by the row's staff values."""
-
-    row: int
-    signature: tuple[str, ...]
-    step_id: str
 
 
 def step_id_problem(step_id: str) -> str:
@@ -100,7 +93,8 @@ def signature_of(record: Mapping[str, object]) -> tuple[str, ...]:
 def parse_checklist(frame: pd.DataFrame) -> tuple[list[Step], list[IdFill]]:
     """Steps in sheet order; rows with every staff field blank are skipped.
 
-    A blank Step ID gets the next free ``S-NNN`` (numbers never reused within the sheet);
+    A blank Step ID gets the next free ``S-NNN`` (numbers never reused within the sheet),
+    to be written to the row that still holds the same staff values (``IdFill``);
     a Step ID used by several rows marks each of those steps ``duplicate_id``.
     """
     records = [r for r in frame.to_dict("records") if any(signature_of(r)) or _cell(r, "Step ID")]
@@ -115,7 +109,8 @@ def parse_checklist(frame: pd.DataFrame) -> tuple[list[Step], list[IdFill]]:
         row = int(str(record.get(ROW, 0) or 0))
         if blank:
             step_id = f"S-{next(numbers):03d}"
-            fills.append(IdFill(row=row, signature=signature, step_id=step_id))
+            match = tuple(zip(STAFF_FIELDS, signature, strict=True))
+            fills.append(IdFill(tab=CHECKLIST, row=row, value=step_id, match=match))
         steps.append(
             Step(
                 step_id=step_id,

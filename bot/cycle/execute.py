@@ -20,7 +20,6 @@ from bot.structures import Operation, Outcome, SnapshotRecord
 NAMED_FAILURES = 3
 FAILURE_CHARACTERS = 200
 PROGRESS_FROM = 50
-SNAPSHOT_KINDS = frozenset({"students", "educators", "courses", "classes", "enrollments"})
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +197,8 @@ class Execution:
     def _snapshot(self, step_id: str, action: Action, ctx: PlanContext, ids: list[str]) -> None:
         """Keep the LMS state of the records a destructive step is about to change."""
         kind = getattr(action, "reads", "") or action.kind
-        if kind != action.kind or kind not in SNAPSHOT_KINDS or ctx.lms_records.empty or not ids:
+        roster = self.svc.template.tab_of_kind(kind)
+        if kind != action.kind or roster is None or ctx.lms_records.empty or not ids:
             return
         frame = ctx.lms_records[ctx.lms_records["id"].isin(ids)]
         records = [

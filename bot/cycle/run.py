@@ -17,7 +17,7 @@ from datetime import datetime
 from bot.actions.base import ALLOW_OVER
 from bot.bulk import gc_paused
 from bot.cell_limit import fit_batch
-from bot.core.checklist import Step, parse_checklist
+from bot.core.checklist import CHECKLIST, Step, parse_checklist
 from bot.core.lifecycle import (
     Execute,
     KeepOutputs,
@@ -47,7 +47,7 @@ from bot.cycle.facts import (
     waiting_on,
 )
 from bot.cycle.outputs import Outputs
-from bot.cycle.writeback import CHECKLIST, add_outcomes, step_cells
+from bot.cycle.writeback import add_outcomes, step_cells
 from bot.errors import WorkbookError
 from bot.services import Services
 from bot.step_failure import CYCLE_FAILURES, log_failure
@@ -113,7 +113,7 @@ class Cycle:
         batch.new_rows += self.outputs.rows
         outcomes = self.svc.state.unlogged()
         first = len(batch.log_rows)
-        add_outcomes(batch, outcomes)
+        add_outcomes(batch, outcomes, self.svc.template)
         self.report.write = self.svc.workbook.write(fit_batch(batch, self.svc.template))
         in_log = set(self.report.write.logged)
         self.svc.state.mark_logged([o.seq for i, o in enumerate(outcomes, first) if i in in_log])

@@ -6,18 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.core.checklist import IdFill, Step
+from bot.core.checklist import CHECKLIST, Step
+from bot.core.id_fill import IdFill
 from bot.core.lifecycle import StepView
 from bot.structures import CellWrite, Outcome, WriteBatch
-
-CHECKLIST = "Checklist"
-KIND_TABS = {
-    "students": ("Students", "Student ID"),
-    "educators": ("Educators", "Educator ID"),
-    "courses": ("Courses", "Course ID"),
-    "classes": ("Classes", "Class ID"),
-    "enrollments": ("Enrollments", "Enrollment ID"),
-}
+from bot.templates import WorkbookTemplate
 
 
 def step_cells(steps: list[Step], fills: list[IdFill], views: Mapping[str, StepView]) -> WriteBatch:
@@ -37,12 +30,12 @@ def step_cells(steps: list[Step], fills: list[IdFill], views: Mapping[str, StepV
     return batch
 
 
-def add_outcomes(batch: WriteBatch, outcomes: list[Outcome]) -> None:
+def add_outcomes(batch: WriteBatch, outcomes: list[Outcome], template: WorkbookTemplate) -> None:
     """Roster rows' LMS status / Last action and the Log rows of not-yet-logged outcomes."""
     for outcome in outcomes:
-        tab_key = KIND_TABS.get(outcome.kind)
-        if tab_key is not None:
-            tab = tab_key[0]
+        roster = template.tab_of_kind(outcome.kind)
+        if roster is not None:
+            tab = roster.name
             if outcome.lms_status:
                 batch.cells.append(
                     CellWrite(tab, outcome.record_id, "LMS status", outcome.lms_status)

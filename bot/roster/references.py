@@ -18,6 +18,7 @@ from bot.roster.csvfile import LINE
 from bot.roster.errors import Findings
 from bot.roster.frames import SOURCE, RosterData
 from bot.roster.merge import GONE
+from bot.templates import load_template
 
 MAX_SHOWN = 20
 COLUMNS = {"Student ID": "userSourcedId", "Class ID": "classSourcedId"}
@@ -39,7 +40,8 @@ class Targets:
         return not_added, absent & ~not_added
 
 
-def _targets(data: RosterData, existing: dict[str, pd.DataFrame], tab: str, key: str) -> Targets:
+def _targets(data: RosterData, existing: dict[str, pd.DataFrame], tab: str) -> Targets:
+    key = load_template().require(tab).key
     present: set[str] = set()
     if tab in existing:
         present.update(existing[tab][key].str.strip())
@@ -83,11 +85,11 @@ def _enrollments(data: RosterData, existing: dict[str, pd.DataFrame], findings: 
     checked = ~frame["Status"].isin(GONE) if "Status" in frame else pd.Series(True, frame.index)
     dropped = pd.Series(False, index=frame.index)
     summary: list[str] = []
-    for column, tab, key, what in (
-        ("Student ID", "Students", "Student ID", "student"),
-        ("Class ID", "Classes", "Class ID", "class"),
+    for column, tab, what in (
+        ("Student ID", "Students", "student"),
+        ("Class ID", "Classes", "class"),
     ):
-        not_added, missing = _targets(data, existing, tab, key).why_not(frame[column])
+        not_added, missing = _targets(data, existing, tab).why_not(frame[column])
         not_added &= checked & ~dropped
         missing &= checked & ~dropped
         _report(frame, not_added, column, f"enrollment's {what} {{}} {NOT_ADDED}", findings)
@@ -115,14 +117,11 @@ def check_references(
     if classes is None:
         return
     frame = classes.frame
-    for column, tab, key in (
-        ("Course ID", "Courses", "Course ID"),
-        ("Teacher ID", "Educators", "Educator ID"),
-    ):
+    for column, tab in (("Course ID", "Courses"), ("Teacher ID", "Educators")):
         if column not in frame.columns:
             continue
         filled = frame[column].str.strip() != ""
-        not_added, missing = _targets(data, existing, tab, key).why_not(frame[column])
+        not_added, missing = _targets(data, existing, tab).why_not(frame[column])
         what = f"class's {column[:-3].lower()} {{}}"
         _report(frame, filled & not_added, column, f"{what} {NOT_ADDED}", findings)
         _report(frame, filled & missing, column, f"{what} {MISSING}", findings)

@@ -11,7 +11,7 @@ from itertools import islice, zip_longest
 
 import pandas as pd
 
-from bot.core.checklist import IdFill, signature_of
+from bot.core.id_fill import IdFill
 from bot.errors import HeaderError
 from bot.structures import ROW, WriteBatch
 from bot.templates import Tab, normalize_header
@@ -67,14 +67,15 @@ def header_map(tab: Tab, header: Sequence[object]) -> dict[str, int]:
 def frames_from_grids(
     tabs: Sequence[tuple[Tab, Sequence[Sequence[object]]]],
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """Each tab's frame, or (not for the Checklist) the reason its header row is unusable."""
+    """Each tab's frame, or (not for the main tab, the Checklist) the reason its header row
+    is unusable."""
     frames: dict[str, pd.DataFrame] = {}
     broken: dict[str, str] = {}
     for tab, grid in tabs:
         try:
             frames[tab.name] = frame_from_grid(tab, grid)
         except HeaderError as exc:
-            if tab.name == "Checklist":
+            if tab.main:
                 raise
             broken[tab.name] = str(exc)
     return frames, broken
@@ -117,7 +118,7 @@ def row_key(tab: Tab, text: str) -> str:
     """A row's key as writes compare it: trimmed; record IDs exactly (``abc1`` is not
     ``ABC1``), Step IDs in any case (the Checklist reads ``s-1`` as ``S-1``)."""
     key = text.strip()
-    return key.upper() if tab.name == "Checklist" else key
+    return key.upper() if tab.main else key
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def place_writes(
     """Where each write of ``batch`` for ``tab`` lands in ``grid`` as it is now (1-based).
 
     Rows are found by their key column; a key no longer present is dropped and reported.
-    Only bot columns are written, except a blank Step ID the bot fills.
+    Only bot columns are written, except a blank key the bot fills (``batch.id_fills``).
     """
     positions = header_map(tab, grid[0])
     by_key: dict[str, list[int]] = {}
@@ -146,8 +147,9 @@ def place_writes(
                 by_key.setdefault(key, []).append(number)
     placements: list[Placement] = []
     dropped: list[str] = []
-    if tab.name == "Checklist":
-        placements += _place_id_fills(tab, grid, positions, batch.id_fills, dropped)
+    fills = [f for f in batch.id_fills if f.tab == tab.name]
+    if fills:
+        placements += _place_id_fills(tab, grid, positions, fills, dropped)
         for p in placements:
             by_key.setdefault(row_key(tab, p.value), []).append(p.row)
     for cell in (c for c in batch.cells if c.tab == tab.name):
@@ -169,23 +171,24 @@ def _place_id_fills(
     fills: list[IdFill],
     dropped: list[str],
 ) -> list[Placement]:
-    key_index = positions["Step ID"]
-    blanks: list[tuple[int, tuple[str, ...]]] = []
+    """Where each fill lands: see ``IdFill``. A row takes one fill at most."""
+    key_index = positions[tab.column(tab.key).name]  # type: ignore[union-attr]
+    blanks: list[tuple[int, dict[str, str]]] = []
     for number, row in enumerate(grid[1:], start=2):
         texts = [cell_text(v) for v in row]
         if key_index < len(texts) and texts[key_index].strip():
             continue
-        record = {name: texts[i] if i < len(texts) else "" for name, i in positions.items()}
-        blanks.append((number, signature_of(record)))
+        values = {name: texts[i].strip() if i < len(texts) else "" for name, i in positions.items()}
+        blanks.append((number, values))
     placements: list[Placement] = []
     for fill in fills:
-        matches = [n for n, sig in blanks if sig == fill.signature]
+        matches = [n for n, v in blanks if all(v.get(c, "") == x for c, x in fill.match)]
         if not matches:
-            dropped.append(f"Checklist row for new {fill.step_id}: row changed before write")
+            dropped.append(f"{tab.name} row for new {fill.value}: row changed before write")
             continue
         number = fill.row if fill.row in matches else matches[0]
-        blanks = [(n, s) for n, s in blanks if n != number]
-        placements.append(Placement(number, key_index + 1, fill.step_id, fills_id=True))
+        blanks = [(n, v) for n, v in blanks if n != number]
+        placements.append(Placement(number, key_index + 1, fill.value, fills_id=True))
     return placements
 
 

@@ -1,11 +1,11 @@
 """The Google Sheets workbook: gspread with a service account (or a local fake API).
 
-Requests per cycle: one ``values:batchGet`` reads the Checklist together with the tabs the
-previous cycle read after it (one more only when a newly ticked step needs a tab the previous
-cycle did not); when there is something to write, one ``values:batchGet`` of the rows' keys
-(rows are found again, never remembered by number) and one ``values:batchUpdate`` carrying
-every write, Log rows included. A Log tab that is gone is added again (one ``batchUpdate`` and
-a metadata fetch, the one time it happens).
+Requests per cycle: one ``values:batchGet`` reads the main tab (the Checklist) together with
+the tabs the previous cycle read after it (one more only when a newly ticked step needs a tab
+the previous cycle did not); when there is something to write, one ``values:batchGet`` of
+the rows' keys (rows are found again, never remembered by number) and one
+``values:batchUpdate`` carrying every write, Log rows included. A Log tab that is gone is
+added again (one ``batchUpdate`` and a metadata fetch, the one time it happens).
 
 The spreadsheet's metadata (tab titles, sheet IDs, grid sizes) is fetched on the first read and
 kept between cycles. It is fetched again when a range no longer parses (a tab renamed or
@@ -45,7 +45,6 @@ from bot.workbook.sheets_api import RangeNotFound, SheetsApi, quote_tab
 
 Grid = list[list[Any]]
 T = TypeVar("T")
-CHECKLIST = "Checklist"
 GROW_ROWS = 10_000
 REFRESH_PASSES = 10
 SPARE_ROWS = 1_000
@@ -173,13 +172,14 @@ class GSheetsWorkbook(Workbook):
 
     @gc_paused
     def read(self, tabs: Collection[str] | None = None) -> Snapshot:
-        """Read ``tabs`` (default every tab). A read of the Checklist starts a cycle: the tabs
-        the previous cycle read after its Checklist come in the same request and are held for
-        this cycle's later reads, which then cost no request."""
+        """Read ``tabs`` (default every tab). A read of the main tab (the Checklist) starts a
+        cycle: the tabs the previous cycle read after its main tab come in the same request
+        and are held for this cycle's later reads, which then cost no request."""
         every = [t.name for t in self.template.tabs]
         names = every if tabs is None else [n for n in every if n in set(tabs)]
+        main = self.template.main_tab.name
         extra: list[str] = []
-        if CHECKLIST in names:
+        if main in names:
             self._held, self._passes = {}, self._passes + 1
             if tabs is not None:
                 extra = [n for n in every if n in self._followers and n not in names]
@@ -191,7 +191,7 @@ class GSheetsWorkbook(Workbook):
                 grids[name] = grid
             else:
                 self._held[name] = grid
-        if CHECKLIST not in names:
+        if main not in names:
             self._followers.update(grids)
         present = [(self.template.require(n), grids[n]) for n in names if n in grids]
         for tab, grid in present:
@@ -207,8 +207,9 @@ class GSheetsWorkbook(Workbook):
         return rowcol_to_a1(1, index + 1).rstrip("1")
 
     def _fresh_grids(self, batch: WriteBatch) -> tuple[dict[str, Grid], list[str]]:
-        """Re-read, in one request, what locating the writes needs: the Checklist whole,
-        each other tab's header and key column, the Log and tabs that get new rows whole."""
+        """Re-read, in one request, what locating the writes needs: the main tab (the
+        Checklist) and tabs that get a filled key or new rows whole, each other tab's header
+        and key column, the Log whole."""
         tabs = self._known(())
         wanted: list[tuple[str, str, str]] = []
         for tab in self.template.tabs:
@@ -216,7 +217,8 @@ class GSheetsWorkbook(Workbook):
                 continue
             has_cells = any(c.tab == tab.name for c in batch.cells)
             has_rows = any(name == tab.name for name, _ in batch.new_rows)
-            if (tab.name == CHECKLIST and (has_cells or batch.id_fills)) or has_rows:
+            has_fills = any(f.tab == tab.name for f in batch.id_fills)
+            if (tab.main and has_cells) or has_fills or has_rows:
                 wanted.append((tab.name, "", "full"))
             elif has_cells and tab.key and tab.name in self.headers:
                 letter = self._key_letter(tab)

@@ -82,7 +82,7 @@ def _protections(
 
 def _status_colours(tab: Tab, sheet: dict[str, Any], sheet_id: int) -> list[dict[str, Any]]:
     status = tab.column("Status")
-    if tab.name != "Checklist" or status is None or sheet.get("conditionalFormats"):
+    if not tab.main or status is None or sheet.get("conditionalFormats"):
         return []
     index = tab.columns.index(status)
     return [

@@ -85,7 +85,7 @@ class XlsxWorkbook(Workbook):
                 continue
             sheet = book[title]
             wants_cells = any(c.tab == tab.name for c in batch.cells)
-            wants_ids = tab.name == "Checklist" and batch.id_fills
+            wants_ids = any(f.tab == tab.name for f in batch.id_fills)
             wants_log = tab.append_only and batch.log_rows
             wants_rows = any(name == tab.name for name, _ in batch.new_rows)
             if not (wants_cells or wants_ids or wants_log or wants_rows):

@@ -30,7 +30,10 @@ def test_blank_step_ids_get_the_next_free_number_and_blank_rows_are_skipped() ->
         )
     )
     assert [s.step_id for s in steps] == ["S-004", "S-005", "S-002", "S-006"]
-    assert [(f.row, f.step_id) for f in fills] == [(4, "S-005"), (6, "S-006")]
+    assert [(f.tab, f.row, f.value) for f in fills] == [
+        ("Checklist", 4, "S-005"),
+        ("Checklist", 6, "S-006"),
+    ]
     assert steps[1].run and steps[1].id_was_blank and not steps[0].run
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.core.checklist import IdFill, parse_checklist
+from bot.core.checklist import parse_checklist
+from bot.core.id_fill import IdFill
 from bot.errors import HeaderError
 from bot.structures import CellWrite, WriteBatch
 from bot.templates import WorkbookTemplate
@@ -72,7 +73,7 @@ def test_layout_has_checkboxes_frozen_header_and_marked_bot_columns(book: XlsxWo
 def test_writes_land_on_the_row_found_again_after_staff_reorder(book: XlsxWorkbook) -> None:
     snap = book.read()
     _steps, fills = parse_checklist(snap.frames["Checklist"])
-    assert [f.step_id for f in fills] == ["S-004"]
+    assert [f.value for f in fills] == ["S-004"]
     # Staff move S-003 to the top and insert a row while the bot works.
     wb = load_workbook(book.path)
     sheet = wb["Checklist"]
@@ -147,9 +148,9 @@ def test_log_rows_are_appended_once_even_when_a_write_is_retried(book: XlsxWorkb
 
 
 def test_blank_id_fill_is_dropped_if_the_row_changed(book: XlsxWorkbook) -> None:
-    fill = IdFill(
-        row=3, signature=("", "Edgenuity", "something else", "", "", "", "", ""), step_id="S-004"
-    )
+    staff = ("Phase", "System", "Action", "Scope", "Parameters", "Depends on", "Owner", "Due")
+    values = ("", "Edgenuity", "something else", "", "", "", "", "")
+    fill = IdFill("Checklist", 3, "S-004", tuple(zip(staff, values, strict=True)))
     report = book.write(WriteBatch(id_fills=[fill]))
     assert report.ids_filled == 0 and "row changed" in report.dropped[0]
 

@@ -14,7 +14,7 @@ from bot.lms.mock.faults import Faults
 from bot.lms.mock.shared import KeptChanges, Seeder
 from bot.lms.mock.store import MockStore
 from bot.structures import Operation, OpResult
-from bot.templates import normalize_header
+from bot.templates import load_template, normalize_header
 
 MODELS = {
     edgenuity.SYSTEM: edgenuity.HANDLERS,
@@ -30,6 +30,7 @@ SEEDERS: dict[str, Seeder] = {
     schoology.SYSTEM: schoology.seed,
 }
 NOT_YET_IN_LMS = frozenset({"new", "transfer", "incoming"})
+LMS_STATES = {"enrollments": ("completed", "disabled"), "courses": ("archived",)}
 
 
 class MockLMS(LMS):
@@ -82,24 +83,29 @@ class MockLMS(LMS):
         return self.store.settings(system)
 
     def is_empty(self, system: str) -> bool:
-        return all(self.store.count(system, kind) == 0 for kind in KINDS.values())
+        rosters = load_template().roster_tabs
+        return all(self.store.count(system, tab.kind) == 0 for tab in rosters)
 
     def seed(self, system: str, frames: dict[str, pd.DataFrame]) -> int:
-        """Load roster tabs into an empty system; rows whose Status is new/transfer stay out."""
+        """Load roster tabs into an empty system; rows whose Status is new/transfer stay out.
+        Each row is a record of its tab's kind, its ID the key column, its data the columns
+        the template gives an LMS field."""
         count = 0
         with self.store.transaction():
-            for tab, kind in KINDS.items():
-                frame = frames.get(tab)
+            for tab in load_template().roster_tabs:
+                frame = frames.get(tab.name)
                 if frame is None:
                     continue
+                fields = tab.fields
                 for record in frame.to_dict("records"):
-                    data = {FIELDS.get(k, k): str(v) for k, v in record.items() if k in FIELDS}
-                    record_id = str(record.get(ID_COLUMNS[tab], "")).strip()
+                    data = {fields[k]: str(v) for k, v in record.items() if k in fields}
+                    record_id = str(record.get(tab.key, "")).strip()
                     sis_status = str(record.get("Status", "")).strip().casefold()
                     if not record_id or sis_status in NOT_YET_IN_LMS:
                         continue
-                    status = sis_status if sis_status in LMS_STATES.get(kind, ()) else "active"
-                    self.store.put(system, kind, record_id, status, data)
+                    states = LMS_STATES.get(tab.kind, ())
+                    status = sis_status if sis_status in states else "active"
+                    self.store.put(system, tab.kind, record_id, status, data)
                     count += 1
             seeder = SEEDERS.get(system)
             if seeder is not None:
@@ -117,44 +123,3 @@ def _restore(store: MockStore, op: Operation) -> tuple[str, str]:
     status = op.params["status"]
     store.put(op.system, op.kind, op.record_id, status, json.loads(op.params["data"]))
     return status, f"restored {op.record_id} to {status}"
-
-
-KINDS = {
-    "Students": "students",
-    "Educators": "educators",
-    "Courses": "courses",
-    "Classes": "classes",
-    "Enrollments": "enrollments",
-}
-ID_COLUMNS = {
-    "Students": "Student ID",
-    "Educators": "Educator ID",
-    "Courses": "Course ID",
-    "Classes": "Class ID",
-    "Enrollments": "Enrollment ID",
-}
-LMS_STATES = {"enrollments": ("completed", "disabled"), "courses": ("archived",)}
-FIELDS = {
-    "First name": "first_name",
-    "Last name": "last_name",
-    "Grade": "grade",
-    "School": "school",
-    "Email": "email",
-    "Name": "name",
-    "Role": "role",
-    "Title": "title",
-    "Version": "version",
-    "External course code": "external_course_code",
-    "Course ID": "course_id",
-    "Student ID": "student_id",
-    "Class ID": "class_id",
-    "Start date": "start_date",
-    "Target date": "target_date",
-    "Progress": "progress",
-    "Earned credit": "earned_credit",
-    "Birth date": "birth_date",
-    "Graduation year": "graduation_year",
-    "Last login": "last_login",
-    "Term": "term",
-    "Teacher ID": "teacher_id",
-}
