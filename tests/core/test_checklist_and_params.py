@@ -56,7 +56,7 @@ def test_absurd_step_ids_are_read_and_filled_around_never_reused() -> None:
         )
     )
     assert [s.step_id for s in steps][:3] == [huge, zeros, "S-005"]
-    assert [f.step_id for f in fills] == ["S-008", "S-009"]
+    assert [f.value for f in fills] == ["S-008", "S-009"]
 
 
 def test_duplicate_step_ids_are_marked_on_every_row() -> None:
