@@ -329,11 +329,10 @@ def _checklist(rollover: date, second_term_class: str) -> list[dict[str, str]]:
 
 
 def build_district(
-    students: int = 300, today: date | None = None, seed: int = 2026, playbook: str = ""
+    students: int = 300, *, today: date, seed: int = 2026, playbook: str = ""
 ) -> District:
     """The same district for the same arguments, always; ``playbook`` makes its Checklist
     that playbook's steps (ticked, with the values the demo needs) instead of the default."""
-    today = today or date.today()
     rng = random.Random(seed)
     rollover = today + timedelta(days=30)
     student_rows = _students(rng, students, today)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pandas as pd
 
@@ -13,12 +12,9 @@ from bot.core.calendar import CalendarRules, DistrictCalendar, calendar_rows
 from bot.national_holidays import national_holidays
 
 
-def district_calendar(
-    config: Config, frame: pd.DataFrame, today: date | None = None
-) -> DistrictCalendar:
+def district_calendar(config: Config, frame: pd.DataFrame, today: date) -> DistrictCalendar:
     """``[calendar]`` and ``[district] timezone`` with the Calendar tab; national holidays
-    for the years of the tab's dates and the years around ``today`` (default: now, locally)."""
-    today = today or datetime.now(ZoneInfo(config.timezone)).date()
+    for the years of the tab's dates and the years around ``today`` (the district's)."""
     rows = calendar_rows(frame)
     years = {today.year - 1, today.year, today.year + 1} | {d.year for d in rows["day"]}
     settings = config.calendar

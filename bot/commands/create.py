@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.actions import registry
+from bot.clock import LocalClock
 from bot.commands.common import config_option
 from bot.config import load_config, render_config
 from bot.demo import ADMIN, COORDINATOR, build_district, seed_extras
@@ -78,12 +79,18 @@ def make_empty(directory: Path, district: str, force: bool, today: date) -> Path
     return config_path
 
 
+def _today() -> date:
+    """The day a new directory is made, on this machine's calendar (as before a district's
+    time zone is configured)."""
+    return LocalClock().now().date()
+
+
 def _demo(args: argparse.Namespace) -> int:
     from bot.commands.run import cycle, render_cycle
 
     if args.students < 1:
         raise RolloverError("--students must be at least 1")
-    path = make_demo(args.dir, args.students, args.force, date.today(), args.playbook or "")
+    path = make_demo(args.dir, args.students, args.force, _today(), args.playbook or "")
     print(
         f"Created {args.dir}/rollover.xlsx ({args.students} students), {path.name} and state. "
         "Running one cycle...\n"
@@ -94,7 +101,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    path = make_empty(args.dir, args.district, args.force, date.today())
+    path = make_empty(args.dir, args.district, args.force, _today())
     print(
         f"Created {args.dir}/rollover.xlsx and {path}. Fill the roster tabs, list your admins "
         f"in approvals.admins, tick Run on a step, then: rollover-bot check --config {path}"

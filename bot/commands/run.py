@@ -91,7 +91,7 @@ def status(config: Config) -> str:
         lines.append("  " + lease_line(config, services.state, now))
         held = lease is not None and lease.expires > now
         last = cycles[0][0] if cycles else ""
-        rules = day_rules(config, services.workbook)
+        rules = day_rules(config, services.workbook, now.date())
         lines.append("  " + next_runs_line(config, rules, last, held, now))
         lines.append("  " + outbox_line(config, services.state))
         lines.append("  Steps: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))

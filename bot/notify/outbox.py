@@ -9,30 +9,32 @@ pending by an instance that died is sent by the one that takes over.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC
 
-from bot.abc import StateStore
+from bot.abc import Clock, StateStore
+from bot.clock import SystemClock
 from bot.structures import DROPPED, FAILED, PENDING, SENT
 from bot.structures import OutboxEntry as Entry
 
 __all__ = ["DROPPED", "FAILED", "PENDING", "SENT", "Entry", "Outbox"]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class Outbox:
-    """The outbox in ``state`` (which its opener closes), one call at a time."""
+    """The outbox in ``state`` (which its opener closes), one call at a time; times from
+    ``clock`` (default the system's), kept in UTC."""
 
-    def __init__(self, state: StateStore) -> None:
+    def __init__(self, state: StateStore, clock: Clock | None = None) -> None:
         self.state = state
+        self.clock = clock or SystemClock()
         self._lock = threading.Lock()
+
+    def _now(self) -> str:
+        return self.clock.now().astimezone(UTC).isoformat(timespec="seconds")
 
     def record(self, entry: Entry) -> Entry:
         """Keep ``entry`` unless its key is known; return what the outbox holds for the key."""
         with self._lock:
-            return self.state.outbox_record(entry, _now())
+            return self.state.outbox_record(entry, self._now())
 
     def get(self, key: str) -> Entry | None:
         with self._lock:
@@ -50,7 +52,7 @@ class Outbox:
 
     def mark_sent(self, key: str, ts: str, channel_id: str) -> None:
         with self._lock:
-            self.state.outbox_sent(key, ts, channel_id, _now())
+            self.state.outbox_sent(key, ts, channel_id, self._now())
 
     def mark_error(self, key: str, error: str, state: str = PENDING) -> None:
         """Keep the last error; ``state`` FAILED or DROPPED ends the message's life."""

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.abc import Clock
+from bot.clock import SystemClock
 from bot.config import Config
 from bot.errors import WorkbookError
 from bot.roster.bundle import ONEROSTER_12
@@ -224,9 +226,10 @@ def export_roster(
     target: Path,
     force: bool = False,
     template: WorkbookTemplate | None = None,
-    now: datetime | None = None,
+    clock: Clock | None = None,
 ) -> ExportReport:
-    """Write the workbook's roster tabs to ``target`` (a folder, or a path ending in .zip)."""
+    """Write the workbook's roster tabs to ``target`` (a folder, or a path ending in .zip),
+    stamped with the time ``clock`` (default the system's) gives."""
     if version not in FORMATS:
         raise RosterError(f"unknown format {version!r}: expected {' or '.join(FORMATS)}")
     template = template or load_template()
@@ -241,7 +244,8 @@ def export_roster(
                 f"rename the tab back to {name} (the roster tabs are {', '.join(names)})"
             )
     frames = {name: snapshot.frames[name].drop(columns=[ROW]) for name in names}
-    files, notes = build_bundle(frames, config.district, version, now or datetime.now(UTC))
+    now = (clock or SystemClock()).now()
+    files, notes = build_bundle(frames, config.district, version, now)
     _write({name: _csv(frame) for name, frame in files.items()}, target, force)
     counts = {name: len(frame) for name, frame in files.items()}
     return ExportReport(directory=target, format=version, counts=counts, notes=notes)

@@ -3,6 +3,8 @@ holidays and quiet hours (``[calendar]``)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from bot.abc import Workbook
@@ -11,6 +13,8 @@ from bot.district_calendar import district_calendar
 from bot.schedule.digest import DayRules
 
 
-def day_rules(config: Config, workbook: Workbook) -> DayRules:
+def day_rules(config: Config, workbook: Workbook, today: date) -> DayRules:
+    """The rules as of ``today`` in the district (its national holidays are those of the
+    years around it)."""
     frame = workbook.read(["Calendar"]).frames.get("Calendar", pd.DataFrame())
-    return district_calendar(config, frame)
+    return district_calendar(config, frame, today)

@@ -94,7 +94,7 @@ class District:
             self.services = services
             self.mention = mention_for(services)
             self.runner = CycleRunner(services, self.halt)
-            self.seen = Seen(services.state)
+            self.seen = Seen(services.state, self.clock)
             self.digests = DigestJob(self.config, self.seen, self._rules, self._send_digests)
             self.error = ""
         for hook in self.on_open:
@@ -169,7 +169,7 @@ class District:
 
     def _rules(self) -> DayRules:
         assert self.services is not None
-        return day_rules(self.config, self.services.workbook)
+        return day_rules(self.config, self.services.workbook, self.clock.now().date())
 
     def _send_digests(self, local: datetime) -> int:
         assert self.services is not None and self.runner is not None

@@ -23,6 +23,13 @@ from bot.schedule.district import District
 JOBS = ("poll", "digest", "outbox", "lease")
 
 
+def scheduler_now() -> datetime:
+    """'At once' for APScheduler. Not the district's Clock: the scheduler compares a job's next
+    run time with its own reading of the wall clock, so only the wall clock's now is now to it
+    (a now from another clock would make the first poll late or a misfire)."""
+    return datetime.now(UTC)
+
+
 def job_id(district: District, job: str) -> str:
     return f"{district.id}:{job}"
 
@@ -36,7 +43,7 @@ def add_jobs(scheduler: BaseScheduler, district: District) -> None:
         IntervalTrigger(seconds=schedule.poll_seconds, jitter=schedule.jitter_seconds or None),
         id=poll_id,
         name=f"{district.name}: cycle",
-        next_run_time=datetime.now(UTC),
+        next_run_time=scheduler_now(),
         misfire_grace_time=schedule.poll_seconds,
         **once,
     )
@@ -67,6 +74,6 @@ def add_jobs(scheduler: BaseScheduler, district: District) -> None:
     )
 
     def wake() -> None:
-        scheduler.modify_job(poll_id, next_run_time=datetime.now(UTC))
+        scheduler.modify_job(poll_id, next_run_time=scheduler_now())
 
     district.wake = wake

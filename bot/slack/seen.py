@@ -9,9 +9,10 @@ event is known by its ``event_id`` and by its message's channel + ts (a reply re
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
-from bot.abc import StateStore
+from bot.abc import Clock, StateStore
+from bot.clock import SystemClock
 
 
 def message_key(channel: str, ts: str) -> str:
@@ -30,8 +31,9 @@ class Seen:
     """The claims in ``state`` (which its opener closes). Not under the cycle's lock: a
     delivery is claimed as it arrives, even while a cycle runs."""
 
-    def __init__(self, state: StateStore) -> None:
+    def __init__(self, state: StateStore, clock: Clock | None = None) -> None:
         self.state = state
+        self.clock = clock or SystemClock()
 
     def known(self, key: str) -> bool:
         return self.state.claimed(key)
@@ -41,5 +43,5 @@ class Seen:
         wanted = [k for k in keys if k]
         if not wanted:
             return True
-        at = datetime.now(UTC).isoformat(timespec="seconds")
+        at = self.clock.now().astimezone(UTC).isoformat(timespec="seconds")
         return self.state.claim(wanted, at)
