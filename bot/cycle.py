@@ -22,8 +22,8 @@ from bot.core.ordering import execution_order, in_cycle
 from bot.core.plan import Plan, fingerprint
 from bot.core.problems import Problem, describe
 from bot.core.scope import select
+from bot.core.step_results import Failure, outcome_result, records_result
 from bot.core.validate import CheckedStep, validate_step
-from bot.core.values import shown
 from bot.errors import LMSUnavailable, RuleViolation, WorkbookError
 from bot.services import Services
 from bot.structures import (
@@ -45,8 +45,6 @@ KIND_TABS = {
     "classes": ("Classes", "Class ID"),
     "enrollments": ("Enrollments", "Enrollment ID"),
 }
-NAMED_FAILURES = 3
-FAILURE_CHARACTERS = 200
 CHECKLIST = "Checklist"
 OUTPUT_LOG = "step log"
 
@@ -86,22 +84,11 @@ class CycleReport:
     write: WriteReport = field(default_factory=WriteReport)
 
     def counts(self) -> Counter[str]:
-        return Counter(v.status.split(" (")[0].split(" on ")[0] for v in self.views.values())
+        return Counter(status_of(v.status).value for v in self.views.values())
 
     def summary(self) -> str:
         parts = [f"{n} {s}" for s, n in sorted(self.counts().items())]
         return ", ".join(parts) or "no steps"
-
-
-def past_tense(verb: str) -> str:
-    first, _, rest = verb.partition(" ")
-    if first == "set":
-        done = "set"
-    elif first.endswith("e"):
-        done = first + "d"
-    else:
-        done = first + "ed"
-    return (done + (" " + rest if rest else "")).capitalize()
 
 
 class Cycle:
@@ -409,7 +396,8 @@ class Cycle:
         state.start_run(step.step_id, plan.fingerprint, self.stamp, _inputs(ctx.checked))
         done_before = state.applied(step.step_id)
         applied = already = 0
-        failures: list[str] = []
+        failures: list[Failure] = []
+        messages: list[str] = []
         items = action.work(ctx)
         if spec.destructive:
             pending = [i.record_id for i in items if i.record_id not in done_before]
@@ -433,12 +421,13 @@ class Cycle:
             try:
                 result = self.svc.lms.execute(op)
             except (RuleViolation, LMSUnavailable) as exc:
-                failures.append(f"{item.record_id} ({exc})")
+                failures.append((item.record_id, str(exc)))
                 outcome = Outcome(
                     step.step_id, item.record_id, spec.name, action.kind, "failed", str(exc), "", at
                 )
             else:
                 applied += 1
+                messages.append(result.message)
                 outcome = Outcome(
                     step.step_id,
                     item.record_id,
@@ -452,16 +441,20 @@ class Cycle:
             state.record_outcome(outcome)
             progress.tick(applied + already + len(failures))
         _, label = finished_label(applied + already, len(failures))
-        if isinstance(action, SettingAction) and not failures:
-            message = outcome.message if applied else ""
-            text = message[:1].upper() + message[1:] or f"{past_tense(spec.verb)} {spec.noun}"
+        if isinstance(action, SettingAction) or action.kind not in KIND_TABS:
+            setting = isinstance(action, SettingAction)
+            text = outcome_result(
+                spec.verb, spec.noun, messages, failures, len(items), prefix=not setting
+            )
         else:
-            text = self._result_text(spec.verb, spec.noun, applied, already, failures)
+            text = records_result(spec.verb, spec.noun, applied, already, failures)
         state.finish_run(step.step_id, plan.fingerprint, label, text, self.stamp)
         self.report.executed.append(step.step_id)
         return label, text
 
-    def _stopped(self, step: Step, done: int, total: int, failures: list[str]) -> tuple[str, str]:
+    def _stopped(
+        self, step: Step, done: int, total: int, failures: list[Failure]
+    ) -> tuple[str, str]:
         """Shutdown mid-step: the run stays open, so the next cycle carries on from here."""
         failed = f", {len(failures):,} failed" if failures else ""
         text = (
@@ -547,22 +540,6 @@ class Cycle:
         ]
         self.svc.state.save_snapshot(step_id, records)
 
-    @staticmethod
-    def _result_text(verb: str, noun: str, applied: int, already: int, failures: list[str]) -> str:
-        if applied == 0 and already and not failures:
-            return f"Nothing to do: all {already:,} {noun} were already done by this step"
-        text = f"{past_tense(verb)} {applied:,} {noun}"
-        if already:
-            text += f"; {already:,} already done by this step"
-        if failures:
-            first = failures[:NAMED_FAILURES]
-            named = ", ".join(shown(f, FAILURE_CHARACTERS, quote=False) for f in first)
-            more = len(failures) - NAMED_FAILURES
-            text += f"; {len(failures):,} failed: {named}" + (
-                f" and {more:,} more" if more > 0 else ""
-            )
-        return text
-
     def _send(self, message: Message) -> str:
         self.report.messages += 1
         return self.svc.notifier.send(message)
@@ -605,7 +582,7 @@ class Cycle:
                     "Record": outcome.record_id,
                     "Outcome": outcome.outcome,
                     "Message": outcome.message,
-                    "By": "rollover-bot",
+                    "By": outcome.by or "rollover-bot",
                 }
             )
 

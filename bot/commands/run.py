@@ -8,6 +8,7 @@ from collections import Counter
 from bot.approve import decide
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
+from bot.core.wording import count
 from bot.cycle import Cycle, CycleReport
 from bot.errors import RolloverError
 from bot.report import table
@@ -30,17 +31,35 @@ def render_cycle(report: CycleReport) -> str:
     counts = report.summary()
     lines.append("")
     lines.append(
-        f"{len(report.views)} steps: {counts}. Executed: "
+        f"{count(len(report.views), 'step')}: {counts}. Executed: "
         f"{', '.join(report.executed) or 'none'}. Messages: {report.messages}."
     )
     write = report.write
     lines.append(
-        f"Workbook: {write.cells_written} cells written, {write.ids_filled} Step IDs "
-        f"filled, {write.log_rows_appended} Log rows appended."
+        f"Workbook: {count(write.cells_written, 'cell')} written, "
+        f"{count(write.ids_filled, 'Step ID')} filled, "
+        f"{count(write.log_rows_appended, 'Log row')} appended."
     )
-    for dropped in write.dropped:
-        lines.append(f"  not written (row moved or deleted): {dropped}")
+    lines += dropped_lines(write.dropped)
     return "\n".join(lines)
+
+
+def dropped_lines(dropped: list[str]) -> list[str]:
+    """Writes the workbook could not place, one line per row: a record the tab has no row
+    for (an LMS record outside the roster, or a row deleted since), with its columns."""
+    columns: dict[str, list[str]] = {}
+    other: list[str] = []
+    for text in dropped:
+        where, found, column = text.partition(": row not found for ")
+        if found:
+            columns.setdefault(where, []).append(column)
+        else:
+            other.append(text)
+    lines = [
+        f"  not written: {where} ({', '.join(names)}): the tab has no row with this ID"
+        for where, names in columns.items()
+    ]
+    return lines + [f"  not written: {text}" for text in other]
 
 
 def approve(config: Config, step: str, who: str, reject: str | None) -> str:
@@ -91,7 +110,13 @@ def _cycle(args: argparse.Namespace) -> int:
 
 def _approve(args: argparse.Namespace) -> int:
     print(approve(chosen_config(args), args.step, args.who, args.reject))
-    print("The next `rollover-bot run --once` acts on it.")
+    if args.reject is None:
+        print("The next `rollover-bot run --once` acts on it.")
+    else:
+        print(
+            "Nothing runs for this plan. Once the step is changed in the Checklist, the next "
+            "cycle plans it again and asks for a new approval."
+        )
     return 0
 
 
@@ -100,10 +125,12 @@ def _undo(args: argparse.Namespace) -> int:
 
     services = build_services(chosen_config(args))
     try:
-        print(undo(services, args.step, args.who))
+        report = undo(services, args.step, args.who)
     finally:
         services.close()
-    print("The next `rollover-bot run --once` writes the restored records to the workbook.")
+    print(report.text)
+    if report.restored or report.failed:
+        print("The next `rollover-bot run --once` writes the restored records to the workbook.")
     return 0
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from bot.config import Config
+from bot.core.wording import agree, count
 from bot.roster.bundle import ONEROSTER_12
 from bot.roster.errors import RosterError
 from bot.roster.export_tables import (
@@ -33,6 +34,7 @@ from bot.roster.export_tables import (
     users_and_roles,
 )
 from bot.roster.values import look_up
+from bot.services import path_setting
 from bot.structures import ROW
 from bot.templates import WorkbookTemplate, load_template
 from bot.workbook.xlsx import XlsxWorkbook
@@ -46,7 +48,7 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
     def render(self) -> str:
-        files = ", ".join(f"{name} ({n} rows)" for name, n in self.counts.items())
+        files = ", ".join(f"{name} ({count(n, 'row')})" for name, n in self.counts.items())
         lines = [f"Wrote a {self.format} bundle (bulk) to {self.directory}: {files}"]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -65,7 +67,8 @@ def build_bundle(
     for tab, frame in frames.items():
         blank = int((frame["School"].str.strip() == "").sum()) if "School" in frame else 0
         if blank:
-            notes.append(f"{blank} {tab} rows have no School: exported under the district org")
+            have = f"{count(blank, tab + ' row')} {agree(blank, 'has', 'have')}"
+            notes.append(f"{have} no School: exported under the district org")
     if int((classes["Term"].str.strip() == "").sum()):
         notes.append("classes without a Term are exported under the school year session")
     users, roles = users_and_roles(students, educators, orgs, version, stamp)
@@ -220,7 +223,7 @@ def export_roster(
     if version not in FORMATS:
         raise RosterError(f"unknown format {version!r}: expected {' or '.join(FORMATS)}")
     template = template or load_template()
-    snapshot = XlsxWorkbook(config.workbook_path, template).read()
+    snapshot = XlsxWorkbook(config.workbook_path, template, path_setting(config)).read()
     frames = {t.name: snapshot.frames[t.name].drop(columns=[ROW]) for t in template.roster_tabs}
     files, notes = build_bundle(frames, config.district, version, now or datetime.now(UTC))
     _write({name: _csv(frame) for name, frame in files.items()}, target, force)

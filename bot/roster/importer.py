@@ -13,7 +13,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 
 from bot.config import Config
-from bot.errors import WorkbookError, WorkbookNotFound
+from bot.core.wording import agree, count
+from bot.errors import WorkbookError
 from bot.lms.mock import MockLMS
 from bot.roster.bundle import open_bundle
 from bot.roster.errors import Findings, Problem, RosterError, render
@@ -22,10 +23,11 @@ from bot.roster.merge import TabChanges, guard, plan
 from bot.roster.references import check_references
 from bot.roster.values import DELETED
 from bot.roster.writer import apply_changes
+from bot.services import path_setting
 from bot.structures import ROW
 from bot.templates import WorkbookTemplate, load_template
 from bot.workbook.base import frame_from_grid
-from bot.workbook.xlsx import XlsxWorkbook
+from bot.workbook.xlsx import XlsxWorkbook, missing_workbook
 
 LMS_SYSTEM = "Edgenuity"
 
@@ -62,8 +64,8 @@ class ImportReport:
                 lines.append(f"    not in the bundle (kept, not deleted): {shown}")
             if c.skipped_deleted:
                 lines.append(
-                    f"    {c.skipped_deleted} rows marked deleted are not in the "
-                    "workbook (not added)"
+                    f"    {count(c.skipped_deleted, 'row')} marked deleted "
+                    f"{agree(c.skipped_deleted, 'is', 'are')} not in the workbook (not added)"
                 )
         if self.notes:
             lines.append(f"Notes ({len(self.notes)}):")
@@ -83,9 +85,9 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _load(path: Path) -> XlWorkbook:
+def _load(path: Path, setting: str = "") -> XlWorkbook:
     if not path.exists():
-        raise WorkbookNotFound(f"no workbook at {path} (create one with `rollover-bot init`)")
+        raise missing_workbook(path, setting)
     try:
         return load_workbook(path)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -114,7 +116,7 @@ def import_roster(
     bundle = open_bundle(path)
     findings = Findings()
     data = read_bundle(bundle, findings)
-    book = _load(config.workbook_path)
+    book = _load(config.workbook_path, path_setting(config))
     existing = _frames(book, template)
     check_references(data, existing, findings)
     changes = plan(template, existing, data)
@@ -146,7 +148,7 @@ def seed_lms(config: Config, template: WorkbookTemplate | None = None) -> str:
         for tab in template.roster_tabs:
             frame = snapshot.frames[tab.name].drop(columns=[ROW])
             frames[tab.name] = frame[frame["Status"].str.strip().str.casefold() != DELETED]
-        count = lms.seed(LMS_SYSTEM, frames)
-        return f"Mock LMS seeded with {count} records ({config.lms_path})."
+        seeded = lms.seed(LMS_SYSTEM, frames)
+        return f"Mock LMS seeded with {count(seeded, 'record')} ({config.lms_path})."
     finally:
         lms.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bot.core.wording import agree, count
 from bot.roster.csvfile import LINE
 from bot.roster.errors import Findings
 from bot.roster.frames import SOURCE, RosterData
@@ -60,7 +61,8 @@ def check_references(
                 str(frame[SOURCE].iloc[0]),
                 0,
                 "",
-                f"{int(dropped.sum())} enrollments with a missing student or class were left out",
+                f"{count(int(dropped.sum()), 'enrollment')} with a missing student or class "
+                f"{agree(int(dropped.sum()), 'was', 'were')} left out",
             )
         enrollments.frame = frame.loc[~dropped].reset_index(drop=True)
     classes = data.tabs.get("Classes")

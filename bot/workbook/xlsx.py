@@ -29,10 +29,33 @@ from bot.workbook.base import (
 )
 from bot.workbook.xlsx_layout import save_atomically, set_text
 
+SHOWN_NEIGHBOURS = 3
 
-def _open(path: Path, read_only: bool) -> XlWorkbook:
+
+def missing_workbook(path: Path, setting: str = "") -> WorkbookNotFound:
+    """No file at ``path``: say what its folder holds, where the path was set (``setting``,
+    e.g. ``[workbook] path in config.toml``) and only then how to make a new workbook."""
+    folder = path.parent
+    if not folder.is_dir():
+        seen = f"there is no folder {folder}"
+    else:
+        names = sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("."))
+        seen = (
+            f"{folder} holds {', '.join(names[:SHOWN_NEIGHBOURS])}"
+            + (f" and {len(names) - SHOWN_NEIGHBOURS:,} more" if len(names) > 3 else "")
+            if names
+            else f"{folder} holds no .xlsx file"
+        )
+    where = f"check {setting}" if setting else "check the path"
+    return WorkbookNotFound(
+        f"no workbook at {path} ({seen}): {where}; for a new district, "
+        "`rollover-bot init` creates one"
+    )
+
+
+def _open(path: Path, read_only: bool, setting: str = "") -> XlWorkbook:
     if not path.exists():
-        raise WorkbookNotFound(f"no workbook at {path} (create one with `rollover-bot init`)")
+        raise missing_workbook(path, setting)
     try:
         return load_workbook(path, read_only=read_only, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -40,13 +63,15 @@ def _open(path: Path, read_only: bool) -> XlWorkbook:
 
 
 class XlsxWorkbook(Workbook):
-    def __init__(self, path: Path, template: WorkbookTemplate) -> None:
+    def __init__(self, path: Path, template: WorkbookTemplate, setting: str = "") -> None:
+        """``setting`` says where ``path`` comes from, for the message when it is missing."""
         self.path = Path(path)
         self.template = template
+        self.setting = setting
 
     @gc_paused
     def read(self, tabs: Collection[str] | None = None) -> Snapshot:
-        book = _open(self.path, read_only=True)
+        book = _open(self.path, read_only=True, setting=self.setting)
         try:
             grids = []
             missing = []
@@ -66,7 +91,7 @@ class XlsxWorkbook(Workbook):
         report = WriteReport()
         if not batch:
             return report
-        book = _open(self.path, read_only=False)
+        book = _open(self.path, read_only=False, setting=self.setting)
         for tab in self.template.tabs:
             if tab.name not in book.sheetnames:
                 continue
