@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 
 from bot.approve import decide
 from bot.commands.common import chosen_config, config_option
-from bot.config import Config, load_configs
+from bot.config import Config
 from bot.core.wording import count
 from bot.cycle import Cycle, CycleReport
 from bot.errors import RolloverError
@@ -70,37 +69,6 @@ def approve(config: Config, step: str, who: str, reject: str | None) -> str:
         services.close()
 
 
-def status(config: Config) -> str:
-    """One district: lease, next runs, outbox, steps by status, approvals, last cycles."""
-    from bot.schedule.calendar_rules import day_rules
-    from bot.schedule.status import lease_line, next_runs_line, outbox_line
-
-    services = build_services(config)
-    try:
-        now = services.clock.now()
-        snapshot = services.workbook.read(["Checklist"])
-        frame = snapshot.frames["Checklist"]
-        counts = Counter(s.split(" (")[0].split(" on ")[0] or "(new)" for s in frame["Status"])
-        lease = services.state.lease(f"workbook:{config.workbook_key}")
-        cycles = services.state.cycles(5)
-        lines = [f"{config.district}: workbook {config.workbook_key.split(':', 1)[1]}"]
-        lines.append("  " + lease_line(config, services.state, now))
-        held = lease is not None and lease.expires > now
-        last = cycles[0][0] if cycles else ""
-        rules = day_rules(config, services.workbook)
-        lines.append("  " + next_runs_line(config, rules, last, held, now))
-        lines.append("  " + outbox_line(config, services.state))
-        lines.append("  Steps: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-        waiting = frame[frame["Status"].str.startswith("Awaiting approval")]
-        for _, row in waiting.iterrows():
-            lines.append(f"    awaiting approval: {row['Step ID']} {row['Action']}: {row['Plan']}")
-        lines.append("  Last cycles:" if cycles else "  No cycle has run yet.")
-        lines += [f"    {started}  {summary}" for started, _, summary in cycles]
-        return "\n".join(lines)
-    finally:
-        services.close()
-
-
 def _cycle(args: argparse.Namespace) -> int:
     if args.command == "run" and not args.once:
         raise RolloverError("`run` runs one cycle: add --once (`rollover-bot serve` keeps running)")
@@ -131,18 +99,6 @@ def _undo(args: argparse.Namespace) -> int:
     print(report.text)
     if report.restored or report.failed:
         print("The next `rollover-bot run --once` writes the restored records to the workbook.")
-    return 0
-
-
-def _status(args: argparse.Namespace) -> int:
-    configs = [chosen_config(args)] if args.district else load_configs(args.config)
-    reports = []
-    for config in configs:
-        try:
-            reports.append(status(config))
-        except RolloverError as exc:
-            reports.append(f"{config.district}: cannot read its status: {exc}")
-    print("\n\n".join(reports))
     return 0
 
 
@@ -189,10 +145,3 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     undo_cmd.add_argument("--as", dest="who", required=True, metavar="EMAIL", help="the admin")
     config_option(undo_cmd)
     undo_cmd.set_defaults(handler=_undo)
-
-    status_cmd = commands.add_parser(
-        "status",
-        help="each district: lease holder, next runs, outbox, steps by status, last cycles",
-    )
-    config_option(status_cmd)
-    status_cmd.set_defaults(handler=_status)
