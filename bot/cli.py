@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bot import __version__
+from bot import __version__, progress
 from bot.commands import actions_cmd, create, roster, run, serve, sheet, status
 from bot.errors import ApprovalRefused, RolloverError
 
@@ -41,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         handler: Callable[[argparse.Namespace], int] = args.handler
-        code = handler(args)
+        with progress.session():
+            code = handler(args)
         sys.stdout.flush()
         return code
     except BrokenPipeError:

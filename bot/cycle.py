@@ -25,6 +25,7 @@ from bot.core.scope import select
 from bot.core.step_results import Failure, outcome_result, records_result
 from bot.core.validate import CheckedStep, validate_step
 from bot.errors import LMSUnavailable, RuleViolation, WorkbookError
+from bot.progress import Progress
 from bot.services import Services
 from bot.structures import (
     ApprovalRequest,
@@ -49,7 +50,6 @@ CHECKLIST = "Checklist"
 OUTPUT_LOG = "step log"
 
 log = logging.getLogger(__name__)
-PROGRESS_FROM = 50
 
 
 @dataclass
@@ -158,9 +158,12 @@ class Cycle:
         implicit = self._implicit_dependencies(list(first.values()), graph)
         full = {sid: (*graph[sid], *(d for d, _ in implicit.get(sid, []))) for sid in graph}
         views: dict[str, StepView] = {}
-        for sid in execution_order(full):
+        order = execution_order(full)
+        checking = Progress("Checking the steps", len(order), unit="step")
+        for sid in order:
             step = first[sid]
             views[sid] = self._step(step, set(first), cycles.get(sid), implicit.get(sid, []), views)
+            checking.advance()
         return views
 
     def _implicit_dependencies(
@@ -402,12 +405,13 @@ class Cycle:
         if spec.destructive:
             pending = [i.record_id for i in items if i.record_id not in done_before]
             self._snapshot(step.step_id, action, ctx, pending)
-        progress = Progress(step.step_id, spec.verb, len(items))
+        progress = Progress(f"{step.step_id} {spec.verb}", len(items))
         for item in items:
             if item.record_id in done_before:
                 already += 1
                 continue
             if self.stop.is_set():
+                progress.close()
                 return self._stopped(step, applied + already, len(items), failures)
             op = Operation(
                 spec.system,
@@ -439,7 +443,8 @@ class Cycle:
                     at,
                 )
             state.record_outcome(outcome)
-            progress.tick(applied + already + len(failures))
+            progress.update(applied + already + len(failures))
+        progress.close()
         _, label = finished_label(applied + already, len(failures))
         if isinstance(action, SettingAction) or action.kind not in KIND_TABS:
             setting = isinstance(action, SettingAction)
@@ -584,22 +589,6 @@ class Cycle:
                     "Message": outcome.message,
                     "By": outcome.by or "rollover-bot",
                 }
-            )
-
-
-class Progress:
-    """Logs a long step's progress at each tenth of its records."""
-
-    def __init__(self, step_id: str, verb: str, total: int) -> None:
-        self.step_id, self.verb, self.total = step_id, verb, total
-        self.shown = 0
-
-    def tick(self, done: int) -> None:
-        tenth = done * 10 // self.total if self.total >= PROGRESS_FROM else 0
-        if tenth > self.shown:
-            self.shown = tenth
-            log.info(
-                "%s: %s %s of %s records", self.step_id, self.verb, f"{done:,}", f"{self.total:,}"
             )
 
 

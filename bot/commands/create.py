@@ -17,6 +17,7 @@ from bot.demo import ADMIN, COORDINATOR, build_district, seed_extras
 from bot.errors import ConfigError, RolloverError
 from bot.lms.mock import MockLMS
 from bot.playbooks import load_playbook, playbook_names
+from bot.progress import phase, worth_a_line
 from bot.structures import ROW
 from bot.templates import load_template
 from bot.workbook.base import frame_from_grid
@@ -51,20 +52,23 @@ def make_demo(directory: Path, students: int, force: bool, today: date, playbook
     (every system its Checklist uses; ``playbook`` picks the Checklist)."""
     prepare_dir(directory, force)
     template = load_template()
-    district = build_district(students=students, today=today, playbook=playbook)
+    big = worth_a_line(students, "student")
+    with phase(f"Building a sample district of {count(students, 'student')}", big):
+        district = build_district(students=students, today=today, playbook=playbook)
     create_workbook(directory / "rollover.xlsx", template, district.tabs, action_names())
     config_path = directory / "config.toml"
     config_path.write_text(render_config(district.name, [ADMIN, COORDINATOR]), encoding="utf-8")
     lms = MockLMS(directory / "lms.sqlite")
     try:
-        frames = {}
-        for tab in template.roster_tabs:
-            rows = district.tabs.get(tab.name, [])
-            grid = [tab.headers, *([r.get(h, "") for h in tab.headers] for r in rows)]
-            frames[tab.name] = frame_from_grid(tab, grid).drop(columns=[ROW])
-        for system in district.systems:
-            lms.seed(system, frames)
-        seed_extras(lms, district, today)
+        with phase(f"Seeding the mock LMS ({', '.join(district.systems)})", big):
+            frames = {}
+            for tab in template.roster_tabs:
+                rows = district.tabs.get(tab.name, [])
+                grid = [tab.headers, *([r.get(h, "") for h in tab.headers] for r in rows)]
+                frames[tab.name] = frame_from_grid(tab, grid).drop(columns=[ROW])
+            for system in district.systems:
+                lms.seed(system, frames)
+            seed_extras(lms, district, today)
     finally:
         lms.close()
     return config_path

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
 
+from bot import progress
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
 from bot.core.wording import count
@@ -89,6 +90,7 @@ def digest(config: Config, force: bool = False) -> int:
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    progress.use(progress.Display.LOG)
     configs = [chosen_config(args)] if args.district else load_configs(args.config)
     if args.mode:
         configs = [replace(c, slack=replace(c.slack, mode=args.mode)) for c in configs]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from bot.config import Config
 from bot.core.wording import agree, count
+from bot.progress import phase, worth_a_line
 from bot.roster.bundle import ONEROSTER_12
 from bot.roster.errors import RosterError
 from bot.roster.export_tables import (
@@ -225,7 +226,9 @@ def export_roster(
     template = template or load_template()
     snapshot = XlsxWorkbook(config.workbook_path, template, path_setting(config)).read()
     frames = {t.name: snapshot.frames[t.name].drop(columns=[ROW]) for t in template.roster_tabs}
-    files, notes = build_bundle(frames, config.district, version, now or datetime.now(UTC))
-    _write({name: _csv(frame) for name, frame in files.items()}, target, force)
+    rows = sum(len(frame) for frame in frames.values())
+    with phase(f"Writing the bundle ({count(rows, 'row')})", worth_a_line(rows, "row")):
+        files, notes = build_bundle(frames, config.district, version, now or datetime.now(UTC))
+        _write({name: _csv(frame) for name, frame in files.items()}, target, force)
     counts = {name: len(frame) for name, frame in files.items()}
     return ExportReport(directory=target, format=version, counts=counts, notes=notes)

@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.core.wording import agree, count
 from bot.errors import WorkbookError
 from bot.lms.mock import MockLMS
+from bot.progress import Progress, big_file, phase
 from bot.roster.bundle import open_bundle
 from bot.roster.errors import Findings, Problem, RosterError, render
 from bot.roster.mapping import read_bundle
@@ -94,13 +95,24 @@ def _load(path: Path, setting: str = "") -> XlWorkbook:
         raise WorkbookError(f"cannot read workbook {path}: {exc}") from exc
 
 
+def _open_big(config: Config) -> XlWorkbook:
+    """The workbook, loaded whole (what takes longest in an import: say so when big)."""
+    path = config.workbook_path
+    size = path.stat().st_size if path.exists() else 0
+    with phase(f"Opening {path.name} ({size / 1e6:.1f} MB)", big_file(size)):
+        return _load(path, path_setting(config))
+
+
 def _frames(book: XlWorkbook, template: WorkbookTemplate) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
-    for tab in template.roster_tabs:
-        if tab.name not in book.sheetnames:
-            raise WorkbookError(f"the workbook has no {tab.name} tab")
-        grid = list(book[tab.name].iter_rows(values_only=True))
-        frames[tab.name] = frame_from_grid(tab, grid)
+    tabs = [t for t in template.roster_tabs if t.name in book.sheetnames]
+    rows = sum(book[t.name].max_row for t in tabs)
+    with Progress("Reading the roster tabs", rows, "row") as reading:
+        for tab in template.roster_tabs:
+            if tab.name not in book.sheetnames:
+                raise WorkbookError(f"the workbook has no {tab.name} tab")
+            grid = list(reading.track(book[tab.name].iter_rows(values_only=True)))
+            frames[tab.name] = frame_from_grid(tab, grid)
     return frames
 
 
@@ -115,11 +127,14 @@ def import_roster(
     template = template or load_template()
     bundle = open_bundle(path)
     findings = Findings()
-    data = read_bundle(bundle, findings)
-    book = _load(config.workbook_path, path_setting(config))
+    size = sum(len(raw) for raw in bundle.files.values())
+    with phase(f"Reading {bundle.source} ({size / 1e6:.1f} MB)", big_file(size)):
+        data = read_bundle(bundle, findings)
+    book = _open_big(config)
     existing = _frames(book, template)
-    check_references(data, existing, findings)
-    changes = plan(template, existing, data)
+    with phase("Comparing the bundle with the workbook", big_file(size)):
+        check_references(data, existing, findings)
+        changes = plan(template, existing, data)
     report = ImportReport(bundle.source, data.format, changes, findings.notes, dry_run=dry_run)
     try:
         report.forced = guard(changes, config.max_change_percent, force)
@@ -128,7 +143,8 @@ def import_roster(
             raise
         report.refused = str(exc)
     if not dry_run and any(c.changed for c in changes.values()):
-        apply_changes(book, config.workbook_path, template, changes)
+        with phase(f"Writing {config.workbook_path.name}", big_file(size)):
+            apply_changes(book, config.workbook_path, template, changes)
         report.written = True
     return report
 

@@ -18,6 +18,7 @@ from openpyxl.workbook.workbook import Workbook as XlWorkbook
 from bot.abc import Workbook
 from bot.bulk import gc_paused
 from bot.errors import WorkbookError, WorkbookNotFound
+from bot.progress import Progress, big_file, phase
 from bot.structures import Snapshot, WriteBatch, WriteReport
 from bot.templates import WorkbookTemplate
 from bot.workbook.base import (
@@ -74,14 +75,14 @@ class XlsxWorkbook(Workbook):
         book = _open(self.path, read_only=True, setting=self.setting)
         try:
             grids = []
-            missing = []
-            for tab in self.template.tabs:
-                if tabs is not None and tab.name not in tabs:
-                    continue
-                if tab.name not in book.sheetnames:
-                    missing.append(tab.name)
-                    continue
-                grids.append((tab, list(book[tab.name].iter_rows(values_only=True))))
+            wanted = [t for t in self.template.tabs if tabs is None or t.name in tabs]
+            present = [t for t in wanted if t.name in book.sheetnames]
+            missing = [t.name for t in wanted if t.name not in book.sheetnames]
+            rows = sum(book[t.name].max_row or 0 for t in present)
+            with Progress(f"Reading {self.path.name}", rows, "row") as reading:
+                for tab in present:
+                    cells = book[tab.name].iter_rows(values_only=True)
+                    grids.append((tab, list(reading.track(cells))))
             frames, broken = frames_from_grids(grids)
             return Snapshot(frames=frames, missing_tabs=missing, broken=broken)
         finally:
@@ -91,6 +92,11 @@ class XlsxWorkbook(Workbook):
         report = WriteReport()
         if not batch:
             return report
+        size = self.path.stat().st_size if self.path.exists() else 0
+        with phase(f"Writing to {self.path.name} ({size / 1e6:.1f} MB)", big_file(size)):
+            return self._write(batch, report)
+
+    def _write(self, batch: WriteBatch, report: WriteReport) -> WriteReport:
         book = _open(self.path, read_only=False, setting=self.setting)
         for tab in self.template.tabs:
             if tab.name not in book.sheetnames:
