@@ -162,8 +162,8 @@ def _log(log: pd.DataFrame | None, step_id: str, shown: int) -> list[str]:
     lines = [f"  Log ({count(len(mine), 'row')}; the last {len(last):,}):"]
     for row in last.to_dict("records"):
         text = (
-            f"{row['Time']} | {row['Action']} | {row['Record']} | {row['Outcome']}: "
-            f"{row['Message']} (by {row['By'] or 'rollover-bot'})"
+            f"{row['Time']} | {row['By'] or 'rollover-bot'} | {row['Action']} | "
+            f"{row['Record']} | {row['Outcome']}: {row['Message']}"
         )
         lines.append("    " + shorten(text, LINE_WIDTH - 4))
     return lines
