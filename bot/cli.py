@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bot import __version__
-from bot.commands import actions_cmd, create, roster, run, serve, sheet
+from bot import __version__, progress
+from bot.commands import actions_cmd, create, roster, run, serve, sheet, status
 from bot.errors import ApprovalRefused, RolloverError
 
-COMMAND_MODULES = (create, run, sheet, roster, actions_cmd, serve)
+COMMAND_MODULES = (create, run, status, sheet, roster, actions_cmd, serve)
 
 EPILOG = """Quick start:
   rollover-bot demo                 build ./rollover-demo and run one cycle
@@ -31,12 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+BROKEN_PIPE = 141
+"""The exit code of a command whose reader went away (``| head``): 128 + SIGPIPE."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        with progress.session():
+            code = handler(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _drop_stdout()
+        return BROKEN_PIPE
     except ApprovalRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 3
@@ -46,3 +57,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _drop_stdout() -> None:
+    """The reader of stdout is gone: send what is left to /dev/null, so that Python's own
+    flush at exit does not print a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (a test's capture)
+        pass
+    finally:
+        os.close(devnull)

@@ -46,7 +46,12 @@ def open_workbook(config: Config, template: WorkbookTemplate) -> Workbook:
 
         api = open_api(config.spreadsheet_id, config.credentials, config.endpoint or None)
         return GSheetsWorkbook(api, template)
-    return XlsxWorkbook(config.workbook_path, template)
+    return XlsxWorkbook(config.workbook_path, template, path_setting(config))
+
+
+def path_setting(config: Config) -> str:
+    """Where the workbook's path is set, for a message about it."""
+    return f"[workbook] path in {config.source}" if config.source else "[workbook] path"
 
 
 def open_notifier(config: Config, state: StateStore) -> Notifier:

@@ -95,6 +95,8 @@ class Outcome:
     lms_status: str
     at: str
     seq: int = 0
+    by: str = ""
+    """Who acted, for the Log's By column (the admin who undid); blank is the bot."""
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,31 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
 from bot.core.approvals import refusal
 from bot.core.checklist import step_key
-from bot.errors import ApprovalRefused, LMSUnavailable, RolloverError, RuleViolation
+from bot.core.wording import count
+from bot.errors import ApprovalRefused, LMSUnavailable, RolloverError, RuleViolation, WorkbookError
 from bot.lms.mock.lms import RESTORE
 from bot.lms.mock.shared import fields_of
 from bot.services import Services
+from bot.step_row import read_step, unknown_step
 from bot.structures import Operation, Outcome
 
 UNDONE = "Undone"
 
 
-def undo(services: Services, step_id: str, who: str) -> str:
+@dataclass(frozen=True)
+class UndoReport:
+    """What an undo did: ``text`` says it; ``restored`` records were put back."""
+
+    text: str
+    restored: int = 0
+    failed: int = 0
+
+
+def undo(services: Services, step_id: str, who: str) -> UndoReport:
     """Restore every record of the step's snapshot whose LMS state (status or any field: a
     promotion changes the grade, not the status) has changed since.
 
@@ -31,9 +43,7 @@ def undo(services: Services, step_id: str, who: str) -> str:
     state = services.state
     snapshot = state.snapshot(step_id)
     if not snapshot:
-        raise RolloverError(
-            f"{step_id} has no snapshot: only a destructive step that ran can be undone"
-        )
+        raise _nothing_kept(services, step_id)
     current: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = defaultdict(dict)
     for system, kind in {(r.system, r.kind) for r in snapshot}:
         frame = services.lms.records(system, kind)
@@ -61,7 +71,17 @@ def undo(services: Services, step_id: str, who: str) -> str:
         except (RuleViolation, LMSUnavailable) as exc:
             failures.append(f"{record.record_id} ({exc})")
             state.record_outcome(
-                Outcome(step_id, record.record_id, "undo", record.kind, "failed", str(exc), "", at)
+                Outcome(
+                    step_id,
+                    record.record_id,
+                    "undo",
+                    record.kind,
+                    "failed",
+                    str(exc),
+                    "",
+                    at,
+                    by=who.strip(),
+                )
             )
             continue
         restored += 1
@@ -75,10 +95,14 @@ def undo(services: Services, step_id: str, who: str) -> str:
                 result.message,
                 result.status,
                 at,
+                by=who.strip(),
             )
         )
     run = state.run_for(step_id)
-    text = f"Restored {restored:,} of {len(snapshot):,} records from the snapshot (by {who})"
+    text = (
+        f"Restored {restored:,} of {count(len(snapshot), 'record')} from the snapshot "
+        f"(by {who.strip()})"
+    )
     if failures:
         text += f"; {len(failures):,} failed: " + ", ".join(failures[:3])
     if run is not None and restored:
@@ -89,4 +113,23 @@ def undo(services: Services, step_id: str, who: str) -> str:
             text,
             services.clock.now().isoformat(sep=" ", timespec="seconds"),
         )
-    return text if restored or failures else f"Nothing to undo: {step_id}'s records are as before"
+    if not restored and not failures:
+        return UndoReport(f"Nothing to undo: {step_id}'s records are as they were before it ran")
+    return UndoReport(text, restored, len(failures))
+
+
+def _nothing_kept(services: Services, step_id: str) -> RolloverError:
+    """Why a step without a snapshot cannot be undone: no such step, it has not run, or it
+    is not destructive (only destructive steps keep one)."""
+    try:
+        row = read_step(services.workbook, step_id)
+    except WorkbookError:
+        row = {}
+    if row is None:
+        return unknown_step(step_id)
+    if services.state.run_for(step_id) is None and not services.state.outcomes(step_id):
+        return RolloverError(f"{step_id} has not run: there is nothing to undo")
+    return RolloverError(
+        f"{step_id} changed nothing that can be undone: only a destructive step (archive, "
+        "disable, complete, promote, ...) keeps a snapshot of the records it changes"
+    )

@@ -13,6 +13,7 @@ from bot.core.catalogue import ActionSpec, Catalogue
 from bot.core.plan import Plan, make_plan, summarize
 from bot.core.problems import Problem
 from bot.core.validate import CheckedStep
+from bot.core.wording import count
 from bot.templates import WorkbookTemplate
 
 EXAMPLES = 3
@@ -287,7 +288,8 @@ def truncated_input(ctx: PlanContext, tab: str | None) -> list[Problem]:
     return [
         Problem(
             "Scope",
-            f"the {tab} tab has {rows:,} rows but the LMS has {active:,} active records "
+            f"the {tab} tab has {count(rows, 'row')} but the LMS has "
+            f"{count(active, 'active record')} "
             f"({shrank:.1f}% fewer > {ctx.max_change_percent:g}%): it looks truncated, "
             f"not acted on (if the roster really shrank, add {ALLOW_OVER}=yes)",
         )

@@ -27,6 +27,7 @@ from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
 from bot.core.values import format_count
+from bot.core.wording import agree, count
 
 SYSTEM = "Edgenuity"
 SHOWN = 5
@@ -51,7 +52,8 @@ def earned_credit_only(ctx: PlanContext) -> list[Problem]:
     return [
         Problem(
             "Scope",
-            f"{format_count(len(missing))} enrollment(s) have not earned credit "
+            f"{count(len(missing), 'enrollment')} {agree(len(missing), 'has', 'have')} "
+            "not earned credit "
             f"({_ids(missing, 'Enrollment ID')}); complete only enrollments that earned credit, "
             "disable the others",
         )
@@ -73,7 +75,8 @@ def seniors_archived_first(ctx: PlanContext) -> list[Problem]:
     return [
         Problem(
             "Scope",
-            f"{format_count(len(seniors))} student(s) in scope are still active in grade 12 "
+            f"{count(len(seniors), 'student')} in scope {agree(len(seniors), 'is', 'are')} "
+            "still active in grade 12 "
             f"({_ids(seniors, 'Student ID')}); archive seniors before promoting grades",
         )
     ]
@@ -89,7 +92,8 @@ def ids_never_reused(ctx: PlanContext) -> list[Problem]:
     return [
         Problem(
             "Scope",
-            f"{format_count(len(existing))} student ID(s) already exist in {SYSTEM} "
+            f"{count(len(existing), 'student ID')} already "
+            f"{agree(len(existing), 'exists', 'exist')} in {SYSTEM} "
             f"({_ids(existing, 'Student ID')}); an ID is never reused: give new students new IDs",
         )
     ]
@@ -143,7 +147,8 @@ def code_removed_first(ctx: PlanContext) -> list[Problem]:
     return [
         Problem(
             "Scope",
-            f"{format_count(len(coded))} course(s) still have an External Course Code "
+            f"{count(len(coded), 'course')} still {agree(len(coded), 'has', 'have')} "
+            "an External Course Code "
             f"({_ids(coded, 'Course ID')}); remove the code first, or the next import creates "
             "an active enrollment from the archived course",
         )
@@ -160,7 +165,8 @@ def school_given(ctx: PlanContext) -> list[Problem]:
     return [
         Problem(
             "Scope",
-            f"{format_count(len(blank))} student(s) have no School ({_ids(blank, 'Student ID')}); "
+            f"{count(len(blank), 'student')} {agree(len(blank), 'has', 'have')} no School "
+            f"({_ids(blank, 'Student ID')}); "
             "fill it or give school=NAME in Parameters",
         )
     ]
@@ -190,7 +196,8 @@ def reset_permissions_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
         changes.append(f"{educator} ({role}): {', '.join(diff)}")
     same = len(ids) - len(items)
     if not items:
-        return [], f"Nothing to change: all {format_count(len(ids))} educators have role defaults"
+        have = f"{count(len(ids), 'educator')} {agree(len(ids), 'has', 'have')} role defaults"
+        return [], f"Nothing to change: {'all ' if len(ids) > 1 else ''}{have}"
     more = f" and {format_count(len(changes) - SHOWN)} more" if len(changes) > SHOWN else ""
     summary = (
         f"Will reset permissions of {format_count(len(items))} of {format_count(len(ids))} "

@@ -14,6 +14,7 @@ from bot.actions.shared import ids_text
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
+from bot.core.wording import count
 from bot.templates import normalize_header
 
 SYSTEM = "Renaissance"
@@ -154,11 +155,11 @@ def import_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     )
     changed = [f"{s}: {d}" for s, d in chosen.items()]
     summary = (
-        f"Will import {len(matches)} students from transfer {code}: {new} new, "
-        f"{len(matches) - new} matched"
+        f"Will import {count(len(matches), 'student')} from transfer {code}: {new:,} new, "
+        f"{len(matches) - new:,} matched"
     )
     if changed:
-        summary += f"; staff changed {len(changed)} match(es): {ids_text(changed)}"
+        summary += f"; staff changed {count(len(changed), 'match')}: {ids_text(changed)}"
     params = {"on": ctx.today.isoformat(), "decisions": json.dumps(chosen)}
     return [WorkItem(code, params)], summary
 
@@ -176,17 +177,31 @@ def log_rows(lms: LMS, ctx: PlanContext) -> dict[str, list[dict[str, str]]]:
             "Action": "import transfer",
             "Record": r["SourceStudentID"],
             "Outcome": r["SourceImportStatus"],
-            "Message": (
-                f"{r['FirstName']} {r['LastName']} (year {r['Year']}); ScoreImportStatus: "
-                f"{r['ScoreImportStatus']}; ID {r['SourceStudentID']} -> "
-                f"{r['DestinationStudentID']}; user {r['SourceUserName']} -> "
-                f"{r['DestinationUserName']}; email {r['SourceEmail']} -> {r['DestinationEmail']}"
-            ),
+            "Message": _log_message(r),
             "By": "rollover-bot",
         }
         for r in json.loads(row["log"])
     ]
     return {"Log": rows}
+
+
+def _shown(value: object) -> str:
+    """A log value as people read it: a blank one says so (no double spaces)."""
+    return " ".join(str(value or "").split()) or "(blank)"
+
+
+def _log_message(r: dict[str, str]) -> str:
+    """One student's line of the import log."""
+    name = " ".join(str(r.get(k) or "").strip() for k in ("FirstName", "LastName")).strip()
+    parts = [
+        f"{name or '(no name)'} (year {_shown(r.get('Year'))})",
+        f"ScoreImportStatus: {_shown(r.get('ScoreImportStatus'))}",
+    ]
+    for label, field in (("ID", "StudentID"), ("user", "UserName"), ("email", "Email")):
+        parts.append(
+            f"{label} {_shown(r.get('Source' + field))} -> {_shown(r.get('Destination' + field))}"
+        )
+    return "; ".join(parts)
 
 
 def cancel_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:

@@ -10,6 +10,7 @@ from bot.actions.shared import ids_text
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
+from bot.core.wording import count
 
 SYSTEM = "Schoology"
 ADMIN_ROLE = "system admin"
@@ -80,7 +81,7 @@ def mode_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
 
 def year_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     year = str(ctx.params["year"])
-    now = ctx.settings.get("active_year") or "-"
+    now = ctx.settings.get("active_year") or "none set"
     return [WorkItem("active_year", {"year": year})], (
         f"Will set the PowerSchool active year to {year} (now {now}): changes from earlier "
         "years stop syncing; nothing synced before is removed"
@@ -101,7 +102,12 @@ def schools_known(ctx: PlanContext) -> list[Problem]:
     if not _schools(ctx):
         return [Problem("Parameters", f"no schools in {SYSTEM}: give schools=A, B")]
     if unknown:
-        return [Problem("Parameters", f"unknown school(s) in {SYSTEM}: {ids_text(unknown)}")]
+        return [
+            Problem(
+                "Parameters",
+                f"{count(len(unknown), 'unknown school')} in {SYSTEM}: {ids_text(unknown)}",
+            )
+        ]
     return []
 
 
@@ -118,7 +124,7 @@ def periods_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     schools = _schools(ctx)
     return [WorkItem(s, params) for s in schools], (
         f"Will create grading period {params['name']} ({params.get('start_date', '?')} to "
-        f"{params.get('end_date', '?')}) in {len(schools)} schools: {ids_text(schools)}"
+        f"{params.get('end_date', '?')}) in {count(len(schools), 'school')}: {ids_text(schools)}"
     )
 
 

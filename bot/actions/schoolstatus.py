@@ -21,6 +21,7 @@ from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
 from bot.core.values import format_count
+from bot.core.wording import agree, count
 from bot.templates import load_template
 
 SYSTEM = "SchoolStatus"
@@ -61,7 +62,8 @@ def staff_who_left(ctx: PlanContext) -> list[Problem]:
     return [
         Problem(
             "Scope",
-            f"{format_count(len(active))} staff member(s) in scope are still active "
+            f"{count(len(active), 'staff member')} in scope "
+            f"{agree(len(active), 'is', 'are')} still active "
             f"({ids_text(active['Educator ID'])}); remove only staff who left",
         )
     ]
@@ -85,7 +87,7 @@ def sync_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     gone = int((~active["id"].isin(feed["id"])).sum()) if not active.empty else 0
     threshold = _threshold(ctx)
     summary = (
-        f"Will sync {format_count(len(feed))} students to {SYSTEM}: {format_count(new)} new, "
+        f"Will sync {count(len(feed), 'student')} to {SYSTEM}: {format_count(new)} new, "
         f"{format_count(gone)} to archive of {format_count(len(active))} active"
     )
     if gone and gone * 100 > threshold * len(active):

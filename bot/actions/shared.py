@@ -8,6 +8,7 @@ from bot.actions.base import PlanContext
 from bot.core.calendar import DistrictCalendar
 from bot.core.problems import Problem
 from bot.core.values import format_count
+from bot.core.wording import agree, count
 
 SHOWN = 5
 
@@ -51,7 +52,7 @@ def new_user_ids(ctx: PlanContext, column: str, system: str) -> list[Problem]:
         problems.append(
             Problem(
                 "Scope",
-                f"{format_count(len(reused))} user ID(s) belonged to archived users in {system} "
+                f"{count(len(reused), 'user ID')} belonged to archived users in {system} "
                 f"({ids_text(reused[column])}); an ID is never reused: assign new IDs",
             )
         )
@@ -59,7 +60,8 @@ def new_user_ids(ctx: PlanContext, column: str, system: str) -> list[Problem]:
         problems.append(
             Problem(
                 "Scope",
-                f"{format_count(len(reassigned))} user ID(s) belong to another person in "
+                f"{count(len(reassigned), 'user ID')} "
+                f"{agree(len(reassigned), 'belongs', 'belong')} to another person in "
                 f"{system} ({ids_text(reassigned[column])}); an ID is never reassigned",
             )
         )

@@ -6,6 +6,7 @@ import argparse
 
 from bot.actions import registry
 from bot.core.catalogue import ActionSpec
+from bot.core.wording import count, listed
 from bot.errors import RolloverError
 from bot.report import table
 
@@ -20,9 +21,7 @@ def _params(spec: ActionSpec) -> str:
 def render_actions(system: str | None = None) -> str:
     """One row per action: name, system, destructive or not, scope tab, parameters, help."""
     catalogue = registry().catalogue
-    wanted = catalogue.system_named(system) if system else None
-    if system and wanted is None:
-        raise RolloverError(f"unknown system {system!r} (one of: {', '.join(catalogue.systems())})")
+    wanted = _system(system) if system else None
     specs = [s for s in catalogue if wanted is None or s.system == wanted]
     rows = [
         [
@@ -37,7 +36,21 @@ def render_actions(system: str | None = None) -> str:
     ]
     headers = ("Action", "System", "Destructive", "Scope tab", "Parameters (* required)", "Help")
     systems = len({s.system for s in specs})
-    return table(headers, rows, WIDTHS) + f"\n\n{len(specs)} actions across {systems} systems."
+    total = f"{count(len(specs), 'action')} across {count(systems, 'system')}"
+    return table(headers, rows, WIDTHS) + f"\n\n{total}."
+
+
+def _system(text: str) -> str:
+    """The one system ``text`` names or begins (any case); an error names the candidates."""
+    catalogue = registry().catalogue
+    found = catalogue.systems_like(text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise RolloverError(
+            f"--system {text!r} could be {listed(found, len(found), 'or')}: give more of the name"
+        )
+    raise RolloverError(f"unknown system {text!r} (one of: {', '.join(catalogue.systems())})")
 
 
 def _actions(args: argparse.Namespace) -> int:

@@ -11,13 +11,18 @@ from bot.actions import registry
 from bot.clock import LocalClock
 from bot.commands.common import config_option
 from bot.config import load_config, render_config
+from bot.core.lifecycle import Status, status_of
+from bot.core.wording import count
+from bot.cycle import CycleReport
 from bot.demo import ADMIN, COORDINATOR, build_district, seed_extras
 from bot.errors import ConfigError, RolloverError
 from bot.lms.mock import MockLMS
 from bot.playbooks import load_playbook, playbook_names
+from bot.progress import phase, worth_a_line
 from bot.structures import ROW
 from bot.templates import load_template
 from bot.workbook.base import frame_from_grid
+from bot.workbook.xlsx import XlsxWorkbook
 from bot.workbook.xlsx_layout import create_workbook
 
 MADE_FILES = ("rollover.xlsx", "config.toml", "state.sqlite", "lms.sqlite")
@@ -48,20 +53,23 @@ def make_demo(directory: Path, students: int, force: bool, today: date, playbook
     (every system its Checklist uses; ``playbook`` picks the Checklist)."""
     prepare_dir(directory, force)
     template = load_template()
-    district = build_district(students=students, today=today, playbook=playbook)
+    big = worth_a_line(students, "student")
+    with phase(f"Building a sample district of {count(students, 'student')}", big):
+        district = build_district(students=students, today=today, playbook=playbook)
     create_workbook(directory / "rollover.xlsx", template, district.tabs, action_names())
     config_path = directory / "config.toml"
     config_path.write_text(render_config(district.name, [ADMIN, COORDINATOR]), encoding="utf-8")
     lms = MockLMS(directory / "lms.sqlite")
     try:
-        frames = {}
-        for tab in template.roster_tabs:
-            rows = district.tabs.get(tab.name, [])
-            grid = [tab.headers, *([r.get(h, "") for h in tab.headers] for r in rows)]
-            frames[tab.name] = frame_from_grid(tab, grid).drop(columns=[ROW])
-        for system in district.systems:
-            lms.seed(system, frames)
-        seed_extras(lms, district, today)
+        with phase(f"Seeding the mock LMS ({', '.join(district.systems)})", big):
+            frames = {}
+            for tab in template.roster_tabs:
+                rows = district.tabs.get(tab.name, [])
+                grid = [tab.headers, *([r.get(h, "") for h in tab.headers] for r in rows)]
+                frames[tab.name] = frame_from_grid(tab, grid).drop(columns=[ROW])
+            for system in district.systems:
+                lms.seed(system, frames)
+            seed_extras(lms, district, today)
     finally:
         lms.close()
     return config_path
@@ -92,11 +100,13 @@ def _demo(args: argparse.Namespace) -> int:
         raise RolloverError("--students must be at least 1")
     path = make_demo(args.dir, args.students, args.force, _today(), args.playbook or "")
     print(
-        f"Created {args.dir}/rollover.xlsx ({args.students} students), {path.name} and state. "
+        f"Created {args.dir}/rollover.xlsx ({count(args.students, 'student')}), {path.name} "
+        "and state. "
         "Running one cycle...\n"
     )
-    print(render_cycle(cycle(load_config(str(path)), execute=True)))
-    print(next_steps(args.dir))
+    report = cycle(load_config(str(path)), execute=True)
+    print(render_cycle(report))
+    print(next_steps(args.dir, report, _owners(path)))
     return 0
 
 
@@ -109,19 +119,61 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def next_steps(directory: Path) -> str:
-    config = directory / "config.toml"
-    return f"""
-Open {directory}/rollover.xlsx to see the Checklist, the roster tabs and the Log.
-Next, try:
-  rollover-bot status --config {config}
-  rollover-bot approve S-007 --as coordinator@demo-district.org --config {config}  (refused: owner)
-  rollover-bot approve S-007 --as admin@demo-district.org --config {config}
-  rollover-bot run --once --config {config}
-  rollover-bot approve S-008 --as admin@demo-district.org --config {config}
-  rollover-bot run --once --config {config}      (grades promoted, once)
-  rollover-bot serve --config {config}           (the bot as a service; Ctrl-C stops)
-"""
+def next_steps(directory: Path, report: CycleReport, owners: dict[str, str]) -> str:
+    """What to try next in this demo, from the steps as the cycle left them: an Invalid
+    step to look at, an approval refused to its owner, then given, and the step that waited
+    on it. ``owners`` maps Step IDs to their Owner."""
+    config = f"--config {directory / 'config.toml'}"
+    lines = [
+        f"Open {directory}/rollover.xlsx to see the Checklist, the roster tabs and the Log.",
+        "Next, try:",
+        f"  rollover-bot status {config}",
+    ]
+    views = sorted(report.views.items())
+    invalid = [sid for sid, v in views if status_of(v.status) is Status.INVALID]
+    if invalid:
+        lines.append(f"  rollover-bot show {invalid[0]} {config}      (why it is Invalid)")
+    awaiting = [sid for sid, v in views if status_of(v.status) is Status.AWAITING_APPROVAL]
+    admins = {ADMIN.casefold(), COORDINATOR.casefold()}
+    if awaiting:
+        step = next((s for s in awaiting if owners.get(s, "").casefold() in admins), awaiting[0])
+        owner = owners.get(step, "")
+        if owner.casefold() in admins:
+            lines.append(
+                f"  rollover-bot approve {step} --as {owner} {config}  (refused: owns the step)"
+            )
+        lines.append(f"  rollover-bot approve {step} --as {ADMIN} {config}")
+        lines.append(f"  rollover-bot run --once {config}")
+        after = [sid for sid, v in views if step in _waits_on(v.status)]
+        if after:
+            lines.append(
+                f"  rollover-bot approve {after[0]} --as {ADMIN} {config}  (it waited on {step}; "
+                "if it asks for approval)"
+            )
+            lines.append(
+                f"  rollover-bot run --once {config}      (runs it once; run again, nothing twice)"
+            )
+    else:
+        lines.append(f"  rollover-bot run --once {config}")
+    lines.append(f"  rollover-bot serve {config}           (the bot as a service; Ctrl-C stops)")
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def _waits_on(status: str) -> list[str]:
+    """The steps a ``Waiting on S-001, S-002`` status names."""
+    if status_of(status) is not Status.WAITING:
+        return []
+    _, _, names = status.partition(" on ")
+    return [n.strip() for n in names.split(",") if n.strip()]
+
+
+def _owners(config_path: Path) -> dict[str, str]:
+    """Each step's Owner, from the demo's Checklist."""
+    config = load_config(str(config_path))
+    frame = (
+        XlsxWorkbook(config.workbook_path, load_template()).read(["Checklist"]).frames["Checklist"]
+    )
+    return dict(zip(frame["Step ID"].str.strip(), frame["Owner"].str.strip(), strict=True))
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

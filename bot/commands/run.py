@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 
 from bot.approve import decide
 from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
 from bot.commands.common import chosen_config, config_option
-from bot.config import Config, load_configs
+from bot.config import Config
 from bot.core.approvals import Policy, refusal
 from bot.core.checklist import step_key
+from bot.core.wording import count
 from bot.cycle import Cycle, CycleReport
-from bot.errors import ApprovalRefused, RolloverError, WorkbookError
+from bot.errors import ApprovalRefused, RolloverError
 from bot.report import table
 from bot.services import build_services
 
@@ -48,59 +48,41 @@ def render_cycle(report: CycleReport) -> str:
     counts = report.summary()
     lines.append("")
     lines.append(
-        f"{len(report.views)} steps: {counts}. Executed: "
+        f"{count(len(report.views), 'step')}: {counts}. Executed: "
         f"{', '.join(report.executed) or 'none'}. Messages: {report.messages}."
     )
     write = report.write
     lines.append(
-        f"Workbook: {write.cells_written} cells written, {write.ids_filled} Step IDs "
-        f"filled, {write.log_rows_appended} Log rows appended."
+        f"Workbook: {count(write.cells_written, 'cell')} written, "
+        f"{count(write.ids_filled, 'Step ID')} filled, "
+        f"{count(write.log_rows_appended, 'Log row')} appended."
     )
-    for dropped in write.dropped:
-        lines.append(f"  not written (row moved or deleted): {dropped}")
+    lines += dropped_lines(write.dropped)
     return "\n".join(lines)
+
+
+def dropped_lines(dropped: list[str]) -> list[str]:
+    """Writes the workbook could not place, one line per row: a record the tab has no row
+    for (an LMS record outside the roster, or a row deleted since), with its columns."""
+    columns: dict[str, list[str]] = {}
+    other: list[str] = []
+    for text in dropped:
+        where, found, column = text.partition(": row not found for ")
+        if found:
+            columns.setdefault(where, []).append(column)
+        else:
+            other.append(text)
+    lines = [
+        f"  not written: {where} ({', '.join(names)}): the tab has no row with this ID"
+        for where, names in columns.items()
+    ]
+    return lines + [f"  not written: {text}" for text in other]
 
 
 def approve(config: Config, step: str, who: str, reject: str | None) -> str:
     services = build_services(config)
     try:
         return decide(services, step, who, reject)
-    finally:
-        services.close()
-
-
-def status(config: Config) -> str:
-    """One district: lease, next runs, outbox, steps by status, approvals, last cycles."""
-    from bot.schedule.calendar_rules import day_rules
-    from bot.schedule.status import lease_line, next_runs_line, outbox_line
-
-    services = build_services(config)
-    try:
-        now = services.clock.now()
-        snapshot = services.workbook.read(["Checklist"])
-        if "Checklist" not in snapshot.frames:
-            raise WorkbookError(
-                "the workbook has no Checklist tab: rename the tab back to Checklist, or "
-                "create a new workbook with `rollover-bot init`"
-            )
-        frame = snapshot.frames["Checklist"]
-        counts = Counter(s.split(" (")[0].split(" on ")[0] or "(new)" for s in frame["Status"])
-        lease = services.state.lease(f"workbook:{config.workbook_key}")
-        cycles = services.state.cycles(5)
-        lines = [f"{config.district}: workbook {config.workbook_key.split(':', 1)[1]}"]
-        lines.append("  " + lease_line(config, services.state, now))
-        held = lease is not None and lease.expires > now
-        last = cycles[0][0] if cycles else ""
-        rules = day_rules(config, services.workbook, now.date())
-        lines.append("  " + next_runs_line(config, rules, last, held, now))
-        lines.append("  " + outbox_line(config, services.state))
-        lines.append("  Steps: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-        waiting = frame[frame["Status"].str.startswith("Awaiting approval")]
-        for _, row in waiting.iterrows():
-            lines.append(f"    awaiting approval: {row['Step ID']} {row['Action']}: {row['Plan']}")
-        lines.append("  Last cycles:" if cycles else "  No cycle has run yet.")
-        lines += [f"    {started}  {summary}" for started, _, summary in cycles]
-        return "\n".join(lines)
     finally:
         services.close()
 
@@ -115,7 +97,13 @@ def _cycle(args: argparse.Namespace) -> int:
 
 def _approve(args: argparse.Namespace) -> int:
     print(approve(chosen_config(args), args.step, args.who, args.reject))
-    print("The next `rollover-bot run --once` acts on it.")
+    if args.reject is None:
+        print("The next `rollover-bot run --once` acts on it.")
+    else:
+        print(
+            "Nothing runs for this plan. Once the step is changed in the Checklist, the next "
+            "cycle plans it again and asks for a new approval."
+        )
     return 0
 
 
@@ -129,27 +117,13 @@ def _undo(args: argparse.Namespace) -> int:
     with acting(config, args.wait, writes=False):
         services = build_services(config)
         try:
-            print(undo(services, args.step, args.who))
+            report = undo(services, args.step, args.who)
         finally:
             services.close()
-    print("The next `rollover-bot run --once` writes the restored records to the workbook.")
+    print(report.text)
+    if report.restored or report.failed:
+        print("The next `rollover-bot run --once` writes the restored records to the workbook.")
     return 0
-
-
-def _status(args: argparse.Namespace) -> int:
-    configs = [chosen_config(args)] if args.district else load_configs(args.config)
-    if len(configs) == 1:
-        print(status(configs[0]))
-        return 0
-    reports, failed = [], False
-    for config in configs:
-        try:
-            reports.append(status(config))
-        except RolloverError as exc:
-            reports.append(f"{config.district}: cannot read its status: {exc}")
-            failed = True
-    print("\n\n".join(reports))
-    return 2 if failed else 0
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -198,10 +172,3 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     config_option(undo_cmd)
     wait_option(undo_cmd)
     undo_cmd.set_defaults(handler=_undo)
-
-    status_cmd = commands.add_parser(
-        "status",
-        help="each district: lease holder, next runs, outbox, steps by status, last cycles",
-    )
-    config_option(status_cmd)
-    status_cmd.set_defaults(handler=_status)

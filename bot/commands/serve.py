@@ -11,12 +11,15 @@ from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
 
+from bot import progress
 from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
+from bot.core.wording import count
 from bot.notify.digest import send_reminders
 from bot.notify.slack import SlackNotifier
 from bot.services import build_services
+from bot.slack.seen import Seen, digest_key
 
 
 @contextmanager
@@ -58,26 +61,38 @@ def serve(configs: list[Config]) -> int:
     return 0
 
 
-def digest(config: Config, wait: float = DEFAULT_WAIT) -> int:
+def digest(config: Config, force: bool = False, wait: float = DEFAULT_WAIT) -> int:
+    """Send today's digests, once a day (the claim serve's digest job makes too); ``force``
+    sends them again."""
     with acting(config, wait, writes=False):
         services = build_services(config)
         try:
+            today = services.clock.now().date()
+            seen = Seen(services.state, services.clock)
+            key = digest_key(today)
+            if seen.known(key) and not force:
+                print(
+                    f"Today's digests ({today:%Y-%m-%d}) were already sent; they go out once a "
+                    "day (--force sends them again)."
+                )
+                return 0
             mention = None
             if isinstance(services.notifier, SlackNotifier):
                 from bot.slack.people import Directory
 
                 mention = Directory(services.notifier.client).mention
-            today = services.clock.now().date()
-            count = send_reminders(services, today, mention)
+            sent = send_reminders(services, today, mention)
+            seen.claim(key)
         finally:
             services.close()
-    print(f"{count} digest message(s) for {today:%Y-%m-%d}.")
+    print(f"{count(sent, 'digest message')} for {today:%Y-%m-%d}.")
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    progress.use(progress.Display.LOG)
     configs = [chosen_config(args)] if args.district else load_configs(args.config)
     if args.mode:
         configs = [replace(c, slack=replace(c.slack, mode=args.mode)) for c in configs]
@@ -85,7 +100,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _digest(args: argparse.Namespace) -> int:
-    return digest(chosen_config(args), args.wait)
+    return digest(chosen_config(args), args.force, args.wait)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -111,6 +126,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="send today's digests once (one per owner, plus the coordinators')",
         description="Build today's reminders from the workbook and send one digest per owner "
         "(console or Slack, per [slack] mode). Each digest is sent at most once a day.",
+    )
+    digest_cmd.add_argument(
+        "--force", action="store_true", help="send today's digests again, though already sent"
     )
     config_option(digest_cmd)
     wait_option(digest_cmd)

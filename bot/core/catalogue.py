@@ -68,6 +68,19 @@ class Catalogue:
                 return system
         return None
 
+    def systems_like(self, text: str) -> list[str]:
+        """The system ``text`` names exactly, else every system whose name starts with it;
+        case and spaces do not matter (``twig`` is Twig Science)."""
+        exact = self.system_named(text)
+        if exact is not None:
+            return [exact]
+        wanted = normalize_header(text).replace(" ", "")
+        if not wanted:
+            return []
+        return [
+            s for s in self.systems() if normalize_header(s).replace(" ", "").startswith(wanted)
+        ]
+
     def __iter__(self) -> Iterator[ActionSpec]:
         return iter(sorted(self._specs.values(), key=lambda s: (s.system, s.name)))
 

@@ -11,6 +11,7 @@ from bot.core.params import canonical_parameters, check_parameters, parse_parame
 from bot.core.problems import Problem, ProblemError
 from bot.core.scope import Scope, check_values, parse_scope
 from bot.core.values import parse_date, shown
+from bot.core.wording import count
 from bot.templates import WorkbookTemplate
 
 PER_COLUMN = 5
@@ -112,7 +113,7 @@ def bounded(problems: list[Problem], per_column: int = PER_COLUMN) -> list[Probl
         if seen[problem.column] <= per_column:
             kept.append(problem)
     more = [(c, n - per_column) for c, n in seen.items() if n > per_column]
-    return kept + [Problem(c, f"and {n:,} more problem(s) like these") for c, n in more]
+    return kept + [Problem(c, f"and {count(n, 'more problem')} like these") for c, n in more]
 
 
 def validate_step(

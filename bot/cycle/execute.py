@@ -4,24 +4,19 @@ happens; a snapshot first for a destructive step. Used by the cycle for an ``Exe
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from dataclasses import dataclass, field
 
 from bot.actions.base import Action, PlanContext, SettingAction
 from bot.core.lifecycle import Status, finished_label
 from bot.core.plan import Plan
-from bot.core.values import shown
+from bot.core.step_results import Failure, outcome_result, records_result
+from bot.core.wording import past_tense
 from bot.errors import LMSUnavailable, RuleViolation
+from bot.progress import Progress
 from bot.services import Services
 from bot.step_failure import log_failure
 from bot.structures import Operation, Outcome, SnapshotRecord
-
-NAMED_FAILURES = 3
-FAILURE_CHARACTERS = 200
-PROGRESS_FROM = 50
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,49 +26,9 @@ class Tally:
     applied: int = 0
     already: int = 0
     total: int = 0
-    failures: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
     current: str = ""
-
-
-class Progress:
-    """Logs a long step's progress at each tenth of its records."""
-
-    def __init__(self, step_id: str, verb: str, total: int) -> None:
-        self.step_id, self.verb, self.total = step_id, verb, total
-        self.shown = 0
-
-    def tick(self, done: int) -> None:
-        tenth = done * 10 // self.total if self.total >= PROGRESS_FROM else 0
-        if tenth > self.shown:
-            self.shown = tenth
-            log.info(
-                "%s: %s %s of %s records", self.step_id, self.verb, f"{done:,}", f"{self.total:,}"
-            )
-
-
-def past_tense(verb: str) -> str:
-    first, _, rest = verb.partition(" ")
-    if first == "set":
-        done = "set"
-    elif first.endswith("e"):
-        done = first + "d"
-    else:
-        done = first + "ed"
-    return (done + (" " + rest if rest else "")).capitalize()
-
-
-def result_text(verb: str, noun: str, applied: int, already: int, failures: list[str]) -> str:
-    if applied == 0 and already and not failures:
-        return f"Nothing to do: all {already:,} {noun} were already done by this step"
-    text = f"{past_tense(verb)} {applied:,} {noun}"
-    if already:
-        text += f"; {already:,} already done by this step"
-    if failures:
-        first = failures[:NAMED_FAILURES]
-        named = ", ".join(shown(f, FAILURE_CHARACTERS, quote=False) for f in first)
-        more = len(failures) - NAMED_FAILURES
-        text += f"; {len(failures):,} failed: {named}" + (f" and {more:,} more" if more > 0 else "")
-    return text
 
 
 class Execution:
@@ -117,12 +72,13 @@ class Execution:
         if spec.destructive:
             pending = [i.record_id for i in items if i.record_id not in done_before]
             self._snapshot(step_id, action, ctx, pending)
-        progress = Progress(step_id, spec.verb, len(items))
+        progress = Progress(f"{step_id} {spec.verb}", len(items))
         for item in items:
             if item.record_id in done_before:
                 tally.already += 1
                 continue
             if self.stop.is_set():
+                progress.close()
                 return _stopped(tally.applied + tally.already, len(items), failures)
             op = Operation(
                 spec.system,
@@ -137,12 +93,13 @@ class Execution:
             try:
                 result = self.svc.lms.execute(op)
             except (RuleViolation, LMSUnavailable) as exc:
-                failures.append(f"{item.record_id} ({exc})")
+                failures.append((item.record_id, str(exc)))
                 outcome = Outcome(
                     step_id, item.record_id, spec.name, action.kind, "failed", str(exc), "", at
                 )
             else:
                 tally.applied += 1
+                tally.messages.append(result.message)
                 outcome = Outcome(
                     step_id,
                     item.record_id,
@@ -155,14 +112,17 @@ class Execution:
                 )
             state.record_outcome(outcome)
             tally.current = ""
-            progress.tick(tally.applied + tally.already + len(failures))
+            progress.update(tally.applied + tally.already + len(failures))
+        progress.close()
         applied, already = tally.applied, tally.already
         _, label = finished_label(applied + already, len(failures))
-        if isinstance(action, SettingAction) and not failures:
-            message = outcome.message if applied else ""
-            text = message[:1].upper() + message[1:] or f"{past_tense(spec.verb)} {spec.noun}"
+        setting = isinstance(action, SettingAction)
+        if setting or self.svc.template.tab_of_kind(action.kind) is None:
+            text = outcome_result(
+                spec.verb, spec.noun, tally.messages, failures, len(items), prefix=not setting
+            )
         else:
-            text = result_text(spec.verb, spec.noun, applied, already, failures)
+            text = records_result(spec.verb, spec.noun, applied, already, failures)
         state.finish_run(step_id, plan.fingerprint, label, text, self.stamp)
         return label, text
 
@@ -182,7 +142,9 @@ class Execution:
             )
             text = f"Failed on record {tally.current}: {reason}"
         if tally.applied or tally.already or tally.failures:
-            done = result_text(spec.verb, spec.noun, tally.applied, tally.already, tally.failures)
+            done = records_result(
+                spec.verb, spec.noun, tally.applied, tally.already, tally.failures
+            )
             text += f". Before it stopped: {done}"
         else:
             text += f". Nothing was {past_tense(spec.verb).lower()} before it stopped"
@@ -225,7 +187,7 @@ def _fields(record: dict[str, object]) -> dict[str, str]:
     return {k: v for k, v in record.items() if k not in ("id", "status") and isinstance(v, str)}
 
 
-def _stopped(done: int, total: int, failures: list[str]) -> tuple[str, str]:
+def _stopped(done: int, total: int, failures: list[Failure]) -> tuple[str, str]:
     """Shutdown mid-step: the run stays open, so the next cycle carries on from here."""
     failed = f", {len(failures):,} failed" if failures else ""
     text = (

@@ -32,6 +32,7 @@ from bot.core.lifecycle import (
     advance,
     awaiting,
     finished,
+    status_of,
 )
 from bot.core.ordering import execution_order, in_cycle
 from bot.core.validate import validate_step
@@ -49,6 +50,7 @@ from bot.cycle.facts import (
 from bot.cycle.outputs import Outputs
 from bot.cycle.writeback import add_outcomes, step_cells
 from bot.errors import WorkbookError
+from bot.progress import Progress
 from bot.services import Services
 from bot.step_failure import CYCLE_FAILURES, log_failure
 from bot.structures import Message, WriteReport
@@ -67,7 +69,7 @@ class CycleReport:
     write: WriteReport = field(default_factory=WriteReport)
 
     def counts(self) -> Counter[str]:
-        return Counter(v.status.split(" (")[0].split(" on ")[0] for v in self.views.values())
+        return Counter(status_of(v.status).value for v in self.views.values())
 
     def summary(self) -> str:
         parts = [f"{n} {s}" for s, n in sorted(self.counts().items())]
@@ -151,7 +153,9 @@ class Cycle:
         implicit = implicit_dependencies(self.svc, list(first.values()), graph)
         full = {sid: (*graph[sid], *(d for d, _ in implicit.get(sid, []))) for sid in graph}
         views: dict[str, StepView] = {}
-        for sid in execution_order(full):
+        order = execution_order(full)
+        checking = Progress("Checking the steps", len(order), unit="step")
+        for sid in order:
             step = first[sid]
             known = StepFacts(step, now=self.stamp, approve_how=self.approve_how)
             try:
@@ -163,6 +167,7 @@ class Cycle:
                 reason = log_failure(step.step_id, "checking and planning it", exc)
                 run = last_run(self.svc.state.run_for(step.step_id))
                 views[sid] = advance(replace(known, error=reason, run=run)).view
+            checking.advance()
         return views
 
     def _facts(

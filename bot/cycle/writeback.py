@@ -50,6 +50,6 @@ def add_outcomes(batch: WriteBatch, outcomes: list[Outcome], template: WorkbookT
                 "Record": outcome.record_id,
                 "Outcome": outcome.outcome,
                 "Message": outcome.message,
-                "By": "rollover-bot",
+                "By": outcome.by or "rollover-bot",
             }
         )

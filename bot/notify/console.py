@@ -11,7 +11,9 @@ from bot.structures import Message
 
 class ConsoleNotifier(Notifier):
     def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
-        self.stream = stream or sys.stdout
+        """``stream`` defaults to stdout as it is when a message is sent (a progress bar
+        on the terminal then draws the message above itself)."""
+        self._stream = stream
         self.quiet = quiet
         self.sent: list[Message] = []
 
@@ -19,9 +21,10 @@ class ConsoleNotifier(Notifier):
         self.sent.append(message)
         thread = message.thread or f"console-{message.step_id or 'bot'}-{len(self.sent)}"
         if not self.quiet:
+            stream = self._stream or sys.stdout
             where = f" (thread {message.thread})" if message.thread else ""
             to = f" to {', '.join(message.recipients)}" if message.recipients else ""
-            print(f"[slack] {message.kind}{to}{where}:", file=self.stream)
+            print(f"[slack] {message.kind}{to}{where}:", file=stream)
             for line in message.text.splitlines():
-                print(f"    {line}", file=self.stream)
+                print(f"    {line}", file=stream)
         return thread

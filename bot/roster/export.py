@@ -24,7 +24,9 @@ import pandas as pd
 from bot.abc import Clock
 from bot.clock import SystemClock
 from bot.config import Config
+from bot.core.wording import agree, count
 from bot.errors import WorkbookError
+from bot.progress import phase, worth_a_line
 from bot.roster.bundle import ONEROSTER_12
 from bot.roster.errors import RosterError
 from bot.roster.export_tables import (
@@ -40,6 +42,7 @@ from bot.roster.export_tables import (
     users_and_roles,
 )
 from bot.roster.values import look_up
+from bot.services import path_setting
 from bot.structures import ROW
 from bot.templates import WorkbookTemplate, load_template
 from bot.workbook.xlsx import XlsxWorkbook
@@ -53,7 +56,7 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
     def render(self) -> str:
-        files = ", ".join(f"{name} ({n} rows)" for name, n in self.counts.items())
+        files = ", ".join(f"{name} ({count(n, 'row')})" for name, n in self.counts.items())
         lines = [f"Wrote a {self.format} bundle (bulk) to {self.directory}: {files}"]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -72,10 +75,8 @@ def build_bundle(
     for tab, frame in frames.items():
         blank = int((frame["School"].str.strip() == "").sum()) if "School" in frame else 0
         if blank:
-            notes.append(
-                f"{blank} {tab} rows have no School: exported under the district org "
-                "(metadata.rollover.school keeps them without one when imported again)"
-            )
+            have = f"{count(blank, tab + ' row')} {agree(blank, 'has', 'have')}"
+            notes.append(f"{have} no School: exported under the district org")
     if int((classes["Term"].str.strip() == "").sum()):
         notes.append("classes without a Term are exported under the school year session")
     users, roles = users_and_roles(students, educators, orgs, version, stamp)
@@ -234,7 +235,7 @@ def export_roster(
         raise RosterError(f"unknown format {version!r}: expected {' or '.join(FORMATS)}")
     template = template or load_template()
     names = [t.name for t in template.roster_tabs]
-    snapshot = XlsxWorkbook(config.workbook_path, template).read(names)
+    snapshot = XlsxWorkbook(config.workbook_path, template, path_setting(config)).read(names)
     for name in names:
         if name in snapshot.broken:
             raise WorkbookError(f"cannot export the {name} tab: {snapshot.broken[name]}")
@@ -245,7 +246,9 @@ def export_roster(
             )
     frames = {name: snapshot.frames[name].drop(columns=[ROW]) for name in names}
     now = (clock or SystemClock()).now()
-    files, notes = build_bundle(frames, config.district, version, now)
-    _write({name: _csv(frame) for name, frame in files.items()}, target, force)
+    rows = sum(len(frame) for frame in frames.values())
+    with phase(f"Writing the bundle ({count(rows, 'row')})", worth_a_line(rows, "row")):
+        files, notes = build_bundle(frames, config.district, version, now)
+        _write({name: _csv(frame) for name, frame in files.items()}, target, force)
     counts = {name: len(frame) for name, frame in files.items()}
     return ExportReport(directory=target, format=version, counts=counts, notes=notes)

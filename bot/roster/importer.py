@@ -13,8 +13,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as XlWorkbook
 
 from bot.config import Config
-from bot.errors import WorkbookError, WorkbookNotFound
+from bot.core.wording import agree, count
+from bot.errors import WorkbookError
 from bot.lms.mock import MockLMS
+from bot.progress import Progress, big_file, phase
 from bot.roster.bundle import open_bundle
 from bot.roster.errors import Findings, Problem, RosterError, render
 from bot.roster.long_values import fit_cells
@@ -23,10 +25,11 @@ from bot.roster.merge import TabChanges, guard, plan
 from bot.roster.references import check_references
 from bot.roster.values import DELETED
 from bot.roster.writer import apply_changes
+from bot.services import path_setting
 from bot.structures import ROW
 from bot.templates import WorkbookTemplate, load_template
 from bot.workbook.base import frame_from_grid
-from bot.workbook.xlsx import XlsxWorkbook
+from bot.workbook.xlsx import XlsxWorkbook, missing_workbook
 
 LMS_SYSTEM = "Edgenuity"
 
@@ -63,8 +66,8 @@ class ImportReport:
                 lines.append(f"    not in the bundle (kept, not deleted): {shown}")
             if c.skipped_deleted:
                 lines.append(
-                    f"    {c.skipped_deleted} rows marked deleted are not in the "
-                    "workbook (not added)"
+                    f"    {count(c.skipped_deleted, 'row')} marked deleted "
+                    f"{agree(c.skipped_deleted, 'is', 'are')} not in the workbook (not added)"
                 )
         if self.notes:
             lines.append(f"Notes ({len(self.notes)}):")
@@ -84,22 +87,33 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _load(path: Path) -> XlWorkbook:
+def _load(path: Path, setting: str = "") -> XlWorkbook:
     if not path.exists():
-        raise WorkbookNotFound(f"no workbook at {path} (create one with `rollover-bot init`)")
+        raise missing_workbook(path, setting)
     try:
         return load_workbook(path)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise WorkbookError(f"cannot read workbook {path}: {exc}") from exc
 
 
+def _open_big(config: Config) -> XlWorkbook:
+    """The workbook, loaded whole (what takes longest in an import: say so when big)."""
+    path = config.workbook_path
+    size = path.stat().st_size if path.exists() else 0
+    with phase(f"Opening {path.name} ({size / 1e6:.1f} MB)", big_file(size)):
+        return _load(path, path_setting(config))
+
+
 def _frames(book: XlWorkbook, template: WorkbookTemplate) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
-    for tab in template.roster_tabs:
-        if tab.name not in book.sheetnames:
-            raise WorkbookError(f"the workbook has no {tab.name} tab")
-        grid = list(book[tab.name].iter_rows(values_only=True))
-        frames[tab.name] = frame_from_grid(tab, grid)
+    tabs = [t for t in template.roster_tabs if t.name in book.sheetnames]
+    rows = sum(book[t.name].max_row for t in tabs)
+    with Progress("Reading the roster tabs", rows, "row") as reading:
+        for tab in template.roster_tabs:
+            if tab.name not in book.sheetnames:
+                raise WorkbookError(f"the workbook has no {tab.name} tab")
+            grid = list(reading.track(book[tab.name].iter_rows(values_only=True)))
+            frames[tab.name] = frame_from_grid(tab, grid)
     return frames
 
 
@@ -114,13 +128,16 @@ def import_roster(
     template = template or load_template()
     bundle = open_bundle(path)
     findings = Findings()
-    data = read_bundle(bundle, findings)
+    size = sum(len(raw) for raw in bundle.files.values())
+    with phase(f"Reading {bundle.source} ({size / 1e6:.1f} MB)", big_file(size)):
+        data = read_bundle(bundle, findings)
     fit_cells(data, {tab.name: tab.key for tab in template.roster_tabs}, findings)
     findings.raise_if_errors(bundle.source)
-    book = _load(config.workbook_path)
+    book = _open_big(config)
     existing = _frames(book, template)
-    check_references(data, existing, findings)
-    changes = plan(template, existing, data)
+    with phase("Comparing the bundle with the workbook", big_file(size)):
+        check_references(data, existing, findings)
+        changes = plan(template, existing, data)
     report = ImportReport(bundle.source, data.format, changes, findings.notes, dry_run=dry_run)
     try:
         report.forced = guard(changes, config.max_change_percent, force)
@@ -129,7 +146,8 @@ def import_roster(
             raise
         report.refused = str(exc)
     if not dry_run and any(c.changed for c in changes.values()):
-        apply_changes(book, config.workbook_path, template, changes)
+        with phase(f"Writing {config.workbook_path.name}", big_file(size)):
+            apply_changes(book, config.workbook_path, template, changes)
         report.written = True
     return report
 
@@ -156,7 +174,7 @@ def seed_lms(config: Config, template: WorkbookTemplate | None = None) -> str:
             enrollments["Student ID"].str.strip().isin(frames["Students"]["Student ID"].str.strip())
             & enrollments["Class ID"].str.strip().isin(frames["Classes"]["Class ID"].str.strip())
         ]
-        count = lms.seed(LMS_SYSTEM, frames)
-        return f"Mock LMS seeded with {count} records ({config.lms_path})."
+        seeded = lms.seed(LMS_SYSTEM, frames)
+        return f"Mock LMS seeded with {count(seeded, 'record')} ({config.lms_path})."
     finally:
         lms.close()

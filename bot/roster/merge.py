@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bot.core.wording import count
 from bot.roster.errors import RosterError
 from bot.roster.frames import BULK, RosterData
 from bot.roster.values import DELETED, INACTIVE
@@ -116,8 +117,9 @@ def guard(changes: dict[str, TabChanges], max_percent: float, force: bool) -> st
     if percent <= max_percent:
         return ""
     message = (
-        f"the bundle leaves out {dropped} of the workbook's {students.existing} students "
-        f"({percent:.1f}%), more than safety.max_change_percent = {max_percent:g}%"
+        f"the bundle leaves out {dropped:,} of the workbook's "
+        f"{count(students.existing, 'student')} ({percent:.1f}%), "
+        f"more than safety.max_change_percent = {max_percent:g}%"
     )
     if not force:
         raise RosterError(

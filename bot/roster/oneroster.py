@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bot.core.wording import agree, count
 from bot.roster import specs
 from bot.roster.bundle import ONEROSTER_12, Bundle
 from bot.roster.csvfile import LINE, FileSpec, Table, read_table
@@ -124,7 +125,7 @@ def _users(
             users.file,
             0,
             "role",
-            f"{skipped} users are neither students nor staff "
+            f"{count(skipped, 'user')} {agree(skipped, 'is', 'are')} neither students nor staff "
             "(parents, guardians, relatives or no role); not roster rows",
         )
     grade, unknown = grades_from_codes(frame["grades"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bot.core.wording import agree, count
 from bot.roster import specs
 from bot.roster.bundle import SDS_V21, Bundle
 from bot.roster.csvfile import LINE, Table, read_table, require_files
@@ -59,7 +60,7 @@ def _people(
             users.file,
             0,
             "sourcedId",
-            f"{skipped} users have no student or staff "
+            f"{count(skipped, 'user')} {agree(skipped, 'has', 'have')} no student or staff "
             "role in roles.csv (e.g. guardians); not roster rows",
         )
     grade, unknown = grades_from_codes(look_up(frame["sourcedId"], primary["grade"]))

@@ -11,6 +11,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
+from bot.core.wording import count
 from bot.slack.seen import Seen, digest_key
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,6 @@ class DigestJob:
             return "quiet hours"
         if not rules.digest_allowed(local):
             return "not a school day"
-        count = self.send(local)
+        sent = self.send(local)
         self.seen.claim(key)
-        return f"sent {count} message(s)"
+        return f"sent {count(sent, 'message')}"

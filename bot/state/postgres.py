@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     and_,
@@ -64,6 +65,8 @@ from bot.structures import (
 
 APPLIED = ("applied", "skipped")
 SCHEMA_LOCK = 7_466_937_001
+ADDED_COLUMNS = (("ledger", "by"),)
+"""Text columns added since their table was first made."""
 """Advisory lock key held while creating a schema, so that two bots starting at once do not
 trip over each other's CREATE."""
 CHUNK = 1000
@@ -109,10 +112,17 @@ class PostgresState(StateStore):
         exists = text("SELECT 1 FROM pg_namespace WHERE nspname = :schema")
         with self.transaction() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+            quoted = conn.dialect.identifier_preparer.quote_schema(self.schema)
             if conn.execute(exists, {"schema": self.schema}).first() is None:
-                quoted = conn.dialect.identifier_preparer.quote_schema(self.schema)
                 conn.execute(text(f"CREATE SCHEMA {quoted}"))
             metadata.create_all(conn)
+            for table, column in ADDED_COLUMNS:  # a store made before they existed
+                conn.execute(
+                    text(
+                        f'ALTER TABLE {quoted}.{table} ADD COLUMN IF NOT EXISTS "{column}" '
+                        "TEXT NOT NULL DEFAULT ''"
+                    )
+                )
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -234,7 +244,7 @@ class PostgresState(StateStore):
     def unlogged(self) -> list[Outcome]:
         query = select(*OUTCOME_COLUMNS).where(ledger.c.logged == 0).order_by(ledger.c.seq)
         with self.transaction() as conn:
-            return [Outcome(*r) for r in conn.execute(query)]
+            return [_outcome(r) for r in conn.execute(query)]
 
     def mark_logged(self, seqs: list[int]) -> None:
         """One transaction for the lot."""
@@ -250,7 +260,7 @@ class PostgresState(StateStore):
         if step_id:
             query = query.where(ledger.c.step_id == step_id)
         with self.transaction() as conn:
-            return [Outcome(*r) for r in conn.execute(query)]
+            return [_outcome(r) for r in conn.execute(query)]
 
     def _approval_request(self, conn: Connection, step_id: str) -> ApprovalRequest | None:
         row = conn.execute(
@@ -505,3 +515,8 @@ class PostgresState(StateStore):
     def outbox_sent_as(self, ts: str) -> OutboxEntry | None:
         found = self._entries(outbox.c.ts == ts, outbox.c.state == SENT)
         return found[0] if found else None
+
+
+def _outcome(row: Sequence[Any]) -> Outcome:
+    """A ledger row (``OUTCOME_COLUMNS``) as an Outcome."""
+    return Outcome(*row)

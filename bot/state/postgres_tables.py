@@ -56,6 +56,7 @@ ledger = Table(
         )
     ),
     Column("logged", Integer, nullable=False, server_default="0"),
+    _text("by"),
     Index("ledger_step", "step_id", "outcome"),
     Index("ledger_unlogged", "logged"),
 )
@@ -146,6 +147,7 @@ OUTCOME_COLUMNS = (
     ledger.c.lms_status,
     ledger.c.at,
     ledger.c.seq,
+    ledger.c.by,
 )
 ENTRY_COLUMNS = (
     outbox.c.key,

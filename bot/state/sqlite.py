@@ -41,7 +41,8 @@ CREATE INDEX IF NOT EXISTS runs_step ON runs (step_id);
 CREATE TABLE IF NOT EXISTS ledger (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, step_id TEXT NOT NULL, record_id TEXT NOT NULL,
     action TEXT NOT NULL, kind TEXT NOT NULL, outcome TEXT NOT NULL, message TEXT NOT NULL,
-    lms_status TEXT NOT NULL, at TEXT NOT NULL, logged INTEGER NOT NULL DEFAULT 0);
+    lms_status TEXT NOT NULL, at TEXT NOT NULL, logged INTEGER NOT NULL DEFAULT 0,
+    by TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS ledger_step ON ledger (step_id, outcome);
 CREATE INDEX IF NOT EXISTS ledger_unlogged ON ledger (logged);
 CREATE TABLE IF NOT EXISTS approval_requests (
@@ -97,6 +98,23 @@ class SharedConnection:
             self.raw.close()
 
 
+ADDED_COLUMNS = {"ledger": {"by": "TEXT NOT NULL DEFAULT ''"}}
+"""Columns added since a table was first made: a state store made before gets them."""
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    for table, columns in ADDED_COLUMNS.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for name, definition in columns.items():
+            if name in have:
+                continue
+            try:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+            except sqlite3.OperationalError as exc:
+                if "duplicate column" not in str(exc):  # another process added it first
+                    raise
+
+
 class SqliteState(StateStore):
     failures = (StateError, sqlite3.Error)
 
@@ -106,6 +124,7 @@ class SqliteState(StateStore):
             raw.execute("PRAGMA journal_mode=WAL")
             raw.execute("PRAGMA synchronous=FULL")
             raw.executescript(SCHEMA)
+            _add_missing_columns(raw)
         except sqlite3.Error as exc:
             raise StateError(f"cannot open state store {path}: {exc}") from exc
         self.db = SharedConnection(raw)
@@ -168,7 +187,7 @@ class SqliteState(StateStore):
     def record_outcome(self, outcome: Outcome) -> None:
         self.db.execute(
             "INSERT INTO ledger (step_id, record_id, action, kind, outcome, message, lms_status, "
-            "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 outcome.step_id,
                 outcome.record_id,
@@ -178,12 +197,13 @@ class SqliteState(StateStore):
                 outcome.message,
                 outcome.lms_status,
                 outcome.at,
+                outcome.by,
             ),
         )
 
     def unlogged(self) -> list[Outcome]:
         rows = self.db.execute(
-            "SELECT step_id, record_id, action, kind, outcome, message, lms_status, at, seq "
+            "SELECT step_id, record_id, action, kind, outcome, message, lms_status, at, seq, by "
             "FROM ledger WHERE logged=0 ORDER BY seq"
         )
         return [Outcome(*r) for r in rows.fetchall()]
@@ -315,7 +335,7 @@ class SqliteState(StateStore):
 
     def outcomes(self, step_id: str | None = None) -> list[Outcome]:
         query = (
-            "SELECT step_id, record_id, action, kind, outcome, message, lms_status, at, seq "
+            "SELECT step_id, record_id, action, kind, outcome, message, lms_status, at, seq, by "
             "FROM ledger"
         )
         args: tuple[str, ...] = ()

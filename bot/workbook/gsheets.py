@@ -18,6 +18,7 @@ chunk, with one ``batchUpdate``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Collection
@@ -77,6 +78,7 @@ def open_api(spreadsheet_id: str, credentials: str, endpoint: str | None = None)
     if not spreadsheet_id:
         raise ConfigError('workbook.spreadsheet_id is required with backend = "gsheets"')
     path = credentials or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "")
+    account = ""
     if path == "anonymous":
         if not endpoint:
             raise ConfigError('workbook.credentials = "anonymous" needs workbook.endpoint')
@@ -89,9 +91,25 @@ def open_api(spreadsheet_id: str, credentials: str, endpoint: str | None = None)
             )
         from google.oauth2.service_account import Credentials
 
-        creds = Credentials.from_service_account_file(path, scopes=list(SHEETS_SCOPES))
+        account = service_account_email(path)
+        try:
+            creds = Credentials.from_service_account_file(path, scopes=list(SHEETS_SCOPES))
+        except (ValueError, KeyError) as exc:
+            raise ConfigError(
+                f"workbook.credentials: {path} is not a service-account JSON key ({exc})"
+            ) from exc
         session = authorized_session(creds, endpoint)
-    return SheetsApi(HTTPClient(auth=None, session=session), spreadsheet_id)  # type: ignore[arg-type]
+    http = HTTPClient(auth=None, session=session)  # type: ignore[arg-type]
+    return SheetsApi(http, spreadsheet_id, account=account)
+
+
+def service_account_email(path: str) -> str:
+    """The ``client_email`` of a service-account key file (blank when it has none)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"workbook.credentials: cannot read {path} as JSON ({exc})") from exc
+    return str(data.get("client_email", "")) if isinstance(data, dict) else ""
 
 
 class GSheetsWorkbook(Workbook):

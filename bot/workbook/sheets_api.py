@@ -56,10 +56,18 @@ class Backoff:
 class SheetsApi:
     """One spreadsheet's values and metadata calls; every call counts one HTTP request."""
 
-    def __init__(self, http: HTTPClient, spreadsheet_id: str, backoff: Backoff | None = None):
+    def __init__(
+        self,
+        http: HTTPClient,
+        spreadsheet_id: str,
+        backoff: Backoff | None = None,
+        account: str = "",
+    ):
+        """``account`` is the service account's e-mail, named when the sheet is not found."""
         self.http = http
         self.spreadsheet_id = spreadsheet_id
         self.backoff = backoff or Backoff()
+        self.account = account
 
     def _call(self, what: str, call: Callable[[], Any]) -> Any:
         attempt = 0
@@ -86,12 +94,20 @@ class SheetsApi:
         where = f"spreadsheet {self.spreadsheet_id}"
         if status == 400 and message.startswith("Unable to parse range"):
             return RangeNotFound(f"{where}: {message}")
+        who = (
+            f"the service account {self.account}"
+            if self.account
+            else "the service account (client_email in the credentials file)"
+        )
         if status == 404:
-            return WorkbookNotFound(f"{where} not found (check [workbook] spreadsheet_id)")
+            return WorkbookNotFound(
+                f"{where} not found: check [workbook] spreadsheet_id, and share the sheet with "
+                f"{who} as an Editor (a sheet not shared with it looks missing to it)"
+            )
         if status == 403:
             return WorkbookError(
-                f"{where}: permission denied for {what} ({message}); share the sheet with the "
-                "service account as an editor"
+                f"{where}: permission denied for {what} ({message}); share the sheet with "
+                f"{who} as an Editor"
             )
         if status in TRANSIENT:
             return WorkbookUnavailable(f"{where}: {what} still failing after retries: {message}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from bot.core.wording import count
 from bot.templates import Tab, WorkbookTemplate, normalize_header
 from bot.workbook.gsheets import spare_rows
 from bot.workbook.sheets_api import SheetsApi, quote_tab
@@ -166,7 +167,7 @@ def provision(
             changes.append(f"{tab.name}: header row frozen")
         protect = _protections(tab, sheet, sheet_id, editor)
         if protect:
-            changes.append(f"{tab.name}: {len(protect)} bot column(s) protected")
+            changes.append(f"{tab.name}: {count(len(protect), 'bot column')} protected")
         colours = _status_colours(tab, sheet, sheet_id)
         if colours:
             changes.append(f"{tab.name}: Status coloured")

@@ -9,7 +9,9 @@ from typing import Any
 from gspread.utils import rowcol_to_a1
 
 from bot.core.values import is_checked
+from bot.core.wording import count
 from bot.errors import WorkbookError
+from bot.progress import phase, worth_a_line
 from bot.structures import ROW
 from bot.templates import Tab, WorkbookTemplate
 from bot.workbook.gsheets import GSheetsWorkbook, spare_rows
@@ -132,7 +134,9 @@ def push(
         {"range": f"{quote_tab(name)}!{rowcol_to_a1(1, 1)}", "values": grid}
         for name, grid in grids.items()
     ]
-    api.batch_write(data)
+    rows = sum(len(grid) for grid in grids.values())
+    with phase(f"Writing {count(rows, 'row')} to the Google Sheet", worth_a_line(rows, "row")):
+        api.batch_write(data)
     return {name: len(grid) - 1 for name, grid in grids.items()}
 
 

@@ -19,6 +19,7 @@ from openpyxl.workbook.workbook import Workbook as XlWorkbook
 from bot.abc import Workbook
 from bot.bulk import gc_paused
 from bot.errors import WorkbookError, WorkbookNotFound
+from bot.progress import Progress, big_file, phase
 from bot.structures import Snapshot, WriteBatch, WriteReport
 from bot.templates import Tab, WorkbookTemplate, normalize_header
 from bot.workbook.base import (
@@ -30,10 +31,33 @@ from bot.workbook.base import (
 )
 from bot.workbook.xlsx_layout import save_atomically, set_text, style_tab
 
+SHOWN_NEIGHBOURS = 3
 
-def _open(path: Path, read_only: bool) -> XlWorkbook:
+
+def missing_workbook(path: Path, setting: str = "") -> WorkbookNotFound:
+    """No file at ``path``: say what its folder holds, where the path was set (``setting``,
+    e.g. ``[workbook] path in config.toml``) and only then how to make a new workbook."""
+    folder = path.parent
+    if not folder.is_dir():
+        seen = f"there is no folder {folder}"
+    else:
+        names = sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("."))
+        seen = (
+            f"{folder} holds {', '.join(names[:SHOWN_NEIGHBOURS])}"
+            + (f" and {len(names) - SHOWN_NEIGHBOURS:,} more" if len(names) > 3 else "")
+            if names
+            else f"{folder} holds no .xlsx file"
+        )
+    where = f"check {setting}" if setting else "check the path"
+    return WorkbookNotFound(
+        f"no workbook at {path} ({seen}): {where}; for a new district, "
+        "`rollover-bot init` creates one"
+    )
+
+
+def _open(path: Path, read_only: bool, setting: str = "") -> XlWorkbook:
     if not path.exists():
-        raise WorkbookNotFound(f"no workbook at {path} (create one with `rollover-bot init`)")
+        raise missing_workbook(path, setting)
     try:
         return load_workbook(path, read_only=read_only, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -47,24 +71,26 @@ def _title(book: XlWorkbook, tab: Tab) -> str | None:
 
 
 class XlsxWorkbook(Workbook):
-    def __init__(self, path: Path, template: WorkbookTemplate) -> None:
+    def __init__(self, path: Path, template: WorkbookTemplate, setting: str = "") -> None:
+        """``setting`` says where ``path`` comes from, for the message when it is missing."""
         self.path = Path(path)
         self.template = template
+        self.setting = setting
 
     @gc_paused
     def read(self, tabs: Collection[str] | None = None) -> Snapshot:
-        book = _open(self.path, read_only=True)
+        book = _open(self.path, read_only=True, setting=self.setting)
         try:
             grids = []
-            missing = []
-            for tab in self.template.tabs:
-                if tabs is not None and tab.name not in tabs:
-                    continue
-                title = _title(book, tab)
-                if title is None:
-                    missing.append(tab.name)
-                    continue
-                grids.append((tab, list(book[title].iter_rows(values_only=True))))
+            wanted = [t for t in self.template.tabs if tabs is None or t.name in tabs]
+            titles = {t.name: _title(book, t) for t in wanted}
+            present = [t for t in wanted if titles[t.name] is not None]
+            missing = [t.name for t in wanted if titles[t.name] is None]
+            rows = sum(book[titles[t.name]].max_row or 0 for t in present)
+            with Progress(f"Reading {self.path.name}", rows, "row") as reading:
+                for tab in present:
+                    cells = book[titles[tab.name]].iter_rows(values_only=True)
+                    grids.append((tab, list(reading.track(cells))))
             frames, broken = frames_from_grids(grids)
             return Snapshot(frames=frames, missing_tabs=missing, broken=broken)
         finally:
@@ -74,7 +100,12 @@ class XlsxWorkbook(Workbook):
         report = WriteReport()
         if not batch:
             return report
-        book = _open(self.path, read_only=False)
+        size = self.path.stat().st_size if self.path.exists() else 0
+        with phase(f"Writing to {self.path.name} ({size / 1e6:.1f} MB)", big_file(size)):
+            return self._write(batch, report)
+
+    def _write(self, batch: WriteBatch, report: WriteReport) -> WriteReport:
+        book = _open(self.path, read_only=False, setting=self.setting)
         for tab in self.template.tabs:
             title = _title(book, tab)
             if title is None and tab.append_only and batch.log_rows:

@@ -17,7 +17,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.core.wording import count
 from bot.errors import WorkbookError
+from bot.progress import Progress, phase, worth_a_line
 from bot.templates import Tab, WorkbookTemplate
 
 STAFF_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -112,10 +114,13 @@ def create_workbook(
 ) -> None:
     """Write a new local workbook from the template with the given rows per tab."""
     book = new_workbook(template, actions)
-    for name, rows in tabs.items():
-        tab = template.require(name)
-        fill_rows(book[tab.name], tab, rows)
-    save_atomically(book, path)
+    total = sum(len(rows) for rows in tabs.values())
+    with Progress(f"Filling {path.name}", total, "row") as filling:
+        for name, rows in tabs.items():
+            tab = template.require(name)
+            fill_rows(book[tab.name], tab, filling.track(rows))
+    with phase(f"Saving {path.name} ({count(total, 'row')})", worth_a_line(total, "row")):
+        save_atomically(book, path)
 
 
 def save_atomically(book: XlWorkbook, path: Path) -> None:

@@ -33,7 +33,7 @@ def test_actions_lists_at_least_30_actions_across_the_five_systems(
     line = next(row for row in out.splitlines() if row.startswith("set active year"))
     assert "Schoology" in line and "(none)" in line and "year*" in line
     assert main(["actions", "--system", "renaissance"]) == 0
-    assert "4 actions across 1 systems." in capsys.readouterr().out
+    assert "4 actions across 1 system." in capsys.readouterr().out
     assert main(["actions", "--system", "nope"]) == 2
 
 

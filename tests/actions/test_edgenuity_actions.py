@@ -126,7 +126,7 @@ def test_archiving_a_course_needs_its_external_course_code_removed_first(
     """ "If your district chooses to archive a course, you need to remove the External Course
     Code from it first." (seed 000)"""
     refused = plan(lms, SYS, "archive courses", frames, "Courses: selected")
-    assert "still have an External Course Code (C1)" in refused.why
+    assert "1 course still has an External Course Code (C1)" in refused.why
     assert plan(lms, SYS, "remove custom courses", frames, "Courses: selected").problems
     removed = plan(lms, SYS, "remove external course code", frames, "Courses: selected")
     assert execute(lms, removed) == {"C1": "removed External Course Code EXT-1"}
@@ -149,7 +149,7 @@ def test_the_mock_refuses_a_coded_course_and_reproduces_the_import_trap(
     execute(lms, pause)
     resume = plan(lms, SYS, "resume imports", frames, step_id="S-002")
     message = execute(lms, resume, "S-002")["imports"]
-    assert "created 1 active enrollment(s)" in message and "C99-IMPORT-EXT-99" in message
+    assert "created 1 active enrollment from" in message and "C99-IMPORT-EXT-99" in message
     enrollments = lms.records(SYS, "enrollments").set_index("id")
     assert enrollments.loc["C99-IMPORT-EXT-99", "status"] == "active"
 

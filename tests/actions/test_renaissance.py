@@ -163,10 +163,10 @@ def test_staff_may_change_a_proposed_match_then_the_import_writes_its_log(
     assert planned.plan and planned.plan.destructive
     assert planned.plan.summary == (
         f"Will import 3 students from transfer {CODE}: 1 new, 2 matched; staff changed 1 "
-        "match(es): L3: 200"
+        "match: L3: 200"
     )
     outcome = execute(lms, planned, "S-002")[CODE]
-    assert outcome.startswith("imported with changes: 3 student(s), 1 new, 2 matched")
+    assert outcome.startswith("imported with changes: 3 students, 1 new, 2 matched")
     log = pd.read_csv(tmp_path / "reports" / f"renaissance-import-{CODE}.csv", dtype=str)
     assert list(log.columns) == model.LOG_COLUMNS
     by_source = log.set_index("SourceStudentID")
@@ -211,3 +211,19 @@ def test_a_failed_import_carries_a_reference_code(
     assert outcome[CODE].startswith("failed: Import Failed: reference code REF-")
     transfer = lms.records(SYS, "transfers").set_index("id").loc[CODE]
     assert transfer["status"] == "failed" and transfer["reference"].startswith("REF-")
+
+
+def test_blank_values_in_the_import_log_say_blank_not_a_double_space(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """Di Fox (L3) comes with no user name and no email (issue 13, item 15)."""
+    _preview(lms, frames)
+    planned = plan(lms, SYS, "import transfer", frames, params=f"code={CODE}", step_id="S-002")
+    execute(lms, planned, "S-002")
+    assert planned.action and planned.ctx
+    logged = {
+        r["Record"]: r["Message"] for r in planned.action.output_rows(lms, planned.ctx)["Log"]
+    }
+    assert all("  " not in message for message in logged.values())
+    assert "user (blank) -> " in logged["L3"] and "email (blank) -> " in logged["L3"]
+    assert logged["L3"].startswith("Di Fox (year 7); ScoreImportStatus: No scores to import")

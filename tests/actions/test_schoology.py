@@ -117,11 +117,11 @@ def test_grading_periods_are_created_per_school(
     planned = plan(lms, SYS, "create grading periods", frames, params=params)
     assert planned.plan and planned.plan.summary.endswith("in 2 schools: North, South")
     assert execute(lms, planned) == {
-        "North": "grading period 2027-28 S1 for North",
-        "South": "grading period 2027-28 S1 for South",
+        "North": "created grading period 2027-28 S1 for North",
+        "South": "created grading period 2027-28 S1 for South",
     }
     unknown = plan(lms, SYS, "create grading periods", frames, params=params + "; schools=West")
-    assert "unknown school(s) in Schoology: West" in unknown.why
+    assert "1 unknown school in Schoology: West" in unknown.why
     backwards = "name=X; start_date=2027-08-16; end_date=2027-08-01"
     assert (
         "must be after start_date"

@@ -128,7 +128,7 @@ def test_remove_inactive_staff_and_archive_classrooms(
     everyone = plan(
         lms, SYS, "remove inactive staff", frames, "Educators: all", "allow_over_threshold=yes"
     )
-    assert "10 staff member(s) in scope are still active" in everyone.why
+    assert "10 staff members in scope are still active" in everyone.why
     left = plan(lms, SYS, "remove inactive staff", frames, "Educators: status = left")
     assert left.plan and left.plan.destructive
     assert execute(lms, left) == {"T1": "removed staff member T1"}
@@ -178,7 +178,7 @@ def test_duplicates_are_found_and_merged_into_a_survivor_keeping_every_enrollmen
         "(same name and birth date), D-010 into 010 (same email)"
     )
     outcomes = execute(lms, planned)
-    assert outcomes["D-003"] == "merged D-003 into 003; 1 enrollment(s) moved"
+    assert outcomes["D-003"] == "merged D-003 into 003; 1 enrollment moved"
     enrollments = lms.records(SYS, "enrollments").set_index("id")
     assert set(enrollments["student_id"]) == {"003"}
     assert lms.records(SYS, "students").set_index("id").loc["D-011", "status"] == "active"

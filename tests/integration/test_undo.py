@@ -53,4 +53,6 @@ def test_undo_restores_archived_students_exactly(
 def test_undo_needs_a_snapshot(demo_config: Config, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(demo_config, "run", "--once") == 0
     assert run(demo_config, "undo", "S-012", "--as", "admin@demo-district.org") == 2
-    assert "has no snapshot" in capsys.readouterr().err
+    assert "S-012 changed nothing that can be undone: only a destructive step" in (
+        capsys.readouterr().err
+    )

@@ -44,7 +44,7 @@ def assert_applied_once(
     assert step["Status"] == "Done", step["Result"]
     done = sum(
         int(n.replace(",", ""))
-        for n in re.findall(r"([\d,]+) (?:enrollments|already)", step["Result"])
+        for n in re.findall(r"([\d,]+) (?:enrollments?|already)", step["Result"])
     )
     assert done == len(planned), step["Result"]
     assert step["Approval"].startswith(f"Approved by {ADMIN}")

@@ -213,7 +213,7 @@ def test_extra_and_moved_columns_are_read_by_name_and_a_repeated_header_fails_it
     book.save(path)
     before = xlsx_grid(district)
     assert main(["run", "--once", "--config", str(district.config.source)]) == 0
-    assert "1 steps: 1 Invalid." in capsys.readouterr().out
+    assert "1 step: 1 Invalid." in capsys.readouterr().out
     row = district.step("S-900")
     assert row["Result"].startswith("Scope: tab 'Students': header 'grade' appears twice")
     after = xlsx_grid(district)

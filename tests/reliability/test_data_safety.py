@@ -116,8 +116,8 @@ def test_undo_puts_back_every_field_of_every_changed_record(
     assert changed
 
     with district.open() as svc:
-        assert undo(svc, "S-001", ADMIN).startswith(f"Restored {len(changed)} of ")
-        assert undo(svc, "S-001", ADMIN).startswith("Nothing to undo")
+        assert undo(svc, "S-001", ADMIN).text.startswith(f"Restored {len(changed)} of ")
+        assert undo(svc, "S-001", ADMIN).text.startswith("Nothing to undo")
     pd.testing.assert_frame_equal(lms_frame(district, kind), before)
     assert district.cycle().views["S-001"].status == "Undone"
     log = district.frames()["Log"]

@@ -155,7 +155,7 @@ def test_a_cell_listing_thousands_of_steps_makes_a_bounded_result() -> None:
     _, problems = validate_step(step, CATALOGUE, TEMPLATE, {"S-001"}, None, TODAY)
     assert [str(p) for p in problems][-2:] == [
         "Depends on: unknown step S-X",
-        "Depends on: and 24,995 more problem(s) like these",
+        "Depends on: and 24,995 more problems like these",
     ]
 
 

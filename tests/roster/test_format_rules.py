@@ -100,7 +100,7 @@ def test_delta_marks_deleted_and_inactive_and_deletes_nothing(
     )
     out = capsys.readouterr().out
     assert "Students     (delta) 1 added, 0 updated, 2 to be deleted, 0 unchanged, 0 absent" in out
-    assert "1 rows marked deleted are not in the workbook (not added)" in out
+    assert "1 row marked deleted is not in the workbook (not added)" in out
     students = frames(config_path)["Students"].set_index("Student ID")
     assert len(students) == 11
     assert students.at["00002", "Status"] == "tobedeleted"

@@ -39,7 +39,7 @@ def test_sigterm_mid_step_finishes_the_record_in_flight_and_exits_0(demo_config:
     )
     served = Served(slow, "serve")
     try:
-        served.expect("S-001: complete")
+        served.expect("S-001 complete: ")
         served.process.send_signal(signal.SIGTERM)
         assert served.finish() == 0
     finally:

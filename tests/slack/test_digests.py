@@ -226,7 +226,7 @@ def test_digest_command_on_the_console(
     )
     assert "Coordinators: 3 calendar, 15 escalated." in out
     assert "Escalated: S-007 Edgenuity / archive students: overdue by 6 days" in out
-    assert out.rstrip().endswith("3 digest message(s) for 2026-12-18.")
+    assert out.rstrip().endswith("3 digest messages for 2026-12-18.")
 
 
 def test_serve_sends_the_days_digests_once(

@@ -98,6 +98,48 @@ def test_ledger_applied_unlogged_and_mark_logged(store: StateStore) -> None:
     assert store.outcomes() == everything
 
 
+def test_an_outcome_keeps_who_acted(store: StateStore) -> None:
+    """The Log's By column names the admin who undid (issue 13, item 15); blank is the bot."""
+    store.record_outcome(outcome("S-007", "st-1"))
+    store.record_outcome(replace(outcome("S-007", "st-1", "restored"), by="admin@d.org"))
+    assert [o.by for o in store.outcomes("S-007")] == ["", "admin@d.org"]
+    assert [o.by for o in store.unlogged()] == ["", "admin@d.org"]
+
+
+def test_a_store_made_before_the_by_column_gains_it(store_spec: StoreSpec) -> None:
+    store = store_spec.open()
+    store.record_outcome(outcome("S-001", "st-1"))
+    store.close()
+    _drop_column(store_spec, "ledger", "by")
+    store = store_spec.open()
+    try:
+        store.record_outcome(replace(outcome("S-002", "st-2", "restored"), by="admin@d.org"))
+        assert [(o.record_id, o.by) for o in store.outcomes()] == [
+            ("st-1", ""),
+            ("st-2", "admin@d.org"),
+        ]
+    finally:
+        store.close()
+
+
+def _drop_column(spec: StoreSpec, table: str, column: str) -> None:
+    """Make the store look like one made before ``column`` existed."""
+    if spec.kind == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(spec.target) as db:
+            db.execute(f'ALTER TABLE {table} DROP COLUMN "{column}"')
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(spec.target.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'ALTER TABLE "{spec.schema}".{table} DROP COLUMN "{column}"'))
+    finally:
+        engine.dispose()
+
+
 def test_approval_requests_threads_and_decisions(store: StateStore) -> None:
     assert store.approval_request("S-007") is None
     assert store.request_approval(request("S-007", "fp1"))

@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from bot.core.wording import count
 from bot.errors import RuleViolation
 from bot.lms.mock.shared import Handler, fields_of
 from bot.lms.mock.store import MockStore
@@ -127,8 +128,8 @@ def imports(state: str) -> Handler:
             created = run_import(store)
             if created:
                 message += (
-                    f"; the import created {len(created)} active enrollment(s) from archived "
-                    f"courses still carrying an External Course Code: {', '.join(created)}"
+                    f"; the import created {count(len(created), 'active enrollment')} from "
+                    f"archived courses still carrying an External Course Code: {', '.join(created)}"
                 )
         return state, message
 
@@ -137,7 +138,7 @@ def imports(state: str) -> Handler:
 
 def import_now(store: MockStore, op: Operation) -> tuple[str, str]:
     created = run_import(store)
-    return "done", f"import ran; {len(created)} enrollment(s) created"
+    return "done", f"import ran; {count(len(created), 'enrollment')} created"
 
 
 def update_version(store: MockStore, op: Operation) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from bot.core.wording import count
 from bot.errors import RuleViolation
 from bot.lms.mock.shared import Handler, KeptChanges, fields_of, reports_dir, write_csv
 from bot.lms.mock.store import MockStore
@@ -109,8 +110,8 @@ def usable(store: MockStore, code: str, site: str, on: date) -> dict[str, str]:
     age = (on - date.fromisoformat(data["created"])).days
     if age > VALID_DAYS:
         raise RuleViolation(
-            f"transfer code {code} is {age} days old: codes must be used within {VALID_DAYS} "
-            "days; ask the other site's administrator for a new code"
+            f"transfer code {code} is {count(age, 'day')} old: codes must be used within "
+            f"{VALID_DAYS} days; ask the other site's administrator for a new code"
         )
     return data
 
@@ -257,7 +258,7 @@ def import_transfer(store: MockStore, op: Operation) -> tuple[str, str]:
     store.put(SYSTEM, "transfers", op.record_id, status, transfer | {"log": json.dumps(rows)})
     new = sum(1 for _, target in plan if not target)
     return status, (
-        f"{status}: {len(rows)} student(s), {new} new, {len(rows) - new} matched; "
+        f"{status}: {count(len(rows), 'student')}, {new:,} new, {len(rows) - new:,} matched; "
         f"import log {path.name}"
     )
 

@@ -74,8 +74,9 @@ def set_active_year(store: MockStore, op: Operation) -> tuple[str, str]:
         raise RuleViolation(f"sync is {mode}: set it to Manual before setting the active year")
     before = store.setting(SYSTEM, "active_year")
     store.set_setting(SYSTEM, "active_year", op.params["year"])
+    change = f"from {before} to" if before else "(none before) to"
     return "set", (
-        f"active year {before or '-'} -> {op.params['year']}; earlier years stop syncing, "
+        f"active year set {change} {op.params['year']}; earlier years stop syncing, "
         "their data stays"
     )
 
@@ -89,7 +90,7 @@ def create_grading_period(store: MockStore, op: Operation) -> tuple[str, str]:
         raise RuleViolation(f"grading period {period} exists: select it instead of creating it")
     data = {k: op.params.get(k, "") for k in ("name", "start_date", "end_date")}
     store.put(SYSTEM, "grading_periods", period, "active", data | {"school": op.record_id})
-    return "created", f"grading period {op.params['name']} for {op.record_id}"
+    return "created", f"created grading period {op.params['name']} for {op.record_id}"
 
 
 def sync(store: MockStore, op: Operation) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 
+from bot.core.wording import count
 from bot.errors import RuleViolation
 from bot.lms.mock.shared import Handler, KeptChanges, fields_of, reports_dir, write_csv
 from bot.lms.mock.store import MockStore
@@ -150,7 +151,7 @@ def merge(store: MockStore, op: Operation) -> tuple[str, str]:
             )
             moved += 1
     store.put(SYSTEM, op.kind, op.record_id, "merged", dup[1] | {"merged_into": survivor})
-    return "merged", f"merged {op.record_id} into {survivor}; {moved} enrollment(s) moved"
+    return "merged", f"merged {op.record_id} into {survivor}; {count(moved, 'enrollment')} moved"
 
 
 HANDLERS: dict[str, Handler] = {

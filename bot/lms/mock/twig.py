@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from bot.core.calendar import DistrictCalendar
+from bot.core.wording import count
 from bot.errors import RuleViolation
 from bot.lms.mock.shared import Handler, fields_of
 from bot.lms.mock.store import MockStore
@@ -97,8 +98,8 @@ def archive_class(store: MockStore, op: Operation) -> tuple[str, str]:
             store.put(SYSTEM, kind, row["id"], "archived", data)
         counts[kind] = len(rows)
     return "archived", (
-        f"archived class {op.record_id} with {counts['enrollments']} enrollment(s) and "
-        f"{counts['assignments']} assignment(s)"
+        f"archived class {op.record_id} with {count(counts['enrollments'], 'enrollment')} and "
+        f"{count(counts['assignments'], 'assignment')}"
     )
 
 

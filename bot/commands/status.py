@@ -1,0 +1,117 @@
+"""`status` (each district: lease, next runs, outbox, steps, the steps that need someone, last
+cycles) and `show STEP` (one step whole; also `status --step STEP`)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.commands.common import chosen_config, config_option
+from bot.config import Config, load_configs
+from bot.errors import RolloverError, WorkbookError
+from bot.services import build_services
+from bot.step_report import SHOWN_LOG_ROWS, attention_lines, show_step, status_counts
+
+CHECKLIST, LOG = "Checklist", "Log"
+
+
+def status(config: Config) -> str:
+    """One district: lease, next runs, outbox, steps by status and those that need someone
+    (with their reason or plan), last cycles."""
+    from bot.schedule.calendar_rules import day_rules
+    from bot.schedule.status import lease_line, next_runs_line, outbox_line
+
+    services = build_services(config)
+    try:
+        now = services.clock.now()
+        snapshot = services.workbook.read([CHECKLIST])
+        if CHECKLIST not in snapshot.frames:
+            raise WorkbookError("the workbook has no Checklist tab (run `rollover-bot init`)")
+        frame = snapshot.frames[CHECKLIST]
+        lease = services.state.lease(f"workbook:{config.workbook_key}")
+        cycles = services.state.cycles(5)
+        lines = [f"{config.district}: workbook {config.workbook_key.split(':', 1)[1]}"]
+        lines.append("  " + lease_line(config, services.state, now))
+        held = lease is not None and lease.expires > now
+        last = cycles[0][0] if cycles else ""
+        rules = day_rules(config, services.workbook, now.date())
+        lines.append("  " + next_runs_line(config, rules, last, held, now))
+        lines.append("  " + outbox_line(config, services.state))
+        lines.append("  Steps: " + status_counts(frame))
+        lines += attention_lines(frame)
+        lines.append("  Last cycles:" if cycles else "  No cycle has run yet.")
+        lines += [f"    {started}  {summary}" for started, _, summary in cycles]
+        lines.append("  `rollover-bot show STEP` shows one step whole.")
+        return "\n".join(lines)
+    finally:
+        services.close()
+
+
+def show(config: Config, step_id: str, log_rows: int = SHOWN_LOG_ROWS) -> str:
+    """One step whole: its row, the bot's record of it, its failures and its last
+    ``log_rows`` Log rows."""
+    services = build_services(config)
+    try:
+        snapshot = services.workbook.read([CHECKLIST, LOG])
+        if CHECKLIST not in snapshot.frames:
+            raise WorkbookError("the workbook has no Checklist tab (run `rollover-bot init`)")
+        return show_step(
+            snapshot.frames[CHECKLIST], snapshot.frames.get(LOG), services.state, step_id, log_rows
+        )
+    finally:
+        services.close()
+
+
+def _status(args: argparse.Namespace) -> int:
+    if args.step:
+        print(show(chosen_config(args), args.step))
+        return 0
+    configs = [chosen_config(args)] if args.district else load_configs(args.config)
+    reports = []
+    for config in configs:
+        try:
+            reports.append(status(config))
+        except RolloverError as exc:
+            reports.append(f"{config.district}: cannot read its status: {exc}")
+    print("\n\n".join(reports))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    if args.log < 0:
+        raise RolloverError("--log must be 0 or more")
+    print(show(chosen_config(args), args.step, args.log))
+    return 0
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    status_cmd = commands.add_parser(
+        "status",
+        help="each district: lease holder, next runs, outbox, steps by status and those that "
+        "need someone, last cycles",
+        description="Each district: the lease holder, next runs, the outbox, steps by status, "
+        "every step that is Failed, Partly done, Invalid, Rejected or Awaiting approval with "
+        "its reason or plan, and the last cycles. With --step, one step whole (as `show`).",
+    )
+    status_cmd.add_argument(
+        "--step", metavar="STEP", help="show this step whole instead (as `rollover-bot show`)"
+    )
+    config_option(status_cmd)
+    status_cmd.set_defaults(handler=_status)
+
+    show_cmd = commands.add_parser(
+        "show",
+        help="one step whole: row, plan, approval, result, failures, Log rows",
+        description="One step whole: its Checklist row (action, scope, parameters, owner, "
+        "due), status, plan, approval, result, the bot's record (request, decision, run), "
+        "the records that failed and why (from the ledger), and its last Log rows.",
+    )
+    show_cmd.add_argument("step", metavar="STEP", help="Step ID, e.g. S-007")
+    show_cmd.add_argument(
+        "--log",
+        type=int,
+        default=SHOWN_LOG_ROWS,
+        metavar="N",
+        help="how many of its last Log rows to show (default: %(default)s)",
+    )
+    config_option(show_cmd)
+    show_cmd.set_defaults(handler=_show)
