@@ -25,7 +25,10 @@ def status(config: Config) -> str:
         now = services.clock.now()
         snapshot = services.workbook.read([CHECKLIST])
         if CHECKLIST not in snapshot.frames:
-            raise WorkbookError("the workbook has no Checklist tab (run `rollover-bot init`)")
+            raise WorkbookError(
+                "the workbook has no Checklist tab: rename the tab back to Checklist, or "
+                "create a new workbook with `rollover-bot init`"
+            )
         frame = snapshot.frames[CHECKLIST]
         lease = services.state.lease(f"workbook:{config.workbook_key}")
         cycles = services.state.cycles(5)
@@ -66,14 +69,18 @@ def _status(args: argparse.Namespace) -> int:
         print(show(chosen_config(args), args.step))
         return 0
     configs = [chosen_config(args)] if args.district else load_configs(args.config)
-    reports = []
+    if len(configs) == 1:
+        print(status(configs[0]))
+        return 0
+    reports, failed = [], False
     for config in configs:
         try:
             reports.append(status(config))
         except RolloverError as exc:
             reports.append(f"{config.district}: cannot read its status: {exc}")
+            failed = True
     print("\n\n".join(reports))
-    return 0
+    return 2 if failed else 0
 
 
 def _show(args: argparse.Namespace) -> int:
