@@ -30,13 +30,9 @@ class Services:
     policy: Policy
 
     def close(self) -> None:
-        closer = getattr(self.notifier, "close", None)
-        if closer is not None:
-            closer()
+        self.notifier.close()
         self.state.close()
-        close = getattr(self.lms, "close", None)
-        if close is not None:
-            close()
+        self.lms.close()
 
 
 def open_workbook(config: Config, template: WorkbookTemplate) -> Workbook:

@@ -14,7 +14,6 @@ from types import FrameType
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
 from bot.notify.digest import send_reminders
-from bot.notify.slack import SlackNotifier
 from bot.services import build_services
 
 
@@ -60,13 +59,8 @@ def serve(configs: list[Config]) -> int:
 def digest(config: Config) -> int:
     services = build_services(config)
     try:
-        mention = None
-        if isinstance(services.notifier, SlackNotifier):
-            from bot.slack.people import Directory
-
-            mention = Directory(services.notifier.client).mention
         today = services.clock.now().date()
-        count = send_reminders(services, today, mention)
+        count = send_reminders(services, today, services.notifier.mention)
     finally:
         services.close()
     print(f"{count} digest message(s) for {today:%Y-%m-%d}.")

@@ -12,12 +12,13 @@ from slack_sdk.errors import SlackClientError
 
 from bot.config import Config
 from bot.errors import ConfigError, NotifierError
-from bot.notify.slack import SlackNotifier
+from bot.notify.outbox import Outbox
 from bot.schedule.district import District
 from bot.schedule.service import Service
 from bot.services import Services
 from bot.slack.app import build_app
 from bot.slack.approvals import SlackApprovals
+from bot.slack.client import make_client
 from bot.slack.env import secrets_for
 from bot.slack.http import EventsServer
 from bot.slack.people import Directory
@@ -46,6 +47,7 @@ class SlackListener:
         self.router = Router()
         self.by_district: dict[str, SlackApprovals] = {}
         self.client: WebClient | None = None
+        self.clients: dict[str, WebClient] = {}
         self.directory: Directory | None = None
         self.bot_user = ""
         self.socket: SocketModeHandler | None = None
@@ -56,18 +58,18 @@ class SlackListener:
         services, runner, seen = district.services, district.runner, district.seen
         if services is None or runner is None or seen is None:
             return None
-        notifier = services.notifier
-        if not isinstance(notifier, SlackNotifier) or district.id in self.by_district:
+        if not services.notifier.listens or district.id in self.by_district:
             return self.by_district.get(district.id)
+        client = self._client(district.config.slack.endpoint)
         if self.client is None:
-            self._connect(notifier.client)
+            self._connect(client)
         assert self.directory is not None
         approvals = SlackApprovals(
             runner,
-            notifier.client,
+            client,
             self.directory,
             seen,
-            notifier.outbox,
+            Outbox(services.state),
             self.bot_user,
             district.config.slack.channel,
         )
@@ -75,6 +77,12 @@ class SlackListener:
         self.by_district[district.id] = approvals
         district.on_acquire.append(lambda d: approvals.catch_up())
         return approvals
+
+    def _client(self, endpoint: str) -> WebClient:
+        """The bot's client for the Slack at ``endpoint`` (one per endpoint)."""
+        if endpoint not in self.clients:
+            self.clients[endpoint] = make_client(self.secrets.bot_token, endpoint)
+        return self.clients[endpoint]
 
     def _connect(self, client: WebClient) -> None:
         try:
