@@ -11,7 +11,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.slack.seen import Seen, digest_key
+from bot.run.seen import Seen, digest_key
 
 log = logging.getLogger(__name__)
 

@@ -18,12 +18,12 @@ from bot.config import Config
 from bot.config_districts import slug
 from bot.errors import RolloverError
 from bot.notify.digest import send_reminders
+from bot.run.runner import CycleRunner
+from bot.run.seen import Seen
 from bot.schedule.calendar_rules import day_rules
 from bot.schedule.digest import DayRules, DigestJob
 from bot.schedule.lease import LeaseKeeper
 from bot.services import Services, build_services
-from bot.slack.runner import CycleRunner
-from bot.slack.seen import Seen
 from bot.state import open_state
 
 log = logging.getLogger(__name__)

@@ -27,9 +27,9 @@ from bot.errors import ApprovalRefused, NotifierError, RolloverError
 from bot.notify.blocks import approval_blocks, decided_blocks, escape, reason_modal
 from bot.notify.outbox import Outbox
 from bot.notify.rich import RichMessage
+from bot.run.runner import CycleRunner
+from bot.run.seen import Seen, event_key, message_key
 from bot.slack.people import Directory
-from bot.slack.runner import CycleRunner
-from bot.slack.seen import Seen, event_key, message_key
 
 log = logging.getLogger(__name__)
 EDIT_HINT = "Edited messages are not read: reply again with `approve` or `reject &lt;reason&gt;`."

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackClientError
 from bot.config import Config
 from bot.errors import ConfigError, NotifierError
 from bot.notify.outbox import Outbox
+from bot.run.runner import CycleRunner
 from bot.schedule.district import District
 from bot.schedule.service import Service
 from bot.services import Services
@@ -23,7 +24,6 @@ from bot.slack.env import secrets_for
 from bot.slack.http import EventsServer
 from bot.slack.people import Directory
 from bot.slack.router import Router
-from bot.slack.runner import CycleRunner
 
 log = logging.getLogger(__name__)
 
