@@ -20,8 +20,8 @@ from bot.config_schedule import ScheduleConfig
 from bot.core.approvals import Policy, refusal
 from bot.errors import ConfigError
 from bot.services import build_services
-from bot.slack.serve import SlackServer
 from bot.testing.fake_slack import FakeSlack
+from tests.slack.slack_server import SlackServer
 from tests.slack.slack_world import USERS, slack_demo
 
 ROOT = Path(__file__).resolve().parents[2]
