@@ -11,7 +11,7 @@ from bot.config import Config, load_configs
 from bot.cycle import Cycle, CycleReport
 from bot.errors import RolloverError, WorkbookError
 from bot.report import table
-from bot.services import build_services
+from bot.wiring import build_services
 
 
 def cycle(config: Config, execute: bool) -> CycleReport:

@@ -14,7 +14,7 @@ from types import FrameType
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
 from bot.notify.digest import send_reminders
-from bot.services import build_services
+from bot.wiring import build_services
 
 
 @contextmanager

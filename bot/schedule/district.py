@@ -23,8 +23,9 @@ from bot.run.seen import Seen
 from bot.schedule.calendar_rules import day_rules
 from bot.schedule.digest import DayRules, DigestJob
 from bot.schedule.lease import LeaseKeeper
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.state import open_state
+from bot.wiring import build_services
 
 log = logging.getLogger(__name__)
 Hook = Callable[["District"], object]

@@ -18,7 +18,8 @@ from bot.errors import ConfigError
 from bot.schedule.district import District
 from bot.schedule.jobs import add_jobs
 from bot.schedule.lease import instance_name
-from bot.services import Services, build_services
+from bot.services import Services
+from bot.wiring import build_services
 
 if TYPE_CHECKING:
     from bot.slack.serve import SlackListener
