@@ -36,6 +36,7 @@ def test_slack_does_not_import_the_schedule() -> None:
 
 
 def test_running_a_district_imports_neither_slack_nor_the_schedule() -> None:
+    assert {"bot.run.runner", "bot.run.seen"} <= set(import_graph())
     assert uses("bot.run", ("bot.slack", "bot.schedule", "bot.notify")) == []
 
 
