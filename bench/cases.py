@@ -32,9 +32,9 @@ from bench.district import ADMIN, ARCHIVE_STEP, District, archive_count, build, 
 from bench.prepare import case_dir, push_district, reset_checklist, seed_lms, write_workbook
 from bot.approve import decide
 from bot.config import load_config
-from bot.services import build_services
 from bot.templates import WorkbookTemplate, load_template
 from bot.testing.fake_sheets import FakeSheetsServer
+from bot.wiring import build_services
 from bot.workbook.gsheets import open_api
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -39,9 +39,10 @@ from bot.abc import LMS, Workbook
 from bot.cli import main
 from bot.config import Config
 from bot.notify.console import ConsoleNotifier
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.structures import Operation, OpResult
 from bot.templates import load_template
+from bot.wiring import build_services
 from bot.workbook.gsheets import GSheetsWorkbook
 
 

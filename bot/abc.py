@@ -61,6 +61,10 @@ class LMS(ABC):
     @abstractmethod
     def settings(self, system: str) -> dict[str, str]: ...
 
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of what the LMS holds open (its connection)."""
+
 
 class StateStore(ABC):
     """What the bot remembers between cycles: runs, the per-record ledger, approvals, leases,
@@ -208,9 +212,33 @@ class StateStore(ABC):
 
 
 class Notifier(ABC):
+    """Where the bot's messages go. ``bot/notify/base.py`` has the defaults of a notifier
+    with no outbox, no listeners and no directory of people (the console)."""
+
+    listens: bool
+    """Whether people answer this notifier's messages in their threads, so `serve` listens
+    for their replies and buttons (Slack)."""
+
     @abstractmethod
     def send(self, message: Message) -> str:
         """Deliver a message; return its thread reference (Slack ``ts``) if it starts one."""
+
+    @abstractmethod
+    def flush(self) -> int:
+        """Send the messages kept to send later (Slack was unreachable); returns how many
+        were sent."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of what the notifier holds open."""
+
+    @abstractmethod
+    def mention(self, who: str) -> str:
+        """How a message names ``who`` (an email or a Slack user ID)."""
+
+    @abstractmethod
+    def gone(self, thread: str) -> None:
+        """``thread`` no longer exists where it was posted: ``lost`` says so from now on."""
 
     def lost(self, thread: str) -> bool:
         """Whether ``thread`` (kept from an earlier ``send``) is not one this notifier can

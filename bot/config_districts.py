@@ -20,19 +20,35 @@ and ``<slug>-state.sqlite`` beside the config, so no two districts share one by 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 from bot.config_keys import refuse_unknown_in_district
 from bot.errors import ConfigError
 
-if TYPE_CHECKING:
-    from bot.config import Config
-
 DISTRICT_KEYS = ("name", "timezone")
 OWN_FILES = (("workbook", "path", "{}.xlsx"), ("lms", "path", "{}-lms.sqlite"))
 OWN_STATE = ("state", "path", "{}-state.sqlite")
+
+
+class OwnFiles(Protocol):
+    """What tells districts apart: a ``bot.config.Config`` (which imports this module)."""
+
+    @property
+    def district(self) -> str: ...
+
+    @property
+    def workbook_key(self) -> str: ...
+
+    @property
+    def lms_path(self) -> Path: ...
+
+    @property
+    def state_path(self) -> Path: ...
+
+
+C = TypeVar("C", bound=OwnFiles)
 
 
 def slug(name: str) -> str:
@@ -81,9 +97,9 @@ def parse_districts(
     data: dict[str, object],
     base_dir: Path,
     source: Path | None,
-    parse_one: Callable[[dict[str, object], Path, Path | None], Config],
-) -> list[Config]:
-    """One Config per ``[[districts]]`` entry; errors name the district."""
+    parse_one: Callable[[dict[str, object], Path, Path | None], C],
+) -> list[C]:
+    """One Config (``parse_one``'s) per ``[[districts]]`` entry; errors name the district."""
     entries = data["districts"]
     if (
         not isinstance(entries, list)
@@ -92,7 +108,7 @@ def parse_districts(
     ):
         raise ConfigError("[[districts]] must be one or more tables")
     defaults = {k: v for k, v in data.items() if k != "districts"}
-    configs: list[Config] = []
+    configs: list[C] = []
     for index, entry in enumerate(entries):
         merged = _merged(defaults, entry, index)
         try:
@@ -103,7 +119,7 @@ def parse_districts(
     return configs
 
 
-def _distinct(configs: list[Config]) -> None:
+def _distinct(configs: Sequence[OwnFiles]) -> None:
     """Two districts never share a name, a workbook, an LMS or a state store."""
     seen: dict[tuple[str, str], str] = {}
     for config in configs:

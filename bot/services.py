@@ -1,20 +1,15 @@
-"""The services one district's bot works with, built from its configuration."""
+"""The services one district's bot works with: one implementation of each seam, and what the
+cycle needs beside them. ``bot/wiring.py`` builds them from the configuration."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.abc import LMS, Clock, Notifier, StateStore, Workbook
-from bot.actions import Registry, registry
-from bot.clock import SystemClock
+from bot.actions.base import Registry
 from bot.config import Config
 from bot.core.approvals import Policy
-from bot.lms.mock import MockLMS
-from bot.lms.mock.faults import Faults
-from bot.notify.console import ConsoleNotifier
-from bot.state import open_state
-from bot.templates import WorkbookTemplate, load_template
-from bot.workbook.xlsx import XlsxWorkbook
+from bot.templates import WorkbookTemplate
 
 
 @dataclass
@@ -30,60 +25,6 @@ class Services:
     policy: Policy
 
     def close(self) -> None:
-        closer = getattr(self.notifier, "close", None)
-        if closer is not None:
-            closer()
+        self.notifier.close()
         self.state.close()
-        close = getattr(self.lms, "close", None)
-        if close is not None:
-            close()
-
-
-def open_workbook(config: Config, template: WorkbookTemplate) -> Workbook:
-    """The workbook backend the config names."""
-    if config.workbook_backend == "gsheets":
-        from bot.workbook.gsheets import GSheetsWorkbook, open_api
-
-        api = open_api(config.spreadsheet_id, config.credentials, config.endpoint or None)
-        return GSheetsWorkbook(api, template)
-    return XlsxWorkbook(config.workbook_path, template, path_setting(config))
-
-
-def path_setting(config: Config) -> str:
-    """Where the workbook's path is set, for a message about it."""
-    return f"[workbook] path in {config.source}" if config.source else "[workbook] path"
-
-
-def open_notifier(config: Config, state: StateStore) -> Notifier:
-    """The console (``[slack] mode = "console"``), else Slack with SLACK_BOT_TOKEN."""
-    if config.slack.mode == "console":
-        return ConsoleNotifier()
-    from bot.notify.outbox import Outbox
-    from bot.notify.slack import SlackNotifier
-    from bot.slack.client import make_client
-    from bot.slack.env import secrets_for
-
-    secrets = secrets_for(config.slack.mode, listening=False)
-    client = make_client(secrets.bot_token, config.slack.endpoint)
-    return SlackNotifier(client, Outbox(state), config.slack.channel, state)
-
-
-def build_services(config: Config, notifier: Notifier | None = None) -> Services:
-    template = load_template()
-    state = open_state(config)
-    try:
-        chosen = notifier or open_notifier(config, state)
-    except BaseException:
-        state.close()
-        raise
-    return Services(
-        config=config,
-        template=template,
-        workbook=open_workbook(config, template),
-        lms=MockLMS(config.lms_path, Faults.from_config(config.lms_faults)),
-        state=state,
-        notifier=chosen,
-        clock=SystemClock(config.timezone),
-        actions=registry(),
-        policy=Policy.of(list(config.admins), config.two_person_rule),
-    )
+        self.lms.close()

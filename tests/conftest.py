@@ -11,8 +11,9 @@ import pytest
 from bot.commands.create import make_demo
 from bot.config import Config, load_config
 from bot.notify.console import ConsoleNotifier
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.templates import WorkbookTemplate, load_template
+from bot.wiring import build_services
 
 DEMO_DAY = date(2026, 11, 22)
 

@@ -14,7 +14,7 @@ from bot.core.wording import count
 from bot.cycle import Cycle, CycleReport
 from bot.errors import ApprovalRefused, RolloverError
 from bot.report import table
-from bot.services import build_services
+from bot.wiring import build_services
 
 
 class LeaseLost(RolloverError):

@@ -17,9 +17,8 @@ from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
 from bot.core.wording import count
 from bot.notify.digest import send_reminders
-from bot.notify.slack import SlackNotifier
-from bot.services import build_services
-from bot.slack.seen import Seen, digest_key
+from bot.run.seen import Seen, digest_key
+from bot.wiring import build_services
 
 
 @contextmanager
@@ -76,12 +75,7 @@ def digest(config: Config, force: bool = False, wait: float = DEFAULT_WAIT) -> i
                     "day (--force sends them again)."
                 )
                 return 0
-            mention = None
-            if isinstance(services.notifier, SlackNotifier):
-                from bot.slack.people import Directory
-
-                mention = Directory(services.notifier.client).mention
-            sent = send_reminders(services, today, mention)
+            sent = send_reminders(services, today, services.notifier.mention)
             seen.claim(key)
         finally:
             services.close()

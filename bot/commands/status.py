@@ -8,8 +8,8 @@ import argparse
 from bot.commands.common import chosen_config, config_option
 from bot.config import Config, load_configs
 from bot.errors import RolloverError, WorkbookError
-from bot.services import build_services
 from bot.step_report import SHOWN_LOG_ROWS, attention_lines, show_step, status_counts
+from bot.wiring import build_services
 
 CHECKLIST, LOG = "Checklist", "Log"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.abc import Notifier
+from bot.notify.base import BaseNotifier
 from bot.structures import Message
 
 
-class ConsoleNotifier(Notifier):
+class ConsoleNotifier(BaseNotifier):
     def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
         """``stream`` defaults to stdout as it is when a message is sent (a progress bar
         on the terminal then draws the message above itself)."""

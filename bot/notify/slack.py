@@ -23,8 +23,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.abc import Notifier, StateStore
+from bot.abc import StateStore
 from bot.errors import NotifierError
+from bot.notify.base import BaseNotifier
 from bot.notify.blocks import approval_blocks
 from bot.notify.outbox import DROPPED, FAILED, SENT, Entry, Outbox
 from bot.notify.rich import RichMessage
@@ -46,9 +47,11 @@ def message_key(message: Message, channel: str) -> str:
     return f"{message.step_id or '-'}:{message.kind}:{digest[:20]}"
 
 
-class SlackNotifier(Notifier):
+class SlackNotifier(BaseNotifier):
     """Posts to ``channel`` (name or ID). With ``state``, an approval request still pending
     when its plan changed is dropped, and a late-sent one gets its thread recorded."""
+
+    listens = True
 
     def __init__(
         self,
@@ -131,6 +134,11 @@ class SlackNotifier(Notifier):
                 return ""
             self._workspace = url if url.endswith("/") else url + "/"
             return self._workspace
+
+    def mention(self, who: str) -> str:
+        """``<@U...>`` for an email or ID Slack knows, else ``who``; a NotifierError when
+        Slack cannot be asked."""
+        return self.directory.mention(who)
 
     def _mention(self, who: str) -> str:
         """``<@U...>`` for an email Slack knows, else the email (also when Slack is down)."""

@@ -42,9 +42,9 @@ from bot.roster.export_tables import (
     users_and_roles,
 )
 from bot.roster.values import look_up
-from bot.services import path_setting
 from bot.structures import ROW
 from bot.templates import WorkbookTemplate, load_template
+from bot.workbook import path_setting
 from bot.workbook.xlsx import XlsxWorkbook
 
 

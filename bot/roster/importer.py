@@ -25,9 +25,9 @@ from bot.roster.merge import TabChanges, guard, plan
 from bot.roster.references import check_references
 from bot.roster.values import DELETED
 from bot.roster.writer import apply_changes
-from bot.services import path_setting
 from bot.structures import ROW
 from bot.templates import WorkbookTemplate, load_template
+from bot.workbook import path_setting
 from bot.workbook.base import frame_from_grid
 from bot.workbook.xlsx import XlsxWorkbook, missing_workbook
 

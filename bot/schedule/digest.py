@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.core.wording import count
-from bot.slack.seen import Seen, digest_key
+from bot.run.seen import Seen, digest_key
 
 log = logging.getLogger(__name__)
 

@@ -18,27 +18,17 @@ from bot.config import Config
 from bot.config_districts import slug
 from bot.errors import RolloverError
 from bot.notify.digest import send_reminders
-from bot.notify.slack import SlackNotifier
+from bot.run.runner import CycleRunner
+from bot.run.seen import Seen
 from bot.schedule.calendar_rules import day_rules
 from bot.schedule.digest import DayRules, DigestJob
 from bot.schedule.lease import LeaseKeeper
-from bot.services import Services, build_services
-from bot.slack.people import Directory
-from bot.slack.runner import CycleRunner
-from bot.slack.seen import Seen
+from bot.services import Services
 from bot.state import open_state
+from bot.wiring import build_services
 
 log = logging.getLogger(__name__)
 Hook = Callable[["District"], object]
-Mention = Callable[[str], str]
-
-
-def mention_for(services: Services) -> Mention | None:
-    """How digests name people: Slack mentions when the district is on Slack."""
-    notifier = services.notifier
-    if not isinstance(notifier, SlackNotifier):
-        return None
-    return Directory(notifier.client).mention
 
 
 class District:
@@ -65,7 +55,6 @@ class District:
         self.keeper: LeaseKeeper | None = None
         self.seen: Seen | None = None
         self.digests: DigestJob | None = None
-        self.mention: Mention | None = None
         self.error = ""
         self.acting = False
         self.on_acquire: list[Hook] = []
@@ -92,7 +81,6 @@ class District:
                 self.clock,
             )
             self.services = services
-            self.mention = mention_for(services)
             self.runner = CycleRunner(services, self.halt)
             self.seen = Seen(services.state, self.clock)
             self.digests = DigestJob(self.config, self.seen, self._rules, self._send_digests)
@@ -174,7 +162,7 @@ class District:
     def _send_digests(self, local: datetime) -> int:
         assert self.services is not None and self.runner is not None
         with self.runner.lock:
-            return send_reminders(self.services, local.date(), self.mention)
+            return send_reminders(self.services, local.date(), self.services.notifier.mention)
 
     def _guard(self, what: str, work: Callable[[], object]) -> None:
         try:

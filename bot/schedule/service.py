@@ -18,7 +18,8 @@ from bot.errors import ConfigError
 from bot.schedule.district import District
 from bot.schedule.jobs import add_jobs
 from bot.schedule.lease import instance_name
-from bot.services import Services, build_services
+from bot.services import Services
+from bot.wiring import build_services
 
 if TYPE_CHECKING:
     from bot.slack.serve import SlackListener
@@ -64,12 +65,28 @@ class Service:
         are free, connect to Slack, and schedule the jobs (the first cycles at once)."""
         for district in self.districts:
             if self.listener is not None:
-                district.on_open.append(self.listener.add)
+                district.on_open.append(self._listen)
             if district.open():
                 district.heartbeat()
             add_jobs(self.scheduler, district)
         self.started = True
         return self
+
+    def _listen(self, district: District) -> None:
+        """Route ``district``'s approval threads to Slack; each time it takes the lease, the
+        replies sent meanwhile are read."""
+        runner, seen, listener = district.runner, district.seen, self.listener
+        if runner is None or seen is None or listener is None:
+            return
+        if district.id in listener.by_district:
+            return
+
+        def holding() -> bool:
+            return district.keeper is not None and district.keeper.held
+
+        approvals = listener.add(district.id, district.config, runner, seen, holding)
+        if approvals is not None:
+            district.on_acquire.append(lambda d: approvals.catch_up())
 
     def run(self) -> None:
         """Run the jobs until ``stop``."""

@@ -27,10 +27,9 @@ from bot.errors import ApprovalRefused, NotifierError, RolloverError
 from bot.notify.blocks import approval_blocks, decided_blocks, escape, reason_modal
 from bot.notify.outbox import Outbox
 from bot.notify.rich import RichMessage
-from bot.notify.slack import SlackNotifier
+from bot.run.runner import CycleRunner
+from bot.run.seen import Seen, event_key, message_key
 from bot.slack.people import Directory
-from bot.slack.runner import CycleRunner
-from bot.slack.seen import Seen, event_key, message_key
 
 log = logging.getLogger(__name__)
 EDIT_HINT = "Edited messages are not read: reply again with `approve` or `reject &lt;reason&gt;`."
@@ -169,7 +168,7 @@ class SlackApprovals:
                 )
             except SlackApiError as exc:
                 error = str(exc.response.get("error", ""))
-                if error in GONE and isinstance(notifier, SlackNotifier):
+                if error in GONE:
                     notifier.gone(request.thread)
                     log.warning(
                         "%s: its approval request is gone from Slack (%s); the next cycle "

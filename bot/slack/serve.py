@@ -1,10 +1,11 @@
 """Slack for the service: one app connection (Socket Mode or HTTP) for every district in
-Slack mode, routed to each district's approvals; and ``SlackServer``, the service for one
-district on Slack."""
+Slack mode, routed to each district's approvals. The service (``bot/schedule``) adds each
+district as it opens; nothing here knows the schedule."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
@@ -12,17 +13,16 @@ from slack_sdk.errors import SlackClientError
 
 from bot.config import Config
 from bot.errors import ConfigError, NotifierError
-from bot.notify.slack import SlackNotifier
-from bot.schedule.district import District
-from bot.schedule.service import Service
-from bot.services import Services
+from bot.notify.outbox import Outbox
+from bot.run.runner import CycleRunner
+from bot.run.seen import Seen
 from bot.slack.app import build_app
 from bot.slack.approvals import SlackApprovals
+from bot.slack.client import make_client
 from bot.slack.env import secrets_for
 from bot.slack.http import EventsServer
 from bot.slack.people import Directory
 from bot.slack.router import Router
-from bot.slack.runner import CycleRunner
 
 log = logging.getLogger(__name__)
 
@@ -46,35 +46,47 @@ class SlackListener:
         self.router = Router()
         self.by_district: dict[str, SlackApprovals] = {}
         self.client: WebClient | None = None
+        self.clients: dict[str, WebClient] = {}
         self.directory: Directory | None = None
         self.bot_user = ""
         self.socket: SocketModeHandler | None = None
         self.http: EventsServer | None = None
 
-    def add(self, district: District) -> SlackApprovals | None:
-        """Listen for ``district`` (once its services are open); None if it is not on Slack."""
-        services, runner, seen = district.services, district.runner, district.seen
-        if services is None or runner is None or seen is None:
-            return None
-        notifier = services.notifier
-        if not isinstance(notifier, SlackNotifier) or district.id in self.by_district:
-            return self.by_district.get(district.id)
+    def add(
+        self,
+        key: str,
+        config: Config,
+        runner: CycleRunner,
+        seen: Seen,
+        holding: Callable[[], bool],
+    ) -> SlackApprovals | None:
+        """Listen for the district ``key`` (its ``config``; ``runner`` has its open services)
+        while ``holding`` (its lease); None if its notifier does not listen."""
+        services = runner.services
+        if not services.notifier.listens or key in self.by_district:
+            return self.by_district.get(key)
+        client = self._client(config.slack.endpoint)
         if self.client is None:
-            self._connect(notifier.client)
+            self._connect(client)
         assert self.directory is not None
         approvals = SlackApprovals(
             runner,
-            notifier.client,
+            client,
             self.directory,
             seen,
-            notifier.outbox,
+            Outbox(services.state),
             self.bot_user,
-            district.config.slack.channel,
+            config.slack.channel,
         )
-        self.router.add(approvals, lambda: district.keeper is not None and district.keeper.held)
-        self.by_district[district.id] = approvals
-        district.on_acquire.append(lambda d: approvals.catch_up())
+        self.router.add(approvals, holding)
+        self.by_district[key] = approvals
         return approvals
+
+    def _client(self, endpoint: str) -> WebClient:
+        """The bot's client for the Slack at ``endpoint`` (one per endpoint)."""
+        if endpoint not in self.clients:
+            self.clients[endpoint] = make_client(self.secrets.bot_token, endpoint)
+        return self.clients[endpoint]
 
     def _connect(self, client: WebClient) -> None:
         try:
@@ -101,42 +113,3 @@ class SlackListener:
             self.socket.close()
         if self.http is not None:
             self.http.stop()
-
-
-class SlackServer(Service):
-    """The service for one district on Slack (what the Slack tests drive)."""
-
-    def __init__(self, config: Config, services: Services | None = None) -> None:
-        if config.slack.mode == "console":
-            raise ConfigError('this needs [slack] mode = "socket" or "http" (it is "console")')
-        super().__init__([config], build=(lambda _: services) if services else None)
-        self.config = config
-
-    @property
-    def district(self) -> District:
-        return self.districts[0]
-
-    @property
-    def runner(self) -> CycleRunner:
-        self.district.open()
-        assert self.district.runner is not None
-        return self.district.runner
-
-    @property
-    def services(self) -> Services:
-        self.district.open()
-        assert self.district.services is not None
-        return self.district.services
-
-    @property
-    def approvals(self) -> SlackApprovals | None:
-        return None if self.listener is None else self.listener.by_district.get(self.district.id)
-
-    @property
-    def http(self) -> EventsServer | None:
-        return None if self.listener is None else self.listener.http
-
-    def tick(self) -> None:
-        """One poll, then the digest job (tests drive time with time-machine)."""
-        self.district.poll()
-        self.district.digest()

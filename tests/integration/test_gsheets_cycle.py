@@ -14,9 +14,10 @@ from bot.commands.create import make_demo
 from bot.config import load_config
 from bot.cycle import Cycle, CycleReport
 from bot.demo import ADMIN
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.templates import load_template
 from bot.testing.fake_sheets import FakeSheetsServer, RecordedRequest
+from bot.wiring import build_services
 from bot.workbook.gsheets import GSheetsWorkbook, open_api
 from bot.workbook.sheets_api import SheetsApi
 from bot.workbook.sheets_sync import push

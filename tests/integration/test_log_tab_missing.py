@@ -20,8 +20,9 @@ from bot.cycle import Cycle
 from bot.demo import ADMIN
 from bot.errors import WorkbookError
 from bot.notify.console import ConsoleNotifier
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.testing.fake_sheets import FakeSheetsServer
+from bot.wiring import build_services
 from bot.workbook.google_http import authorized_session
 from tests.integration.test_gsheets_cycle import district_on_sheets
 

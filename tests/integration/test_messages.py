@@ -20,8 +20,8 @@ from bot.cycle import Cycle
 from bot.lms.mock import MockLMS
 from bot.lms.mock.faults import Faults
 from bot.notify.console import ConsoleNotifier
-from bot.services import build_services
 from bot.templates import load_template
+from bot.wiring import build_services
 from bot.workbook.xlsx import XlsxWorkbook
 from tests.conftest import DEMO_DAY
 from tests.integration.test_whole_loop import checklist, set_staff_cell

@@ -24,9 +24,10 @@ from bot.lms.mock import MockLMS
 from bot.lms.mock.edgenuity import SYSTEM
 from bot.lms.mock.store import MockStore
 from bot.notify.console import ConsoleNotifier
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.state.sqlite import SqliteState
 from bot.templates import load_template
+from bot.wiring import build_services
 from bot.workbook.xlsx import XlsxWorkbook
 
 HUGE_ID = "S-" + "1" * 4_301

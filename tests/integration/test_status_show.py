@@ -13,7 +13,7 @@ from bot.cycle import Cycle, CycleReport
 from bot.lms.mock import MockLMS
 from bot.lms.mock.faults import Faults
 from bot.notify.console import ConsoleNotifier
-from bot.services import build_services
+from bot.wiring import build_services
 
 ADMIN = "admin@demo-district.org"
 

@@ -19,11 +19,12 @@ from bot.cycle import Cycle, CycleReport
 from bot.lms.mock import MockLMS
 from bot.lms.mock.faults import Faults
 from bot.notify.console import ConsoleNotifier
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.state.sqlite import SqliteState
 from bot.structures import ROW
 from bot.templates import load_template
 from bot.testing.fake_sheets import FakeSheetsServer
+from bot.wiring import build_services
 from bot.workbook.base import frame_from_grid
 from bot.workbook.gsheets import GSheetsWorkbook, open_api
 from bot.workbook.sheets_api import Backoff, SheetsApi, quote_tab

@@ -22,10 +22,10 @@ from bot.cli import main
 from bot.config import Config
 from bot.lms.mock import MockLMS
 from bot.slack.approvals import EDIT_HINT
-from bot.slack.serve import SlackServer
 from bot.testing.fake_slack import FakeSlack
 from bot.testing.slack_fake.signing import signed_headers
 from tests.reliability.figures import FIGURES
+from tests.slack.slack_server import SlackServer
 from tests.slack.slack_world import (
     ADMIN,
     BOB,

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from bot.config import Config, load_config
 from bot.notify.console import ConsoleNotifier
 from bot.schedule.service import Service
-from bot.services import build_services
 from bot.structures import Message
 from bot.testing.manual_scheduler import ManualScheduler
+from bot.wiring import build_services
 
 CHICAGO = ZoneInfo("America/Chicago")
 

@@ -14,11 +14,11 @@ from slack_sdk import WebClient
 
 from bot.commands.create import make_demo
 from bot.config import Config, load_config
-from bot.slack.serve import SlackServer
 from bot.templates import load_template
 from bot.testing.fake_slack import FakeSlack
 from bot.workbook.xlsx import XlsxWorkbook
 from tests.conftest import DEMO_DAY
+from tests.slack.slack_server import SlackServer
 
 ADMIN = {"id": "U0ADMIN0001", "email": "admin@demo-district.org", "name": "admin"}
 COORDINATOR = {"id": "U0COORD0002", "email": "coordinator@demo-district.org", "name": "coord"}

@@ -17,8 +17,8 @@ import pytest
 from bot.notify.blocks import REASON_BLOCK
 from bot.slack.app import NO_REASON
 from bot.slack.approvals import EDIT_HINT, UNRECOGNISED, SlackApprovals
-from bot.slack.serve import SlackServer
 from bot.testing.fake_slack import FakeSlack
+from tests.slack.slack_server import SlackServer
 from tests.slack.slack_world import (
     ADMIN,
     BOB,

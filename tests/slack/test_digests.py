@@ -19,9 +19,9 @@ from bot.notify.outbox import Outbox
 from bot.notify.slack import SlackNotifier
 from bot.slack.client import make_client
 from bot.slack.people import Directory
-from bot.slack.serve import SlackServer
 from bot.state.sqlite import SqliteState
 from bot.testing.fake_slack import FakeSlack
+from tests.slack.slack_server import SlackServer
 from tests.slack.slack_world import slack_demo, slack_env
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.serve import SlackServer
 from bot.testing.fake_slack import FakeSlack
+from tests.slack.slack_server import SlackServer
 from tests.slack.slack_world import (
     ADMIN,
     BOB,

@@ -18,8 +18,8 @@ from bot.lms.mock import MockLMS
 from bot.notify.blocks import REASON_BLOCK
 from bot.slack.app import NO_REASON
 from bot.slack.approvals import SlackApprovals
-from bot.slack.serve import SlackServer
 from bot.testing.fake_slack import FakeSlack
+from tests.slack.slack_server import SlackServer
 from tests.slack.slack_world import (
     ADMIN,
     BOB,

@@ -19,9 +19,9 @@ from bot.config import SlackConfig, parse_config
 from bot.config_schedule import ScheduleConfig
 from bot.core.approvals import Policy, refusal
 from bot.errors import ConfigError
-from bot.services import build_services
-from bot.slack.serve import SlackServer
 from bot.testing.fake_slack import FakeSlack
+from bot.wiring import build_services
+from tests.slack.slack_server import SlackServer
 from tests.slack.slack_world import USERS, slack_demo
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,12 +26,9 @@ class CycleRunner:
 
     def flush(self) -> None:
         """Send what the outbox still holds (messages Slack could not take earlier)."""
-        flush = getattr(self.services.notifier, "flush", None)
-        if flush is None:
-            return
         with self.lock:
             try:
-                flush()
+                self.services.notifier.flush()
             except RolloverError as exc:
                 log.error("%s: sending pending messages failed: %s", self.district, exc)
 
