@@ -51,8 +51,8 @@ class LMS(ABC):
 
     @abstractmethod
     def execute(self, op: Operation) -> OpResult:
-        """Apply one operation; raises RuleViolation or LMSUnavailable. Repeating ``op.key``
-        returns the first result without applying twice."""
+        """Apply one operation; raises RuleViolation or LMSUnavailable. Like a real API, it
+        applies every call it receives: the bot never relies on it to deduplicate."""
 
     @abstractmethod
     def records(self, system: str, kind: str) -> pd.DataFrame:

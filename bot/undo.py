@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -50,7 +49,6 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
         current[(system, kind)] = {
             str(r["id"]): (str(r["status"]), fields_of(r)) for r in frame.to_dict("records")
         }
-    attempt = uuid.uuid4().hex[:12]
     restored = 0
     failures: list[str] = []
     for record in snapshot:
@@ -62,7 +60,6 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
             RESTORE,
             record.kind,
             record.record_id,
-            key=f"undo:{attempt}:{step_id}:{record.kind}:{record.record_id}",
             params={"status": record.status, "data": record.data},
         )
         at = services.clock.now().isoformat(sep=" ", timespec="seconds")

@@ -4,7 +4,7 @@ it waits on (its own Depends on and the vendors' order rules), and its plan agai
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -16,9 +16,12 @@ from bot.core.plan import Plan, fingerprint
 from bot.core.problems import Problem
 from bot.core.scope import select
 from bot.core.validate import CheckedStep
+from bot.core.values import parse_date
 from bot.services import Services
 from bot.structures import Run
 from bot.workbook.tab_frames import TabFrames
+
+JULY = 7
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,22 @@ class Planned:
     problems: tuple[Problem, ...]
 
 
-def plan_step(services: Services, frames: TabFrames, checked: CheckedStep, today: date) -> Planned:
+def plan_step(
+    services: Services, frames: TabFrames, checked: CheckedStep, today: date, rollover: str
+) -> Planned:
     """Select the step's records and let its action plan them against the LMS."""
+    planned = context_of(services, frames, checked, today, rollover)
+    if planned.problems:
+        return planned
+    plan, problems = planned.action.plan(planned.ctx)
+    return replace(planned, plan=plan, problems=tuple(problems))
+
+
+def context_of(
+    services: Services, frames: TabFrames, checked: CheckedStep, today: date, rollover: str
+) -> Planned:
+    """What the step's action sees: its selected rows, the LMS's records and settings, this
+    rollover's ledger of its once-changes, and the threshold's base (not yet a plan)."""
     spec = checked.spec
     action = services.actions.action(spec)
     selected = pd.DataFrame()
@@ -44,29 +61,43 @@ def plan_step(services: Services, frames: TabFrames, checked: CheckedStep, today
             unusable.append(Problem("Scope", why))
         else:
             selected = frame[select(checked.scope, frame, services.template, today)]
+    records = lms_records(services.lms, action)
+    state = services.state
+    once = action.rule.once if action.rule is not None else ""
     ctx = PlanContext(
         checked=checked,
         selected=selected,
-        lms_records=lms_records(services.lms, action),
+        lms_records=records,
         today=today,
         settings=services.lms.settings(spec.system),
-        applied=frozenset(services.state.applied(checked.step.step_id)),
+        applied=frozenset(state.applied(checked.step.step_id)),
         id_column=action.id_column,
         max_change_percent=services.config.max_change_percent,
         frames=frames,  # other tabs (Calendar, Matches) for plan-time rules
+        ledger=state.once_entries(rollover, spec.system, action.kind, once) if once else {},
+        baseline=baseline(services, rollover, spec.system, action.kind, records),
     )
-    if unusable:
-        return Planned(action, ctx, None, tuple(unusable))
-    plan, problems = action.plan(ctx)
-    return Planned(action, ctx, plan, tuple(problems))
+    return Planned(action, ctx, None, tuple(unusable))
+
+
+def baseline(
+    services: Services, rollover: str, system: str, kind: str, records: pd.DataFrame
+) -> int:
+    """The active records of ``kind`` at the start of the rollover: kept the first time a plan
+    sees any (so the threshold's base does not shrink as steps archive)."""
+    kept = services.state.baseline(rollover, system, kind)
+    if kept:
+        return kept
+    active = int((records["status"] == "active").sum()) if not records.empty else 0
+    return services.state.set_baseline(rollover, system, kind, active) if active else 0
 
 
 def inputs_of(checked: CheckedStep) -> str:
-    """The step as staff wrote it (not the records it selects): a finished run with the same
-    inputs is the same step."""
+    """The step's own Action, Scope and Parameters (not the records it selects, not its
+    owner): a finished step is planned again only when these change (or it is ticked again)."""
     scope = checked.scope.canonical() if checked.scope else ""
     spec = checked.spec
-    return fingerprint(spec.system, spec.name, scope, checked.params_text, (), checked.step.owner)
+    return fingerprint(spec.system, spec.name, scope, checked.params_text, ())
 
 
 def last_run(run: Run | None, inputs: str = "") -> LastRun | None:
@@ -146,3 +177,23 @@ def _reaches(graph: Mapping[str, tuple[str, ...]], start: str, goal: str) -> boo
         seen.add(node)
         todo.extend(graph.get(node, ()))
     return False
+
+
+def rollover_name(frames: Mapping[str, pd.DataFrame], today: date) -> str:
+    """The rollover this cycle belongs to, naming the ledger of once-per-rollover changes (a
+    student is promoted once per rollover): the date of the district's rollover row in the
+    Calendar tab nearest today, else the school year (July to June) of today."""
+    calendar = frames.get("Calendar")
+    if calendar is not None and not calendar.empty and "Type" in calendar:
+        district = calendar["School"].str.strip() == "" if "School" in calendar else True
+        rows = calendar[(calendar["Type"].str.strip().str.casefold() == "rollover") & district]
+        days = []
+        for text in rows["Date"]:
+            try:
+                days.append(parse_date(str(text), today))
+            except ValueError:
+                continue
+        if days:
+            return min(days, key=lambda d: abs((d - today).days)).isoformat()
+    start = today.year if today.month >= JULY else today.year - 1
+    return f"{start}-{start + 1}"

@@ -40,11 +40,13 @@ from bot.cycle import requests
 from bot.cycle.execute import Execution
 from bot.cycle.facts import (
     Planned,
+    context_of,
     implicit_dependencies,
     inputs_of,
     last_run,
     plan_step,
     request_of,
+    rollover_name,
     waiting_on,
 )
 from bot.cycle.outputs import Outputs
@@ -91,6 +93,7 @@ class Cycle:
         self.stamp = self.now.isoformat(sep=" ", timespec="seconds")
         self.today = self.now.date()
         self.report = CycleReport(started=self.stamp)
+        self.rollover = ""
         self.frames = TabFrames(services.workbook, {})
         self.outputs = Outputs(services.state, services.template, self.frames, self.stamp)
         self.fatal = (*CYCLE_FAILURES, *services.state.failures)
@@ -105,9 +108,14 @@ class Cycle:
         snapshot = self.svc.workbook.read([CHECKLIST])
         if CHECKLIST not in snapshot.frames:
             raise WorkbookError("the workbook has no Checklist tab (run `rollover-bot init`)")
-        steps, fills = parse_checklist(snapshot.frames[CHECKLIST])
+        issued = self.svc.state.issued_step_ids()
+        steps, fills = parse_checklist(snapshot.frames[CHECKLIST], issued)
+        new_ids = {s.step_id for s in steps} - issued
+        if new_ids:
+            self.svc.state.issue_step_ids(sorted(new_ids))
         self.frames = TabFrames(self.svc.workbook, snapshot.frames)
         self.frames.load(self._tabs_needed(steps))
+        self.rollover = rollover_name(self.frames, self.today)
         self.outputs = Outputs(self.svc.state, self.svc.template, self.frames, self.stamp)
         views = self._evaluate(steps)
         batch = step_cells(steps, fills, views)
@@ -192,13 +200,25 @@ class Cycle:
         waiting, reasons = waiting_on(step, implicit.get(step.step_id, []), views)
         if waiting:
             return replace(facts, waiting_on=waiting, waiting_reasons=reasons), None
-        planned = plan_step(self.svc, self.frames, checked, self.today)
+        run = last_run(state.run_for(step.step_id), inputs_of(checked))
+        if run is not None and run.finished and run.same_inputs:
+            # Done stays Done: a finished step is not planned again until its Action, Scope
+            # or Parameters change or its Run box is ticked again (unticked, then ticked);
+            # only its rows for other tabs (Matches) are kept in line.
+            action = self.svc.actions.action(checked.spec)
+            kept = (
+                context_of(self.svc, self.frames, checked, self.today, self.rollover)
+                if action.has_outputs
+                else None
+            )
+            return replace(facts, run=run), kept
+        planned = plan_step(self.svc, self.frames, checked, self.today, self.rollover)
         plan = planned.plan
         facts = replace(
             facts,
             plan=plan,
             plan_problems=planned.problems,
-            run=last_run(state.run_for(step.step_id), inputs_of(checked)),
+            run=run,
             executing=self.execute and not self.stop.is_set(),
         )
         if plan is None or not plan.destructive:
@@ -237,7 +257,7 @@ class Cycle:
 
     def _execute(self, facts: StepFacts, effect: Execute, planned: Planned) -> StepView:
         step = facts.step
-        run = Execution(self.svc, self.fatal, self.stop, self.stamp)
+        run = Execution(self.svc, self.fatal, self.stop, self.stamp, self.rollover)
         status, result = run.run(
             step.step_id, planned.action, planned.ctx, effect.plan, inputs_of(planned.ctx.checked)
         )
