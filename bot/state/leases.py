@@ -15,7 +15,9 @@ from bot.state.tables import claims, leases, utc
 from bot.structures import Lease
 
 
-def check(name: str, holder: str, seconds: float) -> None:
+def check(name: str, holder: str, now: datetime, seconds: float) -> None:
+    """Refuse a lease without a name or holder, a naive time, or a length that is not > 0."""
+    utc(now)
     if not name or not holder:
         raise ValueError("a lease needs a name and a holder")
     if not seconds > 0:
@@ -27,7 +29,7 @@ def after_acquire(
 ) -> Lease:
     """The lease once ``holder`` asked for it at ``now``: renewed if theirs (keeping
     ``acquired``), taken if free or expired, else unchanged."""
-    check(name, holder, seconds)
+    check(name, holder, now, seconds)
     now = utc(now)
     expires = now + timedelta(seconds=seconds)
     if current is not None and current.holder == holder:
@@ -46,8 +48,7 @@ def stored_lease(conn: Connection, name: str) -> Lease | None:
 
 class SqlLeasesAndClaims(SqlBase, LeasesAndClaims):
     def acquire_lease(self, name: str, holder: str, now: datetime, seconds: float) -> Lease:
-        check(name, holder, seconds)
-        utc(now)
+        check(name, holder, now, seconds)
         with self.writing(f"lease:{name}") as conn:
             current = stored_lease(conn, name)
             wanted = after_acquire(current, name, holder, now, seconds)
