@@ -40,10 +40,12 @@ class SqlBase(ABC):
     def outbox_order(self) -> ColumnElement[int]:
         """The outbox's rows in the order they were added."""
 
-    def append(self, conn: Connection, statement: Insert, row: dict[str, Any]) -> None:
-        """Run ``statement`` (an INSERT of one row) in ``conn``'s transaction. An engine may
-        run it faster than ``conn.execute`` does, for the store's hottest write."""
-        conn.execute(statement, row)
+    def append(self, statement: Insert, row: dict[str, Any]) -> None:
+        """Insert one row, in a transaction of its own, committed before this returns. The
+        store's hottest write (one per record a step touches), which an engine may do its own
+        faster way."""
+        with self.writing() as conn:
+            conn.execute(statement, row)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -84,8 +84,7 @@ class SqlRunsAndLedger(SqlBase, RunsAndLedger):
             "lms_status": outcome.lms_status,
             "at": outcome.at,
         }
-        with self.writing() as conn:
-            self.append(conn, ADD_OUTCOME, row)
+        self.append(ADD_OUTCOME, row)
 
     def outcomes(self, step_id: str | None = None) -> list[Outcome]:
         query = select(*OUTCOME_COLUMNS).order_by(ledger.c.seq)
