@@ -66,9 +66,9 @@ class LMS(ABC):
         """Let go of what the LMS holds open (its connection)."""
 
 
-class StateStore(ABC):
-    """What the bot remembers between cycles: runs, the per-record ledger, approvals, leases,
-    things done once (claims) and the Slack outbox."""
+class RunsAndLedger(ABC):
+    """Runs of steps, the per-record ledger of what was done, and each record's state from
+    before a step first touched it (for undo)."""
 
     failures: tuple[type[Exception], ...] = (StateError,)
     """The errors that mean the store itself failed: a cycle cannot go on after one."""
@@ -78,7 +78,8 @@ class StateStore(ABC):
         """The latest run of a step that was not reset."""
 
     @abstractmethod
-    def start_run(self, step_id: str, fingerprint: str, at: str, inputs: str = "") -> None: ...
+    def start_run(self, step_id: str, fingerprint: str, at: str, inputs: str = "") -> None:
+        """Start a run, unless the latest is this plan's and still running."""
 
     @abstractmethod
     def finish_run(
@@ -94,7 +95,8 @@ class StateStore(ABC):
         """Record IDs already applied by this step."""
 
     @abstractmethod
-    def record_outcome(self, outcome: Outcome) -> None: ...
+    def record_outcome(self, outcome: Outcome) -> None:
+        """Add ``outcome`` to the ledger, durably before this returns."""
 
     @abstractmethod
     def outcomes(self, step_id: str | None = None) -> list[Outcome]:
@@ -108,15 +110,30 @@ class StateStore(ABC):
     def mark_logged(self, seqs: list[int]) -> None: ...
 
     @abstractmethod
+    def save_snapshot(self, step_id: str, records: list[SnapshotRecord]) -> int:
+        """Keep each record's state from before the step first touched it; returns how many
+        were new (a record already in the step's snapshot keeps its first state)."""
+
+    @abstractmethod
+    def snapshot(self, step_id: str) -> list[SnapshotRecord]: ...
+
+
+class Approvals(ABC):
+    """Approval requests (one per step and plan), the Slack threads they were posted in, and
+    the decisions taken on them."""
+
+    @abstractmethod
     def request_approval(self, request: ApprovalRequest) -> bool:
-        """Record a request; False if one for this step and fingerprint exists already."""
+        """Record a request; False if the step's latest request is for this fingerprint
+        already. Atomic across processes: of two callers at once, one gets True."""
 
     @abstractmethod
     def approval_request(self, step_id: str) -> ApprovalRequest | None:
         """The latest approval request of a step."""
 
     @abstractmethod
-    def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None: ...
+    def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None:
+        """Note the thread of the request for this plan, unless it has one already."""
 
     @abstractmethod
     def replace_thread(self, step_id: str, fingerprint: str, old: str, new: str) -> bool:
@@ -138,19 +155,9 @@ class StateStore(ABC):
     def decision(self, step_id: str) -> ApprovalRecord | None:
         """The latest approval or rejection of a step, whatever plan it was given for."""
 
-    @abstractmethod
-    def record_cycle(self, started: str, finished: str, summary: str) -> None: ...
 
-    @abstractmethod
-    def cycles(self, limit: int = 10) -> list[tuple[str, str, str]]: ...
-
-    @abstractmethod
-    def save_snapshot(self, step_id: str, records: list[SnapshotRecord]) -> int:
-        """Keep each record's state from before the step first touched it; returns how many
-        were new (a record already in the step's snapshot keeps its first state)."""
-
-    @abstractmethod
-    def snapshot(self, step_id: str) -> list[SnapshotRecord]: ...
+class LeasesAndClaims(ABC):
+    """Who may run a district's cycles (a lease), and things done once (claimed keys)."""
 
     @abstractmethod
     def acquire_lease(self, name: str, holder: str, now: datetime, seconds: float) -> Lease:
@@ -174,6 +181,10 @@ class StateStore(ABC):
     @abstractmethod
     def claimed(self, key: str) -> bool:
         """Whether ``key`` was claimed."""
+
+
+class SlackOutbox(ABC):
+    """Messages for Slack, kept before they are sent so that each is sent once."""
 
     @abstractmethod
     def outbox_record(self, entry: OutboxEntry, at: str) -> OutboxEntry:
@@ -206,6 +217,22 @@ class StateStore(ABC):
     @abstractmethod
     def outbox_sent_as(self, ts: str) -> OutboxEntry | None:
         """The message Slack accepted with ``ts``."""
+
+
+class CycleLog(ABC):
+    """When each cycle ran and what it did."""
+
+    @abstractmethod
+    def record_cycle(self, started: str, finished: str, summary: str) -> None: ...
+
+    @abstractmethod
+    def cycles(self, limit: int = 10) -> list[tuple[str, str, str]]:
+        """The latest ``limit`` cycles, newest first: (started, finished, summary)."""
+
+
+class StateStore(RunsAndLedger, Approvals, LeasesAndClaims, SlackOutbox, CycleLog):
+    """What the bot remembers between cycles, one concern per base class. Every method's
+    writes are committed before it returns."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -1,14 +1,17 @@
-"""The state store seam: SQLite (``[state] path``, the default) or PostgreSQL (``[state] url``)."""
+"""The state store seam: SQLite (``[state] path``, the default) or PostgreSQL (``[state] url``),
+one implementation of its rules (``bot/state/store.py``) over SQLAlchemy Core."""
 
 from __future__ import annotations
 
 import os
 import re
 import unicodedata
+from importlib.util import find_spec
 
 from bot.abc import StateStore
 from bot.config import Config
 from bot.errors import ConfigError
+from bot.state.postgres import PostgresState
 from bot.state.sqlite import SqliteState
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -22,12 +25,8 @@ def open_state(config: Config) -> StateStore:
     url = expand(config.state_url)
     if not url.startswith("postgresql"):
         raise ConfigError("state.url must be a PostgreSQL URL (postgresql://user@host/db)")
-    try:
-        from bot.state.postgres import PostgresState
-    except ImportError as exc:
-        raise ConfigError(
-            f'state.url needs SQLAlchemy and psycopg ({exc}): pip install "rollover-bot[postgres]"'
-        ) from exc
+    if find_spec("psycopg") is None:
+        raise ConfigError('state.url needs psycopg: pip install "rollover-bot[postgres]"')
     return PostgresState(url, config.state_schema or schema_slug(config.district))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from bot.approve import decide
 from bot.cli import main
@@ -20,6 +20,7 @@ from bot.commands.create import make_demo
 from bot.config import Config, load_config
 from bot.cycle import Cycle
 from bot.demo import ADMIN
+from bot.errors import StateError
 from bot.lms.mock import MockLMS
 from bot.lms.mock.edgenuity import SYSTEM
 from bot.lms.mock.store import MockStore
@@ -345,14 +346,18 @@ def test_a_state_store_failure_still_stops_the_cycle(edgenuity: tuple[str, Confi
     try:
         state = services.state
         assert isinstance(state, SqliteState)
-        state.db.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON approval_requests "
-            "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-        )
-        with pytest.raises(sqlite3.Error, match="disk I/O error"):
+        with state.writing() as conn:
+            conn.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON approval_requests "
+                    "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+                )
+            )
+        with pytest.raises(StateError, match="disk I/O error"):
             Cycle(services).run()
         assert checklist(config)["S-012"]["Status"] == ""
-        state.db.execute("DROP TRIGGER refuse")
+        with state.writing() as conn:
+            conn.execute(text("DROP TRIGGER refuse"))
         report = Cycle(services).run()
         assert report.views["S-001"].status == "Awaiting approval"
         assert checklist(config)["S-012"]["Status"] == "Done"

@@ -1,17 +1,25 @@
-"""How to open a state store under test, in this process or a spawned one, and the lease race
-and the claim race each of two processes runs."""
+"""How to open a state store under test, in this process or a spawned one, and the races each
+of two processes runs: for a lease, a claim, an approval request, an outbox key, a snapshot."""
 
 from __future__ import annotations
 
+import os
+import signal
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
+from typing import Any
+
+from sqlalchemy import event
 
 from bot.abc import StateStore
+from bot.state.base import SqlBase
+from bot.state.postgres import PostgresState
 from bot.state.sqlite import SqliteState
+from bot.structures import ApprovalRequest, OutboxEntry, Outcome, SnapshotRecord
 
 RACE_START = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 RACE_LEASE_SECONDS = 50.0
@@ -29,8 +37,6 @@ class StoreSpec:
     def open(self) -> StateStore:
         if self.kind == "sqlite":
             return SqliteState(self.target)
-        from bot.state.postgres import PostgresState
-
         return PostgresState(self.target, self.schema)
 
 
@@ -65,8 +71,55 @@ def claim_race(spec: StoreSpec, holder: str, rounds: int, barrier: Barrier) -> l
     return won
 
 
-Records = tuple[str, list[tuple[str, str]] | list[bool] | str]
-Racer = Callable[[StoreSpec, str, int, Barrier], list[tuple[str, str]] | list[bool]]
+def approval_race(spec: StoreSpec, holder: str, rounds: int, barrier: Barrier) -> list[bool]:
+    """Each round, once both racers are at the barrier: request approval of the same plan of
+    the round's step. Returns whether each request was the one recorded."""
+    store = spec.open()
+    recorded = []
+    try:
+        for number in range(rounds):
+            barrier.wait(timeout=60)
+            request = ApprovalRequest(f"S-{number:03}", "fp", f"by {holder}", holder, "t")
+            recorded.append(store.request_approval(request))
+    finally:
+        store.close()
+    return recorded
+
+
+def outbox_race(spec: StoreSpec, holder: str, rounds: int, barrier: Barrier) -> list[str]:
+    """Each round, once both racers are at the barrier: record a message under the round's
+    key, each with its own text. Returns the text the outbox answered with."""
+    store = spec.open()
+    answers = []
+    try:
+        for number in range(rounds):
+            barrier.wait(timeout=60)
+            entry = OutboxEntry(f"digest:{number}", "digest", "", "rollover", "", holder)
+            answers.append(store.outbox_record(entry, "t").text)
+    finally:
+        store.close()
+    return answers
+
+
+def snapshot_race(spec: StoreSpec, holder: str, rounds: int, barrier: Barrier) -> list[int]:
+    """Each round, once both racers are at the barrier: snapshot the same five records of the
+    round's step, each with its own status. Returns how many each found new."""
+    store = spec.open()
+    counts = []
+    try:
+        for number in range(rounds):
+            barrier.wait(timeout=60)
+            records = [
+                SnapshotRecord("edgenuity", "students", f"st-{n}", holder, "{}") for n in range(5)
+            ]
+            counts.append(store.save_snapshot(f"S-{number:03}", records))
+    finally:
+        store.close()
+    return counts
+
+
+Records = tuple[str, list[Any] | str]
+Racer = Callable[[StoreSpec, str, int, Barrier], list[Any]]
 
 
 def race_in_child(
@@ -84,3 +137,34 @@ def race_in_child(
     except BaseException:
         barrier.abort()
         out.put((holder, traceback.format_exc()))
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def write_then_die(spec: StoreSpec) -> None:
+    """A spawned process's entry: one write of each concern, then SIGKILL (no close, no
+    clean exit) the instant the last returned."""
+    store = spec.open()
+    store.record_outcome(Outcome("S-001", "st-1", "archive", "students", "applied", "ok", "", "t"))
+    store.request_approval(ApprovalRequest("S-002", "fp", "plan", "owner@d.org", "t"))
+    store.acquire_lease("workbook", "dying", RACE_START, RACE_LEASE_SECONDS)
+    store.claim(["digest:1"], "t")
+    store.outbox_record(OutboxEntry("k1", "digest", "", "rollover", "", "hello"), "t")
+    store.record_cycle("09:00", "09:01", "last words")
+    die()
+
+
+def die_inside_a_lease(spec: StoreSpec) -> None:
+    """A spawned process's entry: take a lease, but die once its row is written and before
+    the transaction commits."""
+    store = spec.open()
+    assert isinstance(store, SqlBase)
+
+    def after(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO"):
+            die()
+
+    event.listen(store.engine, "after_cursor_execute", after)
+    store.acquire_lease("workbook", "dying", RACE_START, RACE_LEASE_SECONDS)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -21,7 +25,19 @@ from bot.structures import (
     Outcome,
     SnapshotRecord,
 )
-from tests.state.stores import Racer, StoreSpec, claim_race, race, race_in_child
+from tests.state.stores import (
+    RACE_START,
+    Racer,
+    StoreSpec,
+    approval_race,
+    claim_race,
+    die_inside_a_lease,
+    outbox_race,
+    race,
+    race_in_child,
+    snapshot_race,
+    write_then_die,
+)
 
 NOW = datetime(2026, 11, 22, 9, 30, 15, 123456, tzinfo=UTC)
 WORKBOOK = "workbook:/srv/district/rollover.xlsx"
@@ -362,3 +378,107 @@ def test_two_processes_claiming_at_once_never_both_win(store_spec: StoreSpec) ->
             assert store.claimed(f"{number}:shared")
     finally:
         store.close()
+
+
+def test_two_processes_requesting_one_approval_record_it_once(store_spec: StoreSpec) -> None:
+    """Each round both processes request approval of the same plan of one step at once:
+    exactly one request is recorded, and it is the one whose caller was told so."""
+    reports = run_racers(store_spec, 40, approval_race)
+    store = store_spec.open()
+    try:
+        for number, (a, b) in enumerate(zip(reports["racer-a"], reports["racer-b"], strict=True)):
+            assert a != b
+            recorded = store.approval_request(f"S-{number:03}")
+            assert recorded is not None and recorded.owner == ("racer-a" if a else "racer-b")
+    finally:
+        store.close()
+
+
+def test_two_processes_recording_one_outbox_key_keep_the_first(store_spec: StoreSpec) -> None:
+    """Each round both processes record a message under one key at once, each with its own
+    text: both are answered with the one message kept."""
+    reports = run_racers(store_spec, 40, outbox_race)
+    store = store_spec.open()
+    try:
+        for number, (a, b) in enumerate(zip(reports["racer-a"], reports["racer-b"], strict=True)):
+            kept = store.outbox_entry(f"digest:{number}")
+            assert kept is not None and a == b == kept.text
+        assert len(store.outbox_entries()) == 40
+    finally:
+        store.close()
+
+
+def test_two_processes_snapshotting_one_step_keep_each_record_once(
+    store_spec: StoreSpec,
+) -> None:
+    """Each round both processes snapshot the same records of one step at once, each with its
+    own status: each record is kept once, and each process counted those it kept."""
+    reports = run_racers(store_spec, 30, snapshot_race)
+    store = store_spec.open()
+    try:
+        for number, (a, b) in enumerate(zip(reports["racer-a"], reports["racer-b"], strict=True)):
+            kept = [record.status for record in store.snapshot(f"S-{number:03}")]
+            assert len(kept) == a + b == 5
+            assert (kept.count("racer-a"), kept.count("racer-b")) == (a, b)
+    finally:
+        store.close()
+
+
+def test_what_a_method_wrote_survives_a_sigkill_the_instant_after(store_spec: StoreSpec) -> None:
+    assert run_and_kill(store_spec, write_then_die) == -signal.SIGKILL
+    store = store_spec.open()
+    try:
+        assert store.applied("S-001") == {"st-1"}
+        assert store.unlogged() == store.outcomes()
+        request = store.approval_request("S-002")
+        assert request is not None and request.fingerprint == "fp"
+        lease = store.lease("workbook")
+        assert lease is not None and (lease.holder, lease.acquired) == ("dying", RACE_START)
+        assert store.claimed("digest:1")
+        entry = store.outbox_entry("k1")
+        assert entry is not None and entry.text == "hello"
+        assert store.cycles() == [("09:00", "09:01", "last words")]
+    finally:
+        store.close()
+
+
+def test_a_process_killed_inside_a_transaction_leaves_none_of_it(store_spec: StoreSpec) -> None:
+    """The lease's row was written, not committed, when the process died: it is not there,
+    and nothing is left locked."""
+    assert run_and_kill(store_spec, die_inside_a_lease) == -signal.SIGKILL
+    store = store_spec.open()
+    try:
+        assert store.lease("workbook") is None
+        taken = store.acquire_lease("workbook", "next", RACE_START, 60)
+        assert taken.holder == "next"
+    finally:
+        store.close()
+
+
+def run_and_kill(spec: StoreSpec, entry: Callable[[StoreSpec], None]) -> int | None:
+    """``entry`` in a spawned process; its exit code."""
+    spec.open().close()
+    process = multiprocessing.get_context("spawn").Process(target=entry, args=(spec,))
+    process.start()
+    process.join(timeout=120)
+    return process.exitcode
+
+
+def test_threads_sharing_a_store_each_claim_a_key_once(store: StateStore) -> None:
+    """Four threads of one process (as a cycle and Slack listeners are) claim the same keys
+    and write the ledger at once: each key is won by one thread, and no write is lost."""
+    start = threading.Barrier(4)
+    won: dict[str, list[str]] = {}
+
+    def work(name: str) -> None:
+        start.wait(timeout=30)
+        for number in range(25):
+            if store.claim([f"event:{number}"], name):
+                won.setdefault(f"event:{number}", []).append(name)
+            store.record_outcome(outcome("S-001", f"{name}:{number}"))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(work, ["t1", "t2", "t3", "t4"]))
+    assert sorted(won) == sorted(f"event:{n}" for n in range(25))
+    assert all(len(names) == 1 for names in won.values())
+    assert len(store.applied("S-001")) == 100
