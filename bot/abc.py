@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 import pandas as pd
 
 from bot.core.approvals import ApprovalRecord
+from bot.core.targets import Done
 from bot.errors import StateError
 from bot.structures import (
     ApprovalRequest,
@@ -230,7 +231,54 @@ class CycleLog(ABC):
         """The latest ``limit`` cycles, newest first: (started, finished, summary)."""
 
 
-class StateStore(RunsAndLedger, Approvals, LeasesAndClaims, SlackOutbox, CycleLog):
+class Rollovers(ABC):
+    """What spans the steps of one rollover: the ledger of changes made once per rollover
+    (a promotion, a creation, a merge), the threshold's base, and every Step ID given."""
+
+    @abstractmethod
+    def once_entries(self, rollover: str, system: str, kind: str, change: str) -> dict[str, Done]:
+        """This rollover's ``change`` of ``kind`` records, by record ID: the step that holds
+        each, its target, and whether it was applied (else only intended: a crash may have
+        come between the call and its outcome)."""
+
+    @abstractmethod
+    def intend_once(
+        self,
+        rollover: str,
+        system: str,
+        kind: str,
+        change: str,
+        record_id: str,
+        step_id: str,
+        target: Mapping[str, str],
+    ) -> bool:
+        """Record, durably and before the call, that ``step_id`` makes ``change`` of the
+        record towards ``target``; False (recording nothing) when another step holds it."""
+
+    @abstractmethod
+    def settle_once(
+        self, rollover: str, system: str, kind: str, change: str, record_id: str, applied: bool
+    ) -> None:
+        """The call's outcome: applied, or not (then the entry is dropped: it may be tried
+        again)."""
+
+    @abstractmethod
+    def baseline(self, rollover: str, system: str, kind: str) -> int:
+        """The active records of ``kind`` when the rollover's first plan saw them (0 unknown)."""
+
+    @abstractmethod
+    def set_baseline(self, rollover: str, system: str, kind: str, count: int) -> int:
+        """Keep ``count`` as the base unless one is kept already; returns the one kept."""
+
+    @abstractmethod
+    def issued_step_ids(self) -> set[str]:
+        """Every Step ID the bot has seen in the Checklist or given to a row."""
+
+    @abstractmethod
+    def issue_step_ids(self, step_ids: Iterable[str]) -> None: ...
+
+
+class StateStore(RunsAndLedger, Approvals, LeasesAndClaims, SlackOutbox, CycleLog, Rollovers):
     """What the bot remembers between cycles, one concern per base class. Every method's
     writes are committed before it returns."""
 

@@ -12,6 +12,7 @@ from bot.actions.context import Check, PlanContext, Refuse, Targets, WorkItem
 from bot.actions.targeted import (
     ALLOW_OVER,
     GUARDED_VERBS,
+    Explain,
     plan_against_lms,
     plan_items,
     truncated_input,
@@ -49,6 +50,8 @@ class Action:
     """Each selected row's target field values (a frame, one row per row, in order)."""
     refuse: Refuse | None = None
     """Why the action's own rule refuses each selected row ("" where it does not)."""
+    explain: Explain | None = None
+    """More words for the plan, from the records that will change."""
     id_column: str = field(init=False, default="")
 
     def on(self, template: WorkbookTemplate) -> Action:

@@ -26,7 +26,7 @@ from bot.actions.shared import (
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
-from bot.core.targets import Rule
+from bot.core.targets import ID, TO, Rule
 from bot.core.values import format_count
 from bot.core.wording import agree, count
 
@@ -254,6 +254,23 @@ def role_defaults(ctx: PlanContext, rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {"permissions": _lms_field(ctx, rows, "default_permissions")}, index=rows.index
     )
+
+
+def permission_changes(ctx: PlanContext, changing: pd.DataFrame) -> str:
+    """Each educator's change: ``T1 (teacher): +view reports, -manage schools``."""
+    roles = ctx.lms_records.drop_duplicates("id").set_index("id").get("role", pd.Series())
+    lines = []
+    for row in changing.head(SHOWN).to_dict("records"):
+        now = _permissions(row.get("permissions"))
+        wanted = _permissions(row.get(TO + "permissions"))
+        diff = [f"+{p}" for p in sorted(wanted - now)] + [f"-{p}" for p in sorted(now - wanted)]
+        lines.append(f"{row[ID]} ({roles.get(row[ID], '')}): {', '.join(diff)}")
+    more = len(changing) - SHOWN
+    return "; ".join(lines) + (f" and {format_count(more)} more" if more > 0 else "")
+
+
+def _permissions(text: object) -> set[str]:
+    return {p.strip() for p in str(text or "").split(",") if p.strip()}
 
 
 def no_defaults(ctx: PlanContext, rows: pd.DataFrame) -> pd.Series:
@@ -487,6 +504,7 @@ ACTIONS: list[Action] = [
         rule=Rule(),
         targets=role_defaults,
         refuse=no_defaults,
+        explain=permission_changes,
     ),
     CustomSetting(
         _spec(

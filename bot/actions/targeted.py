@@ -35,6 +35,10 @@ GUARDED_VERBS = frozenset({"archive", "disable", "delete", "remove"})
 ALLOW_OVER = "allow_over_threshold"
 
 
+Explain = Callable[[PlanContext, pd.DataFrame], str]
+"""More words for a plan, from its judged records (each educator's permission changes)."""
+
+
 class Action(Protocol):
     """What of an action its plan against the LMS uses (``bot.actions.base.Action``)."""
 
@@ -45,6 +49,7 @@ class Action(Protocol):
     rule: Rule | None
     targets: Targets | None
     refuse: Refuse | None
+    explain: Explain | None
 
     def example(self, record: dict[str, str]) -> str: ...
 
@@ -167,6 +172,8 @@ def summary(action: Action, ctx: PlanContext, table: pd.DataFrame) -> str:
     text = f"Will {spec.verb} {n[Fate.CHANGE]:,}{of}"
     if not (universe and total):
         text = f"Will {spec.verb} {count(n[Fate.CHANGE], one, many)}"
+    if not n[Fate.CHANGE]:
+        text = f"Nothing to {spec.verb.split(' ')[0]}: no {one} in scope needs it"
     scope = ctx.checked.scope
     if scope is not None and scope.describe():
         text += f" ({shown(scope.describe(), 300, quote=False)})"
@@ -178,6 +185,8 @@ def summary(action: Action, ctx: PlanContext, table: pd.DataFrame) -> str:
         examples = [shown(action.example(r), 100, quote=False) for r in rows.to_dict("records")]
         more = n[Fate.CHANGE] - len(examples)
         text += "; e.g. " + ", ".join(examples) + (f" and {more:,} more" if more > 0 else "")
+    if action.explain is not None and not changing.empty:
+        text += "; " + action.explain(ctx, changing)
     if n[Fate.AT_TARGET]:
         text += f"; {n[Fate.AT_TARGET]:,} already {past_participle(spec.verb)}"
     if n[Fate.DONE_BEFORE]:

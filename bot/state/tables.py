@@ -161,6 +161,21 @@ claims = Table(
     Column("key", Text, primary_key=True),
     Column("at", Text, nullable=False),
 )
+once_changes = Table(
+    "once_changes",
+    metadata,
+    *_required("rollover", "system", "kind", "change", "record_id", "step_id", "target"),
+    Column("applied", Integer, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("rollover", "system", "kind", "change", "record_id"),
+)
+baselines = Table(
+    "baselines",
+    metadata,
+    *_required("rollover", "system", "kind"),
+    Column("active", Integer, nullable=False),
+    PrimaryKeyConstraint("rollover", "system", "kind"),
+)
+step_ids = Table("step_ids", metadata, Column("step_id", Text, primary_key=True))
 outbox = Table(
     "outbox",
     metadata,
