@@ -96,6 +96,16 @@ class RunsAndLedger(ABC):
         """Record IDs already applied by this step."""
 
     @abstractmethod
+    def intend(self, step_id: str, fingerprint: str, record_ids: Sequence[str]) -> None:
+        """Before the calls: the records this run of the step's plan will change (replacing
+        an earlier run's), in one durable write."""
+
+    @abstractmethod
+    def unresolved(self, step_id: str, fingerprint: str) -> set[str]:
+        """Records an interrupted run of this plan meant to change but recorded no outcome
+        for (a crash between the call and its outcome): read back to resolve them."""
+
+    @abstractmethod
     def record_outcome(self, outcome: Outcome) -> None:
         """Add ``outcome`` to the ledger, durably before this returns."""
 

@@ -17,6 +17,7 @@ from bot.core.problems import Problem
 from bot.core.targets import (
     FATE,
     ID,
+    STATUS,
     TO,
     TO_STATUS,
     WHY,
@@ -219,6 +220,7 @@ def plan_items(
     table = pd.DataFrame(
         {
             ID: [i.record_id for i in items],
+            STATUS: "",
             TO_STATUS: "",
             **{TO + n: [i.params.get(n, "") for i in items] for n in names},
             FATE: [Fate.AT_TARGET.value if d else Fate.CHANGE.value for d in done],

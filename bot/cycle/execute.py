@@ -13,7 +13,7 @@ from bot.actions.base import Action, PlanContext, SettingAction, WorkItem
 from bot.core.lifecycle import Status, finished_label
 from bot.core.plan import Plan
 from bot.core.step_results import Failure, outcome_result, records_result
-from bot.core.targets import FATE, ID, TO, Fate
+from bot.core.targets import FATE, ID, STATUS, TO, Fate
 from bot.core.wording import past_participle, past_tense
 from bot.errors import LMSUnavailable, RuleViolation
 from bot.progress import Progress
@@ -74,8 +74,9 @@ class Execution:
         if plan.judged is not None:
             items, targets = changes(action, ctx, plan.judged)
             done_before: set[str] = set()
-            tally.already = int((plan.judged[FATE] == Fate.AT_TARGET.value).sum())
+            tally.already = self._resolve(step_id, action, plan, tally)
             already_as = f"already {past_participle(spec.verb)}"
+            state.intend(step_id, plan.fingerprint, [i.record_id for i in items])
         else:
             items, targets = action.work(ctx), {}
             done_before = state.applied(step_id)
@@ -115,6 +116,33 @@ class Execution:
             text = records_result(spec.verb, spec.noun, applied, already, failures, already_as)
         state.finish_run(step_id, plan.fingerprint, label, text, self.stamp)
         return label, text
+
+    def _resolve(self, step_id: str, action: Action, plan: Plan, tally: Tally) -> int:
+        """An interrupted run's calls whose outcome was never recorded: those the LMS now holds
+        at target were applied (recorded now, so the Log has them once); the others are sent
+        again with this run. Returns how many records were at target before this run."""
+        assert plan.judged is not None
+        judged = plan.judged
+        at_target = judged.loc[judged[FATE] == Fate.AT_TARGET.value, ID]
+        landed = sorted(set(at_target) & self.svc.state.unresolved(step_id, plan.fingerprint))
+        at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
+        spec = action.spec
+        status = judged.drop_duplicates(ID).set_index(ID)[STATUS]
+        for record_id in landed:
+            self.svc.state.record_outcome(
+                Outcome(
+                    step_id,
+                    record_id,
+                    spec.name,
+                    action.kind,
+                    "applied",
+                    "found at its target after the run was interrupted",
+                    str(status.get(record_id, "")),
+                    at,
+                )
+            )
+        tally.applied += len(landed)
+        return len(at_target) - len(landed)
 
     def _call(
         self,

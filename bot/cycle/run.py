@@ -93,7 +93,7 @@ class Cycle:
         self.stamp = self.now.isoformat(sep=" ", timespec="seconds")
         self.today = self.now.date()
         self.report = CycleReport(started=self.stamp)
-        self.rollover = ""
+        self._rollover = ""
         self.frames = TabFrames(services.workbook, {})
         self.outputs = Outputs(services.state, services.template, self.frames, self.stamp)
         self.fatal = (*CYCLE_FAILURES, *services.state.failures)
@@ -115,7 +115,6 @@ class Cycle:
             self.svc.state.issue_step_ids(sorted(new_ids))
         self.frames = TabFrames(self.svc.workbook, snapshot.frames)
         self.frames.load(self._tabs_needed(steps))
-        self.rollover = rollover_name(self.frames, self.today)
         self.outputs = Outputs(self.svc.state, self.svc.template, self.frames, self.stamp)
         views = self._evaluate(steps)
         batch = step_cells(steps, fills, views)
@@ -135,6 +134,14 @@ class Cycle:
             self.report.started, self.report.finished, self.report.summary()
         )
         return self.report
+
+    @property
+    def rollover(self) -> str:
+        """The rollover this cycle belongs to (read from the Calendar when first needed: a
+        cycle with nothing ticked reads nothing but the Checklist)."""
+        if not self._rollover:
+            self._rollover = rollover_name(self.frames, self.today)
+        return self._rollover
 
     def _tabs_needed(self, steps: list[Step]) -> list[str]:
         """What ticked steps plan against, read in one pass: their scope tabs and, when any

@@ -132,6 +132,13 @@ decisions = Table(
     *_required("step_id", "fingerprint", "decision", "by", "reason", "at"),
     sqlite_autoincrement=True,
 )
+intents = Table(
+    "intents",
+    metadata,
+    *_required("step_id", "fingerprint", "record_id"),
+    Column("after_seq", BigInteger, nullable=False),
+    PrimaryKeyConstraint("step_id", "record_id"),
+)
 snapshots = Table(
     "snapshots",
     metadata,
