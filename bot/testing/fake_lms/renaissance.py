@@ -91,7 +91,7 @@ def _request(call: Call, system: System, body: dict[str, Any]) -> Item:
     year = text_field(system, body, "year", required=False)
     on = day(system, body, "on", call.today.isoformat())
     what = f"student {student}" if student else f"year {year}"
-    params = {"site": site, "on": on} | ({"student": student} if student else {"year": year})
+    params = {"site": site, "on": on, "student": student, "year": year}
     return Item(f"{site}: {what}", params)
 
 
