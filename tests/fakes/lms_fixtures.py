@@ -27,7 +27,9 @@ PEOPLE = [
 ]
 
 
-def student(record: str, first: str, last: str, grade: str, school: str, year: str, born: str) -> dict[str, str]:
+def student(
+    record: str, first: str, last: str, grade: str, school: str, year: str, born: str
+) -> dict[str, str]:
     return {
         "student_id": record,
         "first_name": first,
@@ -60,20 +62,62 @@ def seed(store: MockStore) -> None:
 
 def _edgenuity(store: MockStore) -> None:
     e = edgenuity.SYSTEM
-    store.put(e, "educators", "T1", "active", {"name": "Tia Teach", "role": "teacher", "school": "North High"})
-    store.put(e, "educators", "T2", "active", {"name": "Sam Admin", "role": "school admin", "school": "North High"})
-    store.put(e, "courses", "C1", "active", {"title": "Algebra I", "version": "2025", "external_course_code": "EXT-ALG1"})
-    store.put(e, "courses", "C2", "active", {"title": "Geometry", "version": "2025", "external_course_code": ""})
-    store.put(e, "classes", "K1", "active", {"course_id": "C2", "title": "Geometry S1", "school": "North High"})
+    store.put(
+        e,
+        "educators",
+        "T1",
+        "active",
+        {"name": "Tia Teach", "role": "teacher", "school": "North High"},
+    )
+    store.put(
+        e,
+        "educators",
+        "T2",
+        "active",
+        {"name": "Sam Admin", "role": "school admin", "school": "North High"},
+    )
+    store.put(
+        e,
+        "courses",
+        "C1",
+        "active",
+        {"title": "Algebra I", "version": "2025", "external_course_code": "EXT-ALG1"},
+    )
+    store.put(
+        e,
+        "courses",
+        "C2",
+        "active",
+        {"title": "Geometry", "version": "2025", "external_course_code": ""},
+    )
+    store.put(
+        e,
+        "classes",
+        "K1",
+        "active",
+        {"course_id": "C2", "title": "Geometry S1", "school": "North High"},
+    )
     for n, who in enumerate(("S1", "S2", "S3"), start=1):
-        store.put(e, "enrollments", f"E{n}", "active", {"student_id": who, "class_id": "K1", "start_date": "2026-08-19"})
+        store.put(
+            e,
+            "enrollments",
+            f"E{n}",
+            "active",
+            {"student_id": who, "class_id": "K1", "start_date": "2026-08-19"},
+        )
     edgenuity.seed(store, {})
     edgenuity.set_permissions(store, "T1", edgenuity.ROLE_DEFAULTS["teacher"] + ", manage schools")
 
 
 def _schoolstatus(store: MockStore) -> None:
     s = schoolstatus.SYSTEM
-    store.put(s, "students", "M-S1", "active", student("M-S1", "Ana", "Lopez", "9", "North High", "2030", "2011-01-02"))
+    store.put(
+        s,
+        "students",
+        "M-S1",
+        "active",
+        student("M-S1", "Ana", "Lopez", "9", "North High", "2030", "2011-01-02"),
+    )
     store.put(s, "educators", "T1", "active", {"name": "Tia Teach", "role": "teacher"})
     store.put(s, "educators", "T9", "active", {"name": "Lee Left", "role": "teacher"})
     store.put(s, "classes", "K1", "active", {"title": "Homeroom 9", "term": "2025-2026"})
@@ -88,7 +132,13 @@ def _twig(store: MockStore) -> None:
     store.put(t, "classes", "K2", "active", {"title": "Science 7", "teacher_id": "T1"})
     store.put(t, "enrollments", "E1", "active", {"student_id": "S1", "class_id": "K1"})
     store.put(t, "enrollments", "E2", "active", {"student_id": "S2", "class_id": "K2"})
-    store.put(t, "students", "S9", "archived", student("S9", "Old", "Timer", "8", "North High", "2031", "2012-01-01"))
+    store.put(
+        t,
+        "students",
+        "S9",
+        "archived",
+        student("S9", "Old", "Timer", "8", "North High", "2031", "2012-01-01"),
+    )
     twig.seed(store, {})
 
 
@@ -98,26 +148,105 @@ def _renaissance(store: MockStore) -> None:
         store,
         LAKESIDE,
         [
-            {"student_id": "L-1", "first_name": "Ana", "last_name": "Lopez", "birth_date": "2011-01-02", "year": "10", "scores": "4"},
-            {"student_id": "L-2", "first_name": "Noor", "last_name": "Haddad", "year": "10", "user_name": "noor.h", "scores": "2"},
+            {
+                "student_id": "L-1",
+                "first_name": "Ana",
+                "last_name": "Lopez",
+                "birth_date": "2011-01-02",
+                "year": "10",
+                "scores": "4",
+            },
+            {
+                "student_id": "L-2",
+                "first_name": "Noor",
+                "last_name": "Haddad",
+                "year": "10",
+                "user_name": "noor.h",
+                "scores": "2",
+            },
         ],
     )
-    renaissance.generate_code(store, "seeded lakeside code", LAKESIDE, TODAY - timedelta(days=3), year="10")
+    renaissance.generate_code(
+        store, "seeded lakeside code", LAKESIDE, TODAY - timedelta(days=3), year="10"
+    )
 
 
 def _schoology(store: MockStore) -> None:
     s = schoology.SYSTEM
     for school in ("North High", "South High"):
         store.put(s, "schools", school, "active", {"name": school})
-    store.put(s, "educators", "T1", "active", {"name": "Ada Admin", "email": "ada@example.org", "role": "System Admin", "school": "North High"})
-    store.put(s, "educators", "T2", "active", {"name": "Tom Teach", "email": "tom@example.org", "role": "teacher", "school": "North High"})
-    store.put(s, "educators", "T3", "deactivated", {"name": "Gus Gone", "email": "gus@example.org", "role": "teacher", "school": "South High"})
+    store.put(
+        s,
+        "educators",
+        "T1",
+        "active",
+        {
+            "name": "Ada Admin",
+            "email": "ada@example.org",
+            "role": "System Admin",
+            "school": "North High",
+        },
+    )
+    store.put(
+        s,
+        "educators",
+        "T2",
+        "active",
+        {
+            "name": "Tom Teach",
+            "email": "tom@example.org",
+            "role": "teacher",
+            "school": "North High",
+        },
+    )
+    store.put(
+        s,
+        "educators",
+        "T3",
+        "deactivated",
+        {"name": "Gus Gone", "email": "gus@example.org", "role": "teacher", "school": "South High"},
+    )
     store.put(s, "courses", "C1", "active", {"course_id": "C1", "title": "Algebra I"})
-    store.put(s, "classes", "K1", "active", {"class_id": "K1", "title": "Algebra I S1", "course_id": "C1", "school": "North High", "term": "S1"})
-    store.put(s, "classes", "K2", "archived", {"class_id": "K2", "title": "Algebra I 2025", "course_id": "C1", "school": "North High", "term": "S1"})
+    store.put(
+        s,
+        "classes",
+        "K1",
+        "active",
+        {
+            "class_id": "K1",
+            "title": "Algebra I S1",
+            "course_id": "C1",
+            "school": "North High",
+            "term": "S1",
+        },
+    )
+    store.put(
+        s,
+        "classes",
+        "K2",
+        "archived",
+        {
+            "class_id": "K2",
+            "title": "Algebra I 2025",
+            "course_id": "C1",
+            "school": "North High",
+            "term": "S1",
+        },
+    )
     store.put(s, "enrollments", "E1", "active", {"student_id": "S1", "class_id": "K1"})
     store.put(s, "enrollments", "E2", "completed", {"student_id": "S2", "class_id": "K1"})
-    store.put(s, "grading_periods", "North High: 2026 S1", "active", {"name": "2026 S1", "start_date": "2026-08-19", "end_date": "2026-12-20", "school": "North High"})
+    store.put(
+        s,
+        "grading_periods",
+        "North High: 2026 S1",
+        "active",
+        {
+            "name": "2026 S1",
+            "start_date": "2026-08-19",
+            "end_date": "2026-12-20",
+            "school": "North High",
+        },
+    )
     store.set_setting(s, "acting_user", "ada@example.org")
     store.set_setting(s, "sync_mode", "automatic")
 

@@ -24,7 +24,13 @@ def test_lists_are_paged_with_a_total_and_the_next_offset(lms_store: Path) -> No
     store = MockStore(lms_store)
     with store.transaction():
         for n in range(1, 451):
-            store.put("Edgenuity", "students", f"X{n:04}", "archived" if n % 3 == 0 else "active", {"grade": "9"})
+            store.put(
+                "Edgenuity",
+                "students",
+                f"X{n:04}",
+                "archived" if n % 3 == 0 else "active",
+                {"grade": "9"},
+            )
     store.close()
     with FakeLMSServer(lms_store, rate_limits=False) as fake:
         api = Api(fake, "edgenuity")
@@ -78,14 +84,18 @@ def test_bulk_archive_answers_each_record_and_a_repeat_applies_nothing_new(
     assert again.json()["results"][0]["message"] == "student S4 is already archived"
     archived = [c for c in changes(fake_lms, "Edgenuity") if c["action"] == "archive students"]
     assert [c["record"] for c in archived] == ["S4", "S5"]
-    assert archived[0]["before"]["status"] == "active" and archived[0]["after"]["status"] == "archived"
+    assert (
+        archived[0]["before"]["status"] == "active" and archived[0]["after"]["status"] == "archived"
+    )
 
 
 def test_a_course_that_still_has_an_external_course_code_is_not_archived(api: Api) -> None:
     refused = api.post("/v1/courses:archive", {"ids": ["C1"]}).json()["results"][0]
     assert refused["outcome"] == "refused" and refused["status"] == "active"
     assert "still has External Course Code EXT-ALG1: remove it first" in refused["message"]
-    assert outcomes(api.post("/v1/courses:removeExternalCode", {"ids": ["C1"]})) == {"C1": "applied"}
+    assert outcomes(api.post("/v1/courses:removeExternalCode", {"ids": ["C1"]})) == {
+        "C1": "applied"
+    }
     assert outcomes(api.post("/v1/courses:archive", {"ids": ["C1"]})) == {"C1": "applied"}
     assert api.get("/v1/courses/C1").json()["external_course_code"] == ""
 
@@ -109,7 +119,9 @@ def test_a_student_id_that_ever_existed_is_not_given_again(api: Api) -> None:
     assert api.get("/v1/students/S6").json()["first_name"] == "Fay"
 
 
-def test_a_record_missing_a_required_field_is_a_400_naming_it(api: Api, fake_lms: FakeLMSServer) -> None:
+def test_a_record_missing_a_required_field_is_a_400_naming_it(
+    api: Api, fake_lms: FakeLMSServer
+) -> None:
     answer = api.post("/v1/students", {"records": [{"id": "S7", "first_name": "Gil"}]})
     assert answer.status_code == 400
     assert answer.json()["error"] == {
@@ -133,12 +145,22 @@ def test_target_dates_follow_the_vendor_rules_and_the_district_calendar(api: Api
     early = api.post(
         "/v1/enrollments:setDates", {"records": [{"id": "E1", "target_date": "2026-08-01"}]}
     ).json()["results"][0]
-    assert early["outcome"] == "refused" and "is not after start date 2026-08-19" in early["message"]
+    assert (
+        early["outcome"] == "refused" and "is not after start date 2026-08-19" in early["message"]
+    )
     calendar = {"week": "5-day", "closed": [["2026-12-21", "break", "Winter break"]], "open": []}
     assert api.put("/v1/calendar", calendar).status_code == 200
     assert api.get("/v1/calendar").json()["closed"] == [["2026-12-21", "break", "Winter break"]]
-    dates = {"records": [{"id": "E1", "target_date": "2026-12-21"}, {"id": "E2", "target_date": "2026-12-18"}]}
-    assert outcomes(api.post("/v1/enrollments:setDates", dates)) == {"E1": "refused", "E2": "applied"}
+    dates = {
+        "records": [
+            {"id": "E1", "target_date": "2026-12-21"},
+            {"id": "E2", "target_date": "2026-12-18"},
+        ]
+    }
+    assert outcomes(api.post("/v1/enrollments:setDates", dates)) == {
+        "E1": "refused",
+        "E2": "applied",
+    }
     bad = api.put("/v1/calendar", {"week": "6-day"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_week"
 

@@ -21,7 +21,9 @@ def api(fake_lms: FakeLMSServer) -> Iterator[Api]:
     yield Api(fake_lms, "renaissance")
 
 
-def test_a_code_is_made_for_one_student_or_one_year_and_not_used_where_it_was_made(api: Api) -> None:
+def test_a_code_is_made_for_one_student_or_one_year_and_not_used_where_it_was_made(
+    api: Api,
+) -> None:
     made = api.post("/v1/transfer-codes", {"student": "S1"})
     assert made.status_code == 201
     code = made.json()
@@ -37,20 +39,30 @@ def test_a_code_is_made_for_one_student_or_one_year_and_not_used_where_it_was_ma
 
 
 def test_codes_in_bulk_answer_each_request(api: Api) -> None:
-    answer = api.post("/v1/transfer-codes:batchGenerate", {"requests": [{"student": "S2"}, {"student": "NOPE"}]})
+    answer = api.post(
+        "/v1/transfer-codes:batchGenerate", {"requests": [{"student": "S2"}, {"student": "NOPE"}]}
+    )
     results = answer.json()["results"]
     assert [r["outcome"] for r in results] == ["applied", "refused"]
-    assert results[0]["code"].startswith("RT-") and results[1]["message"] == "no student NOPE on District site"
+    assert (
+        results[0]["code"].startswith("RT-")
+        and results[1]["message"] == "no student NOPE on District site"
+    )
     assert api.get("/v1/transfer-codes").json()["total"] == 2
 
 
-def test_preview_review_and_import_a_year_from_another_site(api: Api, fake_lms: FakeLMSServer) -> None:
+def test_preview_review_and_import_a_year_from_another_site(
+    api: Api, fake_lms: FakeLMSServer
+) -> None:
     preview = api.post("/v1/imports", {"code": LAKESIDE_CODE, "enrol_in": "North High"})
     assert preview.status_code == 201
     pending = preview.json()["import"]
     assert pending["status"] == "previewed" and pending["source_site"] == LAKESIDE
     assert (pending["new"], pending["matched"]) == (1, 1)
-    assert {m["student_id"]: m["confidence"] for m in pending["matches"]} == {"L-1": "high", "L-2": ""}
+    assert {m["student_id"]: m["confidence"] for m in pending["matches"]} == {
+        "L-1": "high",
+        "L-2": "",
+    }
     listed = api.get("/v1/imports", params={"state": "pending"}).json()
     assert [i["code"] for i in listed["data"]] == [LAKESIDE_CODE]
     assert api.get(f"/v1/imports/{LAKESIDE_CODE}/log").status_code == 404
@@ -58,7 +70,9 @@ def test_preview_review_and_import_a_year_from_another_site(api: Api, fake_lms: 
     assert done.status_code == 200
     assert done.json()["status"] == "imported with changes"
     completed = api.get("/v1/imports", params={"state": "completed"}).json()["data"]
-    assert [(i["code"], i["status"]) for i in completed] == [(LAKESIDE_CODE, "imported with changes")]
+    assert [(i["code"], i["status"]) for i in completed] == [
+        (LAKESIDE_CODE, "imported with changes")
+    ]
     log = list(csv.DictReader(io.StringIO(api.get(f"/v1/imports/{LAKESIDE_CODE}/log").text)))
     assert {r["SourceStudentID"]: r["SourceImportStatus"] for r in log} == {
         "L-1": "Imported with changes",

@@ -25,19 +25,26 @@ def test_nothing_is_archived_before_the_reports_are_downloaded(api: Api) -> None
     assert api.get("/v1/reports/students").status_code == 404
     downloaded = api.post("/v1/reports:download", {"on": "2026-11-23"})
     assert downloaded.status_code == 200 and downloaded.json()["status"] == "downloaded"
-    assert api.get("/v1/reports").json()["reports"]["students"] == "schoolstatus-students-2026-11-23.csv"
+    assert (
+        api.get("/v1/reports").json()["reports"]["students"]
+        == "schoolstatus-students-2026-11-23.csv"
+    )
     report = api.get("/v1/reports/students")
     assert report.headers["Content-Type"].startswith("text/csv")
     assert report.text.splitlines()[0].startswith("id,status") and "S5,active" in report.text
     assert outcomes(api.post("/v1/students:archive", {"ids": ["S5"]})) == {"S5": "applied"}
     assert outcomes(api.post("/v1/staff:remove", {"ids": ["T9"]})) == {"T9": "applied"}
     assert api.get("/v1/staff/T9").json()["status"] == "removed"
-    assert outcomes(api.post("/v1/classrooms:archive", {"ids": ["K1", "K1"]})) == {"K1": "unchanged"}
+    assert outcomes(api.post("/v1/classrooms:archive", {"ids": ["K1", "K1"]})) == {
+        "K1": "unchanged"
+    }
 
 
 def test_a_student_is_deleted_only_when_the_last_report_holds_it(api: Api) -> None:
     api.post("/v1/reports:download", {"on": "2026-11-23"})
-    created = api.post("/v1/sync:run", {"students": [{"id": f"S{n}"} for n in range(1, 7)] + [{"id": "M-S1"}]})
+    created = api.post(
+        "/v1/sync:run", {"students": [{"id": f"S{n}"} for n in range(1, 7)] + [{"id": "M-S1"}]}
+    )
     assert created.status_code == 200
     deleted = api.post("/v1/students:delete", {"ids": ["S5", "S6"]}).json()["results"]
     assert [r["outcome"] for r in deleted] == ["applied", "refused"]
@@ -48,7 +55,12 @@ def test_a_sync_over_the_deletion_threshold_fails_but_keeps_its_creates(
     api: Api, fake_lms: FakeLMSServer
 ) -> None:
     assert api.get("/v1/sync").json() == {"state": "on", "deletion_threshold": 10.0}
-    feed = {"students": [{"id": "S1", "first_name": "Ana"}, {"id": "S7", "first_name": "New", "last_name": "Kid"}]}
+    feed = {
+        "students": [
+            {"id": "S1", "first_name": "Ana"},
+            {"id": "S7", "first_name": "New", "last_name": "Kid"},
+        ]
+    }
     failed = api.post("/v1/sync:run", feed)
     assert failed.status_code == 422
     error = failed.json()["error"]
@@ -86,8 +98,8 @@ def test_a_merged_duplicates_enrollments_move_to_the_survivor(api: Api) -> None:
     assert "1 enrollment moved" in merged.json()["results"][0]["message"]
     assert api.get("/v1/enrollments/E2").json()["student_id"] == "S1"
     assert api.get("/v1/students/M-S1").json()["merged_into"] == "S1"
-    assert outcomes(api.post("/v1/students:merge", {"records": [{"id": "M-S1", "survivor": "S1"}]})) == {
-        "M-S1": "unchanged"
-    }
+    assert outcomes(
+        api.post("/v1/students:merge", {"records": [{"id": "M-S1", "survivor": "S1"}]})
+    ) == {"M-S1": "unchanged"}
     missing = api.post("/v1/students:merge", {"ids": ["S2"]})
     assert missing.status_code == 400 and missing.json()["error"]["code"] == "missing_records"

@@ -20,7 +20,11 @@ def api(fake_lms: FakeLMSServer) -> Iterator[Api]:
 
 
 def test_the_pause_date_is_one_business_day_before_the_rollover(api: Api) -> None:
-    assert api.get("/v1/rostering").json() == {"state": "on", "pause_date": None, "rollover_date": None}
+    assert api.get("/v1/rostering").json() == {
+        "state": "on",
+        "pause_date": None,
+        "rollover_date": None,
+    }
     paused = api.post("/v1/rostering:pause", {"rollover_date": "2027-01-04"})
     assert paused.status_code == 200
     assert "rostering paused from 2027-01-01" in paused.json()["message"]
@@ -74,7 +78,10 @@ def test_the_previous_year_is_archived_only_at_the_end_of_the_pause(
     assert "with 1 enrollment and 2 assignments" in archived.json()["results"][0]["message"]
     assert api.get("/v1/enrollments/E1").json()["status"] == "archived"
     assert api.get("/v1/assignments", params={"status": "archived"}).json()["total"] == 4
-    assert [c["record"] for c in changes(fake_lms, "Twig Science") if c["kind"] == "classes"] == ["K1", "K2"]
+    assert [c["record"] for c in changes(fake_lms, "Twig Science") if c["kind"] == "classes"] == [
+        "K1",
+        "K2",
+    ]
 
 
 def test_teachers_are_listed_as_teachers(api: Api) -> None:
