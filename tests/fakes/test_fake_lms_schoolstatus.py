@@ -83,9 +83,14 @@ def test_the_threshold_is_a_percent(api: Api) -> None:
     assert text.status_code == 400 and text.json()["error"]["code"] == "invalid_percent"
 
 
-def test_a_paused_sync_does_not_run(api: Api) -> None:
-    assert api.post("/v1/sync:pause").json()["message"] == "sync now paused"
-    assert api.post("/v1/sync:pause").json()["message"] == "sync already paused"
+def test_a_paused_sync_does_not_run_and_pausing_again_changes_nothing(
+    api: Api, fake_lms: FakeLMSServer
+) -> None:
+    first = api.post("/v1/sync:pause").json()
+    assert (first["outcome"], first["message"]) == ("applied", "sync now paused")
+    again = api.post("/v1/sync:pause").json()
+    assert (again["outcome"], again["message"]) == ("unchanged", "sync already paused")
+    assert [c["action"] for c in changes(fake_lms)] == ["pause sync"]
     refused = api.post("/v1/sync:run", {"students": [{"id": "S1"}]})
     assert refused.status_code == 422
     assert "resume it from the SIS Rostering page first" in refused.json()["error"]["message"]

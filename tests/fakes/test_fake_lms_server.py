@@ -20,6 +20,7 @@ from lms_fixtures import Api, changes, control, fake_lms, lms_store, outcomes
 from bot.commands.create import make_demo
 from bot.lms.mock.store import MockStore
 from bot.testing.fake_lms import FakeLMSServer
+from bot.testing.fake_lms.auth import AuthRequest
 from bot.testing.fake_lms.server import build_systems
 
 __all__ = ["fake_lms", "lms_store"]
@@ -40,6 +41,40 @@ def test_a_token_given_to_the_server_is_accepted(lms_store: Path) -> None:
     with FakeLMSServer(lms_store, tokens=("district-token",)) as fake:
         assert Api(fake, "twig", token="district-token").get("/v1/students").status_code == 200
         assert Api(fake, "twig").get("/v1/students").status_code == 401
+
+
+class SignedBody:
+    """An authenticator that wants the body's length in a header: it sees the whole request."""
+
+    challenge = 'Signed realm="test"'
+
+    def __init__(self) -> None:
+        self.seen: list[AuthRequest] = []
+
+    def identify(self, request: AuthRequest) -> str | None:
+        self.seen.append(request)
+        return "signer" if request.header("X-Length") == str(len(request.body)) else None
+
+
+def test_a_system_takes_another_authenticator(fake_lms: FakeLMSServer) -> None:
+    signer = SignedBody()
+    fake_lms.auth["schoology"] = signer
+    url = fake_lms.base("schoology") + "/v1/multiget?x=1"
+    body = b'{"request": ["/v1/users/1"]}'
+    refused = requests.post(url, data=body, headers={"X-Length": "3"}, timeout=10)
+    assert (
+        refused.status_code == 401 and refused.headers["WWW-Authenticate"] == 'Signed realm="test"'
+    )
+    assert (
+        requests.post(url, data=body, headers={"X-Length": str(len(body))}, timeout=10).status_code
+        == 200
+    )
+    assert (signer.seen[-1].method, signer.seen[-1].url, signer.seen[-1].body) == (
+        "POST",
+        url,
+        body,
+    )
+    assert Api(fake_lms, "edgenuity").get("/v1/students").status_code == 200
 
 
 def test_unknown_paths_methods_and_bodies_are_named(fake_lms: FakeLMSServer) -> None:

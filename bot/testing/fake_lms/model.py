@@ -9,11 +9,11 @@ fake applies what it is sent, as a real API does.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
     renaissance.SYSTEM: renaissance.HANDLERS,
     schoology.SYSTEM: schoology.HANDLERS | schoology_records.HANDLERS,
 }
+SETTINGS_KIND = "settings"
 SETTINGS_STATUS = "settings"
 
 APPLIED, UNCHANGED, REFUSED, NOT_FOUND, FAILED = (
@@ -106,11 +107,6 @@ class LMSModel:
         with self.lock:
             self.store.close()
 
-    @contextmanager
-    def reading(self) -> Iterator[MockStore]:
-        with self.lock:
-            yield self.store
-
     def get(self, system: str, kind: str, record: str) -> tuple[str, dict[str, str]] | None:
         with self.lock:
             return self.store.get(system, kind, record)
@@ -171,6 +167,7 @@ class LMSModel:
         key = f"fake-lms:{uuid.uuid4().hex}"
         op = Operation(write.system, write.action, write.kind, item.record, key, dict(item.params))
         settings_before = store.settings(write.system)
+        state = self._fingerprint(write.system) if write.kind == SETTINGS_KIND else ""
         store.db.execute("SAVEPOINT record")
         try:
             status, message = handler(store, op)
@@ -187,9 +184,23 @@ class LMSModel:
             store.db.execute("ROLLBACK TO SAVEPOINT record")
             store.db.execute("RELEASE SAVEPOINT record")
             raise
+        if state and self._fingerprint(write.system) == state:
+            store.db.execute("RELEASE SAVEPOINT record")
+            return Outcome(item.record, UNCHANGED, status, message, key)
         self._log(op, before, settings_before)
         store.db.execute("RELEASE SAVEPOINT record")
         return Outcome(item.record, APPLIED, status, message, key)
+
+    def _fingerprint(self, system: str) -> str:
+        """A digest of a system's settings and records: a setting's operation that leaves it
+        as it was (pausing what is paused) changes nothing and is not logged."""
+        digest = hashlib.sha256(json.dumps(self.store.settings(system), sort_keys=True).encode())
+        rows = self.store.db.execute(
+            "SELECT kind, id, status, data FROM records WHERE system=? ORDER BY kind, id", (system,)
+        )
+        for row in rows:
+            digest.update("\x1f".join(row).encode())
+        return digest.hexdigest()
 
     def _log(
         self, op: Operation, before: tuple[str, dict[str, str]] | None, settings: dict[str, str]

@@ -175,7 +175,9 @@ class FakeLMSServer:
             return _encode(response)
         status = 0
         try:
-            response, drop = self._serve(system, method, "/" + rest, path, query, headers, body)
+            response, drop = self._serve(
+                system, method, "/" + rest, path, target, query, headers, body
+            )
             status = 0 if drop else response.status
         finally:
             self._record(method, path, query, body, status, slug)
@@ -189,14 +191,16 @@ class FakeLMSServer:
         method: str,
         route_path: str,
         path: str,
+        target: str,
         query: dict[str, list[str]],
         headers: dict[str, str],
         body: bytes,
     ) -> tuple[Response, bool]:
-        """The answer, and whether to drop the connection instead of sending it."""
+        """The answer, and whether to drop the connection instead of sending it (``target``
+        is the path and query as sent: the authenticator gets the full URL)."""
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
-        url = f"{self.url}{path}"
+        url = f"{self.url}{target}"
         try:
             caller = self.auth[system.slug].identify(AuthRequest(method, url, headers, body))
             if caller is None:
