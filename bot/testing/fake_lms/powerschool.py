@@ -17,6 +17,7 @@ from bot.testing.fake_lms.vendor import single, text_field
 PREFIX = "/powerschool/v1"
 MODES = ("manual", "automatic")
 STAND_IN = System("schoology", SYSTEM, Router(), Limit(1, 1), 1, json_error, "schoology.md")
+"""Only its error shape is used: the stand-in answers as the designed APIs do."""
 
 
 def _write(action: str, record: str) -> Write:

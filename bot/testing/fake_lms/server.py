@@ -86,6 +86,7 @@ class FakeLMSServer:
         self.rates.enabled = rate_limits
         self.today = today
         self.model = LMSModel(self.store_path)
+        self._model_open = True
         self._records: list[RecordedRequest] = []
         self._records_lock = threading.Lock()
         self._host, self._port = host, port
@@ -95,6 +96,8 @@ class FakeLMSServer:
     def start(self) -> FakeLMSServer:
         if self._httpd is not None:
             return self
+        if not self._model_open:
+            self.model, self._model_open = LMSModel(self.store_path), True
         self._httpd = ThreadingHTTPServer((self._host, self._port), _make_handler(self))
         self._httpd.daemon_threads = True
         self._port = self._httpd.server_address[1]
@@ -116,11 +119,11 @@ class FakeLMSServer:
             self._thread.join()
         self._httpd, self._thread = None, None
         self.model.close()
+        self._model_open = False
 
     def restart(self) -> FakeLMSServer:
         """Stop, then serve again on the same port from the same store."""
         self.stop()
-        self.model = LMSModel(self.store_path)
         self.faults.queue.clear()
         self.rates.reset()
         return self.start()
