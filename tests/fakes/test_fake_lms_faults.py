@@ -171,3 +171,14 @@ def test_the_rate_limit_answers_429_with_the_wait(lms_store: object) -> None:
         assert schoology.get("/v1/roles").headers["Retry-After"] == "5"
         faults(fake, rate_limits=False)
         assert api.get("/v1/students").status_code == 200
+
+
+def test_a_reset_after_a_failing_sync_keeps_what_the_vendor_kept(fake_lms: FakeLMSServer) -> None:
+    api = Api(fake_lms, "schoolstatus")
+    faults(
+        fake_lms, queue=[{"type": "reset", "when": "after", "path": "/schoolstatus/v1/sync:run"}]
+    )
+    with pytest.raises(requests.ConnectionError):
+        api.post("/v1/sync:run", {"students": [{"id": "S1"}, {"id": "S7", "first_name": "New"}]})
+    assert api.get("/v1/students/S7").json()["status"] == "active"
+    assert [c["action"] for c in changes(fake_lms)] == ["sync roster"]

@@ -231,13 +231,16 @@ class FakeLMSServer:
             struck = self.faults.random_error()
             if struck:
                 raise self._fault_error(system, struck, 1)
-            response = self._route(system, method, route_path, path, query, body, caller)
-            return response, fault is not None and fault.type == "reset"
         except ApiError as exc:
             return Response(exc.status, exc.body, headers=exc.headers), False
+        reset_after = fault is not None and fault.type == "reset"
+        try:
+            return self._route(system, method, route_path, path, query, body, caller), reset_after
+        except ApiError as exc:
+            return Response(exc.status, exc.body, headers=exc.headers), reset_after
         except Exception as exc:
             error = system.fail(500, "internal", f"the fake failed: {type(exc).__name__}: {exc}")
-            return Response(500, error.body), False
+            return Response(500, error.body), reset_after
 
     def _fault_error(self, system: System, status: int, retry_after: int) -> ApiError:
         messages = {
