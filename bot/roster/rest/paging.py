@@ -6,8 +6,9 @@ The binding sends the collection's size in ``X-Total-Count`` and may send ``Link
 server); a response with Link headers but no ``next`` is the last page; without Link headers
 the bot asks for the next offset (advanced by the records received, as a server may serve
 fewer than the limit asked) until it holds X-Total-Count records, or, without that header,
-until a page comes back short. A page that is not JSON, lacks the collection's key, or holds
-fewer records in all than X-Total-Count promised refuses the pull, named.
+until a page comes back empty (a short page may only be the server's own cap). A page that is
+not JSON, lacks the collection's key, or holds fewer records in all than X-Total-Count
+promised refuses the pull, named.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
@@ -59,6 +60,11 @@ def _next(response: requests.Response, base: str) -> tuple[str | None, bool]:
     return (url if same else None), bool(links)
 
 
+def _offset(url: str) -> str:
+    """The offset a next link asks for (as the server wrote it)."""
+    return parse_qs(urlsplit(url).query).get("offset", ["?"])[0]
+
+
 def read_page(response: requests.Response, collection: Collection, where: str) -> Page:
     """One page: its records (each an object with a sourcedId), the total, the next link."""
     try:
@@ -72,7 +78,10 @@ def read_page(response: requests.Response, collection: Collection, where: str) -
             f"REST binding); {UNCHANGED}"
         )
     for number, record in enumerate(records, start=1):
-        sourced_id(record, f"{where}, record {number}")
+        try:
+            sourced_id(record, f"{where}, record {number}")
+        except Malformed as exc:
+            raise Malformed(f"{exc}; {UNCHANGED}") from exc
     next_url, linked = _next(response, response.url)
     return Page(records, _total(response, where), next_url, linked)
 
@@ -98,7 +107,7 @@ def read_all(
     page_url = url
     try:
         for _ in range(MAX_PAGES):
-            offset = params["offset"] if params else "(next link)"
+            offset = params["offset"] if params else _offset(page_url)
             where = f"GET {page_url} (the {collection.name} page at offset {offset})"
             response = transport.get_json(page_url, params, auth, refusal)
             page = read_page(response, collection, where)
@@ -115,8 +124,6 @@ def read_all(
             if page.linked or not page.records:
                 break
             if total is not None and len(records) >= total:
-                break
-            if total is None and len(page.records) < limit:
                 break
             params = {"limit": limit, "offset": len(records)}
             if filter_:

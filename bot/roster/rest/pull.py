@@ -26,7 +26,7 @@ from bot.roster.bundle import Bundle
 from bot.roster.errors import Problem
 from bot.roster.frames import TEACHING_ROLES
 from bot.roster.rest.auth import ClientCredentials, Credentials, signed
-from bot.roster.rest.errors import UNCHANGED, OneRosterError, Refused
+from bot.roster.rest.errors import UNCHANGED, Malformed, OneRosterError, Refused
 from bot.roster.rest.fields import REF, V12, Collection, Field, collections
 from bot.roster.rest.http import Transport
 from bot.roster.rest.paging import read_all, read_one
@@ -252,7 +252,10 @@ def pull(
         )
     if since is not None:
         _complete(puller, pulled, by_name)
-    files, names, rows, modes = _files(service, pulled, since)
+    try:
+        files, names, rows, modes = _files(service, pulled, since)
+    except Malformed as exc:
+        raise Malformed(f"{exc}; {UNCHANGED}") from exc
     files[MANIFEST] = _manifest(service, modes)
     bundle = Bundle(source=service.base, files=files, names=names)
     counts = {name: len(records) for name, records in pulled.items() if records is not None}

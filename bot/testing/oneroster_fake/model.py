@@ -7,8 +7,8 @@ first org); a 1.2 user's roles (roles.csv) become a 1.1 ``role`` (the first prim
 ``active`` and a blank ``dateLastModified`` the time the bundle was loaded (the REST binding
 requires both); a blank optional date, boolean or reference is left out, a blank list is ``[]``.
 ``metadata.<name>`` columns are the ``metadata`` object (blank values included).
-Tests change records with ``change`` / ``add``, which stamp ``dateLastModified`` with the
-fake's clock, as a SIS does.
+Tests change records with ``change`` / ``add`` (``drop`` loses one), which stamp
+``dateLastModified`` with the fake's clock, as a SIS does.
 """
 
 from __future__ import annotations
@@ -212,6 +212,11 @@ class Roster:
             record = {"status": "active", **record, "dateLastModified": stamp(self.clock())}
             self.collections[name][record["sourcedId"]] = record
             return record
+
+    def drop(self, name: str, sourced_id: str) -> None:
+        """Serve a record no more (as a feed that lost it, not one marked tobedeleted)."""
+        with self.lock:
+            del self.collections[name][sourced_id]
 
     def keys(self, name: str) -> set[str]:
         """The top-level keys a record of ``name`` may have (for filter and fields checks)."""

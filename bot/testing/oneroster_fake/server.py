@@ -58,14 +58,16 @@ class RecordedRequest:
 
 @dataclass
 class Fault:
-    """The next ``count`` resource requests (of collection ``only``, if set) fail with
-    ``status``, or (``broken``) are answered 200 with a malformed page."""
+    """The next ``count`` resource requests (of collection ``only``, if set), once ``after``
+    more have passed, fail with ``status``, or (``broken``) are answered 200 with a malformed
+    page."""
 
     count: int
     status: int = 500
     retry_after: int | None = None
     only: str | None = None
     broken: str = ""
+    after: int = 0
 
 
 def _auth_kind(headers: dict[str, str]) -> str:
@@ -176,25 +178,36 @@ class FakeOneRoster:
             self._records.clear()
 
     def fail_next(
-        self, n: int = 1, status: int = 500, retry_after: int | None = None, only: str | None = None
+        self,
+        n: int = 1,
+        status: int = 500,
+        retry_after: int | None = None,
+        only: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next ``n`` resource requests (of collection ``only``) with ``status``."""
+        """Answer the next ``n`` resource requests (of collection ``only``), once ``after``
+        more have passed, with ``status``."""
         with self._lock:
-            self._faults.append(Fault(n, status, retry_after, only))
+            self._faults.append(Fault(n, status, retry_after, only, after=after))
 
-    def break_next(self, n: int = 1, how: str = "json", only: str | None = None) -> None:
-        """Answer the next ``n`` collection requests with a malformed page: not JSON
-        (``json``), without the collection's key (``key``), a record with no sourcedId
-        (``record``)."""
+    def break_next(
+        self, n: int = 1, how: str = "json", only: str | None = None, after: int = 0
+    ) -> None:
+        """Answer the next ``n`` collection requests (once ``after`` more have passed) with a
+        malformed page: not JSON (``json``), without the collection's key (``key``), a record
+        with no sourcedId (``record``)."""
         if how not in BROKEN:
             raise ValueError(f"how {how!r}: expected one of {', '.join(BROKEN)}")
         with self._lock:
-            self._faults.append(Fault(n, 200, None, only, how))
+            self._faults.append(Fault(n, 200, None, only, how, after))
 
     def _fault(self, collection: str) -> Fault | None:
         with self._lock:
             for fault in self._faults:
                 if fault.only in (None, collection):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        return None
                     fault.count -= 1
                     if fault.count <= 0:
                         self._faults.remove(fault)
