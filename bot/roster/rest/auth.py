@@ -50,10 +50,12 @@ def signed(credentials: Credentials) -> AuthBase:
     )
 
 
-def wrong_secret(client_id: str, said: str) -> str:
+def wrong_secret(client_id: str, said: str, how: str = "") -> str:
     return (
         f"the OneRoster API refused the credentials ({said}): check that {SECRET_VARIABLE} "
-        f"holds the client secret issued with --client-id {client_id}; {UNCHANGED}"
+        f"holds the client secret issued with --client-id {client_id}"
+        + (f" ({how})" if how else "")
+        + f"; {UNCHANGED}"
     )
 
 

@@ -31,7 +31,7 @@ class Refusals:
                 if self.version == V11
                 else "OneRoster 1.2 uses OAuth 2 client credentials"
             )
-            return Refused(f"{wrong_secret(self.client_id, f'{said}, for {target}')} ({how})", code)
+            return Refused(wrong_secret(self.client_id, f"{said}, for {target}", how), code)
         if code == 403:
             demographics = "/demographics" in target
             if self.version == V11:
