@@ -117,9 +117,9 @@ def _answer(value: str) -> requests.Response:
 
 
 def test_retry_after_in_seconds_or_as_a_date() -> None:
-    assert retry_after(_answer("7")) == 7.0
-    later = datetime.now(UTC) + timedelta(seconds=90)
-    waited = retry_after(_answer(format_datetime(later, usegmt=True)))
-    assert waited is not None and 80 <= waited <= 90
-    assert retry_after(_answer("soon")) is None
-    assert retry_after(requests.Response()) is None
+    now = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    assert retry_after(_answer("7"), now) == 7.0
+    later = format_datetime(now + timedelta(seconds=90), usegmt=True)
+    assert retry_after(_answer(later), now) == 90.0
+    assert retry_after(_answer("soon"), now) is None
+    assert retry_after(requests.Response(), now) is None

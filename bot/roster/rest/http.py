@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +22,8 @@ import requests
 import tenacity
 
 from bot import __version__
+from bot.abc import Clock
+from bot.clock import SystemClock
 from bot.roster.rest.errors import UNCHANGED, OneRosterError, Retryable
 
 ATTEMPTS = 5
@@ -33,7 +35,7 @@ sleep: Callable[[float], None] = time.sleep
 """How the retries wait (tests replace it to record the waits instead)."""
 
 
-def retry_after(response: requests.Response) -> float | None:
+def retry_after(response: requests.Response, now: datetime) -> float | None:
     """The Retry-After header in seconds (it may be a number or an HTTP date)."""
     value = response.headers.get("Retry-After", "").strip()
     if not value:
@@ -44,7 +46,7 @@ def retry_after(response: requests.Response) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+    return max((when - now).total_seconds(), 0.0)
 
 
 def status_info(response: requests.Response) -> str:
@@ -76,15 +78,18 @@ def _host(url: str) -> str:
 
 class Transport:
     """One HTTP session to the service; counts the requests it sends and keeps the server's
-    clock (its Date header) from the first answer."""
+    clock (its Date header) from the first answer. ``clock`` is this machine's (for a
+    Retry-After given as a date)."""
 
     def __init__(
         self,
         session: requests.Session | None = None,
         attempts: int = ATTEMPTS,
         max_wait: float = MAX_WAIT,
+        clock: Clock | None = None,
     ) -> None:
         self.session = session or requests.Session()
+        self.clock = clock or SystemClock()
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = f"rollover-bot/{__version__}"
         self.attempts = attempts
@@ -111,7 +116,7 @@ class Transport:
                 self.server_time = None
         code = response.status_code
         if code == 429:
-            wait = retry_after(response)
+            wait = retry_after(response, self.clock.now())
             if wait is not None and wait > self.max_wait:
                 raise OneRosterError(
                     f"{method} {url}: the server is busy ({describe(response)}) and asks to wait "
@@ -120,7 +125,8 @@ class Transport:
                 )
             raise Retryable(f"{method} {url}: the server is busy ({describe(response)})", wait)
         if code >= 500:
-            raise Retryable(f"{method} {url} failed ({describe(response)})", retry_after(response))
+            wait = retry_after(response, self.clock.now())
+            raise Retryable(f"{method} {url} failed ({describe(response)})", wait)
         return response
 
     def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
@@ -163,4 +169,4 @@ class Transport:
 
 def json_body(response: requests.Response) -> Any:
     """The body as JSON (ValueError when it is not JSON)."""
-    return json.loads(response.content.decode("utf-8"))
+    return json.loads(response.content.decode("utf-8-sig"))

@@ -27,7 +27,15 @@ from bot.roster.errors import Problem
 from bot.roster.frames import TEACHING_ROLES
 from bot.roster.rest.auth import ClientCredentials, Credentials, signed
 from bot.roster.rest.errors import UNCHANGED, Malformed, OneRosterError, Refused
-from bot.roster.rest.fields import REF, V12, Collection, Field, collections
+from bot.roster.rest.fields import (
+    REF,
+    ROLES_12,
+    ROLES_CSV,
+    V12,
+    Collection,
+    Field,
+    collections,
+)
 from bot.roster.rest.http import Transport
 from bot.roster.rest.paging import read_all, read_one
 from bot.roster.rest.records import Row, cell, role_rows, sourced_id, to_csv, to_row
@@ -83,10 +91,6 @@ class Pulled:
         )
         lines = [f"{what}: {counts} ({count(self.sent, 'request')})", *self.notes]
         return [f"  {line}" for line in lines]
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Puller:
@@ -208,9 +212,7 @@ def _files(
         modes[collection.name] = mode
         if collection.name == "users" and service.version == V12:
             role_display = f"{display} (roles)"
-            header = ("sourcedId", "status", "dateLastModified", "userSourcedId")
-            role_fields = [*header, "roleType", "role", "orgSourcedId", "beginDate", "endDate"]
-            files["roles.csv"] = to_csv(roles, [*role_fields, "userProfileSourcedId"])
+            files["roles.csv"] = to_csv(roles, [*ROLES_CSV, *(f.column for f in ROLES_12)])
             names["roles.csv"] = role_display
             rows[role_display] = [row["userSourcedId"] for row in roles]
             modes["roles"] = mode
@@ -234,7 +236,7 @@ def pull(
 ) -> Pulled:
     """Pull the roster; ``since_for(service)`` is the time of a delta pull (None: a full one)."""
     transport = transport or Transport()
-    began = datetime.now(UTC)
+    began = transport.clock.now()
     service = find_service(request.api, request.version, transport.probe)
     since = since_for(service)
     puller = _Puller(request, transport, service)
@@ -265,4 +267,4 @@ def pull(
 
 def when_text(moment: datetime) -> str:
     """A moment as the filter writes it: ``2026-11-20T10:00:00Z``."""
-    return _when(moment)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -56,10 +56,9 @@ def _ref(value: Any, what: str) -> str:
     return _scalar(value, what)
 
 
-def _items(value: Any, what: str) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return [value]
+def _items(value: Any) -> list[Any]:
+    """A list as it is; a single value (where the binding has a list) as a list of it."""
+    return value if isinstance(value, list) else [value]
 
 
 def cell(value: Any, field: Field, what: str) -> str:
@@ -69,11 +68,11 @@ def cell(value: Any, field: Field, what: str) -> str:
     if field.kind == REF:
         return _ref(value, what)
     if field.kind == REFS:
-        return ",".join(_ref(item, what) for item in _items(value, what))
+        return ",".join(_ref(item, what) for item in _items(value))
     if field.kind == LIST:
-        return ",".join(_scalar(item, what) for item in _items(value, what))
+        return ",".join(_scalar(item, what) for item in _items(value))
     if field.kind == USER_IDS:
-        return ",".join(_user_id(item, what) for item in _items(value, what))
+        return ",".join(_user_id(item, what) for item in _items(value))
     text = _scalar(value, what)
     if field.kind == DATE:
         match = DATE_TIME.match(text)
