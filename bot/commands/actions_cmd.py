@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.actions import registry
-from bot.core.catalogue import ActionSpec
+from bot.core.catalogue import MANUAL, ActionSpec
 from bot.errors import RolloverError
 from bot.report import table
 
@@ -37,7 +37,23 @@ def render_actions(system: str | None = None) -> str:
     ]
     headers = ("Action", "System", "Destructive", "Scope tab", "Parameters (* required)", "Help")
     systems = len({s.system for s in specs})
-    return table(headers, rows, WIDTHS) + f"\n\n{len(specs)} actions across {systems} systems."
+    manual = catalogue.get(wanted or "", MANUAL)
+    people = (
+        f"\nAction manual (any system, or System blank): a person's task, instruction in Notes; "
+        f"ticking Run says it is done. Parameters: {_params(manual)}."
+        if manual is not None
+        else ""
+    )
+    dated = [s.name for s in specs if s.run_on]
+    runs_on = (
+        "\nActions with a date of their own (Run on, when the step leaves it blank): "
+        + ", ".join(f"{s.name} ({s.run_on})" for s in specs if s.run_on)
+        + "."
+        if dated
+        else ""
+    )
+    summary = f"\n\n{len(specs)} actions across {systems} systems."
+    return table(headers, rows, WIDTHS) + summary + people + runs_on
 
 
 def _actions(args: argparse.Namespace) -> int:
