@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
+import pandas as pd
+
 from bot.approve import decide
 from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
-from bot.commands.common import chosen_config, config_option
+from bot.commands.common import chosen_config, config_option, warn
 from bot.config import Config, load_configs
 from bot.core.approvals import Policy, refusal
 from bot.core.checklist import step_key
+from bot.core.lifecycle import status_of
+from bot.core.rollover import Rollover
 from bot.cycle import Cycle, CycleReport
+from bot.district_calendar import district_rollover
 from bot.errors import ApprovalRefused, RolloverError, WorkbookError
 from bot.report import table
-from bot.services import build_services
+from bot.services import Services, build_services
 
 
 class LeaseLost(RolloverError):
@@ -84,7 +89,7 @@ def status(config: Config) -> str:
                 "create a new workbook with `rollover-bot init`"
             )
         frame = snapshot.frames["Checklist"]
-        counts = Counter(s.split(" (")[0].split(" on ")[0] or "(new)" for s in frame["Status"])
+        counts = Counter(status_of(s).value if s.strip() else "(new)" for s in frame["Status"])
         lease = services.state.lease(f"workbook:{config.workbook_key}")
         cycles = services.state.cycles(5)
         lines = [f"{config.district}: workbook {config.workbook_key.split(':', 1)[1]}"]
@@ -95,14 +100,34 @@ def status(config: Config) -> str:
         lines.append("  " + next_runs_line(config, rules, last, held, now))
         lines.append("  " + outbox_line(config, services.state))
         lines.append("  Steps: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-        waiting = frame[frame["Status"].str.startswith("Awaiting approval")]
-        for _, row in waiting.iterrows():
+        asked = frame["Status"].str.startswith("Awaiting approval") | frame["Status"].str.endswith(
+            "(awaiting approval)"
+        )
+        for _, row in frame[asked].iterrows():
             lines.append(f"    awaiting approval: {row['Step ID']} {row['Action']}: {row['Plan']}")
+        rollover = district_rollover(config, day_frame(services), now.date())
+        lines.insert(1, "  " + rollover_line(rollover))
         lines.append("  Last cycles:" if cycles else "  No cycle has run yet.")
         lines += [f"    {started}  {summary}" for started, _, summary in cycles]
         return "\n".join(lines)
     finally:
         services.close()
+
+
+def day_frame(services: Services) -> pd.DataFrame:
+    """The Calendar tab (empty when the workbook has none)."""
+    return services.workbook.read(["Calendar"]).frames.get("Calendar", pd.DataFrame())
+
+
+def rollover_line(rollover: Rollover | None) -> str:
+    """``Rollover 2026-2027 end of year: 2027-06-30 (config)``, and any disagreement."""
+    if rollover is None:
+        return (
+            "Rollover: no date (set [calendar] rollover_date, or add a rollover row to the "
+            "Calendar tab): steps dated relative to it are Invalid"
+        )
+    note = f"; {rollover.note}" if rollover.note else ""
+    return f"Rollover {rollover.name}: {rollover.day} ({rollover.source}){note}"
 
 
 def _cycle(args: argparse.Namespace) -> int:
@@ -137,7 +162,7 @@ def _undo(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    configs = [chosen_config(args)] if args.district else load_configs(args.config)
+    configs = [chosen_config(args)] if args.district else warn(load_configs(args.config))
     if len(configs) == 1:
         print(status(configs[0]))
         return 0

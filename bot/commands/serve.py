@@ -12,7 +12,7 @@ from dataclasses import replace
 from types import FrameType
 
 from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
-from bot.commands.common import chosen_config, config_option
+from bot.commands.common import chosen_config, config_option, warn
 from bot.config import Config, load_configs
 from bot.notify.digest import send_reminders
 from bot.notify.slack import SlackNotifier
@@ -78,7 +78,7 @@ def digest(config: Config, wait: float = DEFAULT_WAIT) -> int:
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
-    configs = [chosen_config(args)] if args.district else load_configs(args.config)
+    configs = [chosen_config(args)] if args.district else warn(load_configs(args.config))
     if args.mode:
         configs = [replace(c, slack=replace(c.slack, mode=args.mode)) for c in configs]
     return serve(configs)
