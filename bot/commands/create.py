@@ -115,10 +115,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     try:
-        rollover = date.fromisoformat(args.rollover_date)
-    except ValueError:
+        rollover = date.fromisoformat(args.rollover_date.strip())
+    except ValueError as exc:
+        why = f" ({exc})" if "-" in args.rollover_date else ""
         raise RolloverError(
-            f"--rollover-date {args.rollover_date!r} is not a date: give it as YYYY-MM-DD"
+            f"--rollover-date {args.rollover_date!r} is not a date{why}: give it as YYYY-MM-DD"
         ) from None
     today = _today()
     if rollover < today and not args.force:
@@ -140,7 +141,11 @@ def _init(args: argparse.Namespace) -> int:
             f"National holidays: {country}, from this machine's locale ({source}); give "
             "--country to choose another."
         )
-    national_holidays(country, args.subdivision or "", ())
+    try:
+        national_holidays(country, args.subdivision or "", ())
+    except ConfigError as exc:
+        said = str(exc).replace("calendar.subdivision", "--subdivision")
+        raise RolloverError(said.replace("calendar.country", "--country")) from None
     try:
         ZoneInfo(args.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -49,7 +49,7 @@ def render_cycle(report: CycleReport) -> str:
     rows = [
         [sid, view.status, view.result or view.plan] for sid, view in sorted(report.views.items())
     ]
-    lines = [table(("Step", "Status", "Result / plan"), rows, (7, 22, 90))]
+    lines = [table(("Step", "Status", "Result / plan"), rows, (7, 49, 64))]
     counts = report.summary()
     lines.append("")
     lines.append(
@@ -100,6 +100,13 @@ def status(config: Config) -> str:
         lines.append("  " + next_runs_line(config, rules, last, held, now))
         lines.append("  " + outbox_line(config, services.state))
         lines.append("  Steps: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        ownerless = list(frame.loc[frame["Owner"].str.strip() == "", "Step ID"])
+        if ownerless:
+            named = ", ".join(ownerless[:5]) + (" ..." if len(ownerless) > 5 else "")
+            lines.append(
+                f"  Owners: {len(ownerless)} step(s) have no Owner ({named}): their reminders "
+                "go to nobody and a manual one cannot be done; give each an Owner"
+            )
         asked = frame["Status"].str.startswith("Awaiting approval") | frame["Status"].str.endswith(
             "(awaiting approval)"
         )

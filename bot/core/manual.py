@@ -93,6 +93,8 @@ def check_claim(
     if params.get(TRAINING) == RESERVED:
         if training is None:
             return "the Training tab could not be read", ""
+        if not any(name for name, _ in training):
+            return "the Training tab lists no session: add the sessions you reserve", ""
         open_sessions = [
             f"{name} ({status or 'no status'})"
             for name, status in training

@@ -9,6 +9,7 @@ import pytest
 
 from bot.actions import registry
 from bot.core.checklist import Step
+from bot.core.manual import check_claim
 from bot.core.validate import validate_step
 from bot.core.values import DateAnchors
 from bot.templates import load_template
@@ -109,3 +110,34 @@ def test_run_on_is_a_date_or_relative_and_a_vendor_date_needs_the_rollover() -> 
     due = Step("S-005", 6, "Edgenuity", "resume imports", due="rollover-14d", run=True)
     assert check(due)[1] == ""
     assert "Due: 'rollover-14d' needs the rollover date" in check(due, None)[1]
+
+
+def test_a_claim_is_checked_against_what_the_bot_reads() -> None:
+    defaults = {"sync_mode": "automatic"}
+    params = {"setting": "sync_mode", "expected": "Manual"}
+    assert check_claim("Schoology", params, {}, defaults, None) == (
+        "Schoology says sync_mode is automatic, not Manual",
+        "",
+    )
+    assert check_claim("Schoology", params, {"sync_mode": "manual"}, defaults, None) == (
+        "",
+        "Schoology says sync_mode is manual",
+    )
+    training = {"training": "reserved"}
+    assert check_claim("Edgenuity", training, {}, {}, []) == (
+        "the Training tab lists no session: add the sessions you reserve",
+        "",
+    )
+    assert check_claim("Edgenuity", training, {}, {}, None)[0] == (
+        "the Training tab could not be read"
+    )
+    sessions = [("Webinar", "requested"), ("PD day", "reserved"), ("", ""), ("Kickoff", "")]
+    assert check_claim("Edgenuity", training, {}, {}, sessions)[0] == (
+        "the Training tab has 2 session(s) not reserved: Webinar (requested), Kickoff (no status)"
+    )
+    done = [("Webinar", "Reserved"), ("PD day", "done")]
+    assert check_claim("Edgenuity", training, {}, {}, done) == (
+        "",
+        "every session of the Training tab is reserved or done",
+    )
+    assert check_claim("", {}, {}, {}, None) == ("", "")

@@ -129,7 +129,7 @@ def test_holidays_come_from_the_locale_when_no_country_is_given(
     assert "Give --country (an ISO 3166 code such as US" in capsys.readouterr().err
     with on(TODAY):
         assert main(["init", "--dir", str(tmp_path / "x"), *args, "--country", "XX"]) == 2
-    assert "calendar.country: unknown country 'XX'" in capsys.readouterr().err
+    assert "--country: unknown country 'XX'" in capsys.readouterr().err
 
 
 def test_every_command_warns_while_no_admin_is_configured(
@@ -146,4 +146,7 @@ def test_every_command_warns_while_no_admin_is_configured(
     add_admin(config)
     with on(TODAY):
         assert main(["status", "--config", str(config)]) == 0
-    assert "warning" not in capsys.readouterr().err
+    said = capsys.readouterr()
+    assert "warning" not in said.err
+    assert "  Rollover 2026-2027 end of year: 2027-06-30 (config)\n" in said.out
+    assert "  Owners: 14 step(s) have no Owner (S-001, S-002, S-003, S-004, S-005 ...)" in said.out
