@@ -347,11 +347,7 @@ class SlackApprovals:
                 return "refused"
             verb = "Approved" if reason is None else "Rejected"
             note = f"{verb} by <@{person.user_id}>" + (f": {escape(reason)}" if reason else "")
-            then = (
-                f" Running {step} now (a step Scheduled for a later date runs on that date)."
-                if reason is None
-                else ""
-            )
+            then = f" Running {step} now." if reason is None else ""
             self._answer(vote.channel, vote.thread, note + "." + then, vote.answer_key)
             self._close_request(vote.channel, vote.thread, step, note)
             self.runner.run()
