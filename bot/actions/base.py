@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from bot.abc import LMS
+from bot.core.calendar import DistrictCalendar
 from bot.core.catalogue import ActionSpec, Catalogue
 from bot.core.plan import Plan, make_plan, summarize
 from bot.core.problems import Problem
@@ -34,6 +35,18 @@ class PlanContext:
     id_column: str = ""
     max_change_percent: float = 100.0
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    calendar: DistrictCalendar | None = None
+    """The district calendar (the config's national holidays and the Calendar tab); None:
+    the Calendar tab's alone."""
+    rollover: date | None = None
+    """The district's rollover date (config or Calendar), when it has one."""
+    run_day: date | None = None
+    """The step's Run-on date when it is still to come (the step runs then, not today)."""
+
+    @property
+    def when(self) -> date:
+        """The day the step will run: its Run-on date, else today."""
+        return self.run_day or self.today
 
     def tab(self, name: str) -> pd.DataFrame:
         """Another tab of the workbook as read this cycle (empty when the cycle did not pass it)."""
@@ -300,12 +313,23 @@ class Registry:
     """Actions by (system, name), each with its tab's LMS kind and ID column from
     ``template``, and the catalogue of their specs the core validates with."""
 
-    def __init__(self, actions: list[Action], template: WorkbookTemplate) -> None:
+    def __init__(
+        self,
+        actions: list[Action],
+        template: WorkbookTemplate,
+        manual: list[ActionSpec] | None = None,
+        messages: frozenset[str] = frozenset(),
+    ) -> None:
+        """``manual``: the people's-task specs (``bot.actions.manual``); ``messages``: the
+        message templates' names."""
         self.catalogue = Catalogue()
         self._actions: dict[tuple[str, str], Action] = {}
         for action in actions:
             self.catalogue.add(action.spec)
             self._actions[action.spec.key] = action.on(template)
+        for spec in manual or []:
+            self.catalogue.add_manual(spec)
+        self.catalogue.messages = messages
 
     def action(self, spec: ActionSpec) -> Action:
         return self._actions[spec.key]

@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from bot.actions.base import Action, PlanContext, lms_records
+from bot.core.calendar import DistrictCalendar
 from bot.core.checklist import Step
 from bot.core.lifecycle import LastRun, Request, Status, StepView, status_of
 from bot.core.plan import Plan, fingerprint
@@ -31,8 +32,18 @@ class Planned:
     problems: tuple[Problem, ...]
 
 
-def plan_step(services: Services, frames: TabFrames, checked: CheckedStep, today: date) -> Planned:
-    """Select the step's records and let its action plan them against the LMS."""
+def plan_step(
+    services: Services,
+    frames: TabFrames,
+    checked: CheckedStep,
+    today: date,
+    calendar: DistrictCalendar | None = None,
+    rollover: date | None = None,
+    run_day: date | None = None,
+) -> Planned:
+    """Select the step's records and let its action plan them against the LMS; the action
+    sees the district ``calendar``, its ``rollover`` date and the step's ``run_day`` (its
+    Run-on date when still to come)."""
     spec = checked.spec
     action = services.actions.action(spec)
     selected = pd.DataFrame()
@@ -54,6 +65,9 @@ def plan_step(services: Services, frames: TabFrames, checked: CheckedStep, today
         id_column=action.id_column,
         max_change_percent=services.config.max_change_percent,
         frames=frames,  # other tabs (Calendar, Matches) for plan-time rules
+        calendar=calendar,
+        rollover=rollover,
+        run_day=run_day,
     )
     if unusable:
         return Planned(action, ctx, None, tuple(unusable))

@@ -17,11 +17,14 @@ from datetime import datetime
 from bot.actions.base import ALLOW_OVER
 from bot.bulk import gc_paused
 from bot.cell_limit import fit_batch
+from bot.core.catalogue import MANUAL
 from bot.core.checklist import CHECKLIST, Step, parse_checklist
 from bot.core.lifecycle import (
     Execute,
     KeepOutputs,
+    Manual,
     PostResult,
+    RecordDone,
     RequestApproval,
     ResetRuns,
     Status,
@@ -37,6 +40,7 @@ from bot.core.lifecycle import (
 from bot.core.ordering import execution_order, in_cycle
 from bot.core.validate import validate_step
 from bot.cycle import requests
+from bot.cycle.district import DistrictDays
 from bot.cycle.execute import Execution
 from bot.cycle.facts import (
     Planned,
@@ -47,6 +51,7 @@ from bot.cycle.facts import (
     request_of,
     waiting_on,
 )
+from bot.cycle.manual import manual_facts, message_for, record_done
 from bot.cycle.outputs import Outputs
 from bot.cycle.writeback import add_outcomes, step_cells
 from bot.errors import WorkbookError
@@ -54,6 +59,7 @@ from bot.progress import Progress
 from bot.services import Services
 from bot.step_failure import CYCLE_FAILURES, log_failure
 from bot.structures import Message, WriteReport
+from bot.templates import normalize_header
 from bot.workbook.tab_frames import TabFrames
 
 log = logging.getLogger(__name__)
@@ -92,6 +98,7 @@ class Cycle:
         self.today = self.now.date()
         self.report = CycleReport(started=self.stamp)
         self.frames = TabFrames(services.workbook, {})
+        self.days = DistrictDays(services.config, self.frames, self.today)
         self.outputs = Outputs(services.state, services.template, self.frames, self.stamp)
         self.fatal = (*CYCLE_FAILURES, *services.state.failures)
         self.approve_how = (
@@ -107,6 +114,7 @@ class Cycle:
             raise WorkbookError("the workbook has no Checklist tab (run `rollover-bot init`)")
         steps, fills = parse_checklist(snapshot.frames[CHECKLIST])
         self.frames = TabFrames(self.svc.workbook, snapshot.frames)
+        self.days = DistrictDays(self.svc.config, self.frames, self.today)
         self.frames.load(self._tabs_needed(steps))
         self.outputs = Outputs(self.svc.state, self.svc.template, self.frames, self.stamp)
         views = self._evaluate(steps)
@@ -121,6 +129,8 @@ class Cycle:
         self.svc.state.mark_logged([o.seq for i, o in enumerate(outcomes, first) if i in in_log])
         for tab in self.report.write.tabs_created:
             log.warning("the workbook had no %s tab: made it again, with its header", tab)
+        if self.days.rollover_note():
+            log.warning("the rollover date: %s", self.days.rollover_note())
         self.report.views = views
         self.report.finished = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
         self.svc.state.record_cycle(
@@ -182,17 +192,37 @@ class Cycle:
         an unticked step is not validated, an invalid or waiting one not planned."""
         step = facts.step
         state = self.svc.state
+        manual = self._manual(step)
+        facts = replace(facts, manual=manual)
         if not step.run:
             return replace(facts, run=last_run(state.run_for(step.step_id))), None
         checked, problems = validate_step(
-            step, self.svc.actions.catalogue, self.svc.template, known, cycle, self.today
+            step,
+            self.svc.actions.catalogue,
+            self.svc.template,
+            known,
+            cycle,
+            self.today,
+            self.days.anchors,
         )
         if checked is None:
             return replace(facts, problems=tuple(problems)), None
         waiting, reasons = waiting_on(step, implicit.get(step.step_id, []), views)
         if waiting:
             return replace(facts, waiting_on=waiting, waiting_reasons=reasons), None
-        planned = plan_step(self.svc, self.frames, checked, self.today)
+        if manual is not None:
+            task = manual_facts(self.svc, self.frames, checked, manual.message)
+            return replace(facts, manual=task, run=last_run(state.run_for(step.step_id))), None
+        run_day = checked.run_on if checked.run_on and checked.run_on > self.today else None
+        planned = plan_step(
+            self.svc,
+            self.frames,
+            checked,
+            self.today,
+            calendar=self.days.calendar,
+            rollover=self.days.rollover.day if self.days.rollover else None,
+            run_day=run_day,
+        )
         plan = planned.plan
         facts = replace(
             facts,
@@ -200,6 +230,7 @@ class Cycle:
             plan_problems=planned.problems,
             run=last_run(state.run_for(step.step_id), inputs_of(checked)),
             executing=self.execute and not self.stop.is_set(),
+            runs_on=run_day.isoformat() if run_day else "",
         )
         if plan is None or not plan.destructive:
             return facts, planned
@@ -216,6 +247,12 @@ class Cycle:
             planned,
         )
 
+    def _manual(self, step: Step) -> Manual | None:
+        """A person's task (Action ``manual``) with its message filled in; None for others."""
+        if normalize_header(step.action) != MANUAL:
+            return None
+        return Manual("", message_for(step, self.days, self.svc.config.district))
+
     def _carry_out(self, facts: StepFacts, verdict: Verdict, planned: Planned | None) -> StepView:
         """Do what the life cycle said, in order; return the step's view after it."""
         step = facts.step
@@ -223,6 +260,8 @@ class Cycle:
         for effect in verdict.effects:
             if isinstance(effect, ResetRuns):
                 self.svc.state.reset_runs(step.step_id)
+            elif isinstance(effect, RecordDone):
+                record_done(self.svc, step, effect, self.stamp)
             elif isinstance(effect, Void):
                 requests.void(self.svc, self._send, step, effect.decision, self.stamp)
             elif isinstance(effect, RequestApproval):
