@@ -8,10 +8,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot import __version__, progress
-from bot.commands import actions_cmd, create, roster, run, serve, sheet, status
+from bot.commands import actions_cmd, create, message_cmd, roster, run, serve, sheet, status
 from bot.errors import ApprovalRefused, RolloverError
 
-COMMAND_MODULES = (create, run, status, sheet, roster, actions_cmd, serve)
+COMMAND_MODULES = (create, run, status, sheet, roster, actions_cmd, message_cmd, serve)
 
 EPILOG = """Quick start:
   rollover-bot demo                 build ./rollover-demo and run one cycle

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -250,9 +251,25 @@ def render_config(
     admins: list[str],
     timezone: str = "America/Chicago",
     workbook: str = "rollover.xlsx",
+    country: str = "",
+    subdivision: str = "",
+    rollover_date: date | None = None,
 ) -> str:
-    """A config file for a new directory (the demo's and `init`'s)."""
+    """A config file for a new directory (the demo's and `init`'s); a ``[calendar]``
+    section when a holiday country or a rollover date is given."""
     admin_list = ", ".join(f'"{a}"' for a in admins)
+    calendar = ""
+    if country or rollover_date is not None:
+        calendar = "\n[calendar]\n"
+        calendar += f'country = "{country}"\nsubdivision = "{subdivision}"\n'
+        if rollover_date is not None:
+            calendar += f"rollover_date = {rollover_date.isoformat()}\n"
+    note = (
+        "# approvals.admins is empty: approval requests would go to nobody. List who approves\n"
+        '# destructive steps (emails or Slack user IDs), e.g. admins = ["it@district.org"].\n'
+        if not admins
+        else ""
+    )
     return f"""# Rollover Bot configuration: see config.example.toml for every key.
 [district]
 name = "{district}"
@@ -270,9 +287,9 @@ path = "lms.sqlite"
 path = "state.sqlite"
 
 [approvals]
-admins = [{admin_list}]
+{note}admins = [{admin_list}]
 two_person_rule = true
 
 [safety]
 max_change_percent = 10
-"""
+{calendar}"""

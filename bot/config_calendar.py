@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from bot.config_keys import refuse_unknown
 from bot.errors import ConfigError
@@ -17,13 +17,17 @@ _SPAN = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 @dataclass(frozen=True)
 class CalendarConfig:
     """``country`` and ``subdivision`` for national holidays (blank = none); ``weekdays``
-    as Mon..Sun; ``quiet_hours`` as (start, end) local times, ``None`` = none."""
+    as Mon..Sun; ``quiet_hours`` as (start, end) local times, ``None`` = none;
+    ``rollover_date`` (None = the Calendar tab's rollover row) and ``rollover_name`` (blank =
+    the school year and the kind of rollover)."""
 
     country: str = ""
     subdivision: str = ""
     weekdays: tuple[str, ...] = WEEKDAYS[:5]
     quiet_hours: tuple[time, time] | None = None
     school_days_only: bool = True
+    rollover_date: date | None = None
+    rollover_name: str = ""
 
 
 def weekday_numbers(names: tuple[str, ...]) -> frozenset[int]:
@@ -62,6 +66,24 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
     return start, end
 
 
+def parse_rollover_date(value: object) -> date | None:
+    """A TOML date (``2027-06-30``) or the same as text; blank = none."""
+    if isinstance(value, datetime):
+        raise ConfigError(f"calendar.rollover_date must be a date, not a time: {value}")
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f"calendar.rollover_date must be a date (YYYY-MM-DD), not {value!r}")
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(
+            f"calendar.rollover_date must be a date (YYYY-MM-DD), not {value!r}"
+        ) from None
+
+
 def parse_calendar(table: dict[str, object]) -> CalendarConfig:
     """The ``[calendar]`` section; every key optional. A country or subdivision the
     ``holidays`` package does not know is refused here, naming the key."""
@@ -84,4 +106,6 @@ def parse_calendar(table: dict[str, object]) -> CalendarConfig:
         weekdays=weekdays,
         quiet_hours=parse_quiet_hours(_text(table, "quiet_hours")),
         school_days_only=only,
+        rollover_date=parse_rollover_date(table.get("rollover_date", "")),
+        rollover_name=_text(table, "rollover_name"),
     )

@@ -6,14 +6,17 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import holidays
 import pandas as pd
 
 from bot.actions import registry
-from bot.core.calendar import DistrictCalendar
+from bot.core.calendar import CalendarRules, DistrictCalendar
+from bot.core.values import DateAnchors
 from bot.lms.mock import MockLMS
 from bot.lms.mock import edgenuity as mock_edgenuity
 from bot.lms.mock import renaissance as mock_renaissance
 from bot.lms.mock.store import MockStore
+from bot.national_holidays import national_holidays
 from bot.playbooks import load_playbook
 
 SCHOOLS = ("North High", "South High")
@@ -77,6 +80,12 @@ COURSES = (
     ("GOV", "Government", ""),
     ("SPAN1", "Spanish I", ""),
 )
+COUNTRY = "US"
+"""The demo district's national holidays: its Calendar tab lists those around the rollover."""
+HOLIDAYS_BEFORE = 45
+HOLIDAYS_AFTER = 150
+"""The demo's Calendar lists the national holidays from this many days before the rollover
+to this many after it."""
 ADMIN = "admin@demo-district.org"
 COORDINATOR = "coordinator@demo-district.org"
 REGISTRAR = "registrar@demo-district.org"
@@ -237,10 +246,35 @@ def _enrollments(
     return rows
 
 
+def holidays_calendar(around: date) -> DistrictCalendar:
+    """Business days with the demo country's national holidays (the years around ``around``)."""
+    years = {around.year - 1, around.year, around.year + 1}
+    return DistrictCalendar(
+        rules=CalendarRules(national_holidays=national_holidays(COUNTRY, "", years))
+    )
+
+
+def demo_anchors(today: date, rollover: date) -> DateAnchors:
+    """Relative dates of the demo's playbooks, business days with its national holidays."""
+    return DateAnchors(today, rollover, holidays_calendar(rollover).add_business_days)
+
+
+def national_rows(rollover: date) -> list[dict[str, str]]:
+    """The national holidays around the rollover, as Calendar rows."""
+    first = rollover - timedelta(days=HOLIDAYS_BEFORE)
+    last = rollover + timedelta(days=HOLIDAYS_AFTER)
+    found = holidays.country_holidays(COUNTRY, years=range(first.year, last.year + 1))
+    return [
+        {"Date": day.isoformat(), "Type": "holiday", "Name": f"{name} ({COUNTRY})", "School": ""}
+        for day, name in sorted(found.items())
+        if first <= day <= last
+    ]
+
+
 def _calendar(rollover: date) -> list[dict[str, str]]:
     return [
         {
-            "Date": DistrictCalendar().business_day_before(rollover).isoformat(),
+            "Date": holidays_calendar(rollover).business_day_before(rollover).isoformat(),
             "Type": "pause",
             "Name": "Roster pause",
             "School": "",
@@ -269,12 +303,14 @@ def _calendar(rollover: date) -> list[dict[str, str]]:
             "Name": "District holiday",
             "School": "",
         },
+        *national_rows(rollover),
     ]
 
 
 def school_day_from(day: date, calendar: list[dict[str, str]]) -> date:
     """``day``, or the first school day after it in the demo's calendar."""
-    district = DistrictCalendar.from_frame(pd.DataFrame(calendar, dtype=object))
+    rules = holidays_calendar(day).rules
+    district = DistrictCalendar.from_frame(pd.DataFrame(calendar, dtype=object), rules)
     return day if district.is_school_day(day) else district.next_school_day(day)
 
 
@@ -294,7 +330,7 @@ def _training(rollover: date) -> list[dict[str, str]]:
 def _checklist(rollover: date, second_term_class: str) -> list[dict[str, str]]:
     """The Edgenuity mid-year playbook, with the steps a district would tick first."""
     calendar = _calendar(rollover)
-    rows = load_playbook("edgenuity-mid-year", rollover)
+    rows = load_playbook("edgenuity-mid-year", demo_anchors(rollover, rollover))
     for row in rows:
         row["Owner"] = COORDINATOR if row["Phase"] == "Students" else REGISTRAR
     ticks = {"S-001", "S-002", "S-003", "S-007", "S-008", "S-009", "S-012"}
@@ -366,7 +402,8 @@ TRANSFER_CODE = mock_renaissance.code_for(TRANSFER_KEY)
 
 
 def _tick_registered(rows: list[dict[str, str]]) -> None:
-    """Tick every step whose action the bot knows; owners alternate by phase."""
+    """Tick every step whose action the bot knows (people's steps included: their owners
+    say they are done); owners alternate by phase."""
     catalogue = registry().catalogue
     for n, row in enumerate(rows):
         row["Owner"] = COORDINATOR if n % 2 else REGISTRAR
@@ -399,9 +436,11 @@ def _schoolstatus(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str
 
 
 def _twig(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str]]]) -> None:
-    calendar = DistrictCalendar.from_frame(pd.DataFrame(tabs["Calendar"], dtype=object))
-    rollover = date.fromisoformat(tabs["Calendar"][1]["Date"])
-    _set(rows, "S-002", Due=calendar.business_day_before(rollover).isoformat())
+    _set(
+        rows,
+        "S-009",
+        Parameters="message=twig-rostering-method; current_method=Clever; new_method=ClassLink",
+    )
     for n, (first, last) in enumerate((("Maya", "Reyes"), ("Theo", "Walsh")), start=1):
         tabs["Students"].append(
             {
@@ -419,9 +458,15 @@ def _twig(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str]]]) -> 
 
 def _renaissance(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str]]]) -> None:
     first_active = next(s["Student ID"] for s in tabs["Students"] if s["Status"] == "active")
-    _set(rows, "S-001", Parameters=f"student={first_active}")
-    _set(rows, "S-002", Parameters=f"code={TRANSFER_CODE}; enrol_in={SCHOOLS[0]}")
-    _set(rows, "S-003", Parameters=f"code={TRANSFER_CODE}")
+    _set(
+        rows,
+        "S-002",
+        Parameters="message=renaissance-request; to=admin@lakeside.example.org; "
+        f"other_site={OTHER_SITE}; students=year 10",
+    )
+    _set(rows, "S-003", Parameters=f"code={TRANSFER_CODE}; enrol_in={SCHOOLS[0]}")
+    _set(rows, "S-005", Parameters=f"code={TRANSFER_CODE}")
+    _set(rows, "S-009", Parameters=f"student={first_active}")
 
 
 def _schoology(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str]]]) -> None:
@@ -429,8 +474,8 @@ def _schoology(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str]]]
     year = f"{rollover.year}-{rollover.year + 1}"
     start = school_day_from(rollover + timedelta(days=3), tabs["Calendar"])
     end = school_day_from(rollover + timedelta(days=140), tabs["Calendar"])
-    _set(rows, "S-003", Parameters=f"year={year}")
-    _set(rows, "S-004", Parameters=f"name={year} S1; start_date={start}; end_date={end}")
+    _set(rows, "S-004", Parameters=f"year={year}")
+    _set(rows, "S-005", Parameters=f"name={year} S1; start_date={start}; end_date={end}")
     tabs["Educators"].append(
         {
             "Educator ID": "T0021",
@@ -464,7 +509,7 @@ def playbook_district(
     enrollments: list[dict[str, str]],
 ) -> District:
     """The demo district with ``playbook`` as its Checklist and what its steps need."""
-    rows = load_playbook(playbook, rollover)
+    rows = load_playbook(playbook, demo_anchors(today, rollover))
     _tick_registered(rows)
     tabs = {
         "Checklist": rows,

@@ -1,16 +1,21 @@
-"""Playbooks: the vendors' procedures as ready Checklist rows (``sheets_templates/playbooks``)."""
+"""Playbooks: the vendors' procedures as ready Checklist rows (``sheets_templates/playbooks``).
+
+Due dates are written relative to the rollover date (``rollover-14d``, ``rollover-1bd``) and
+become dates when a workbook is made; Run on dates stay relative (``rollover-1bd``), so that
+moving the rollover date moves them."""
 
 from __future__ import annotations
 
 import csv
-import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
+from bot.core.checklist import split_ids
+from bot.core.values import DateAnchors, parse_date
 from bot.errors import TemplateError
 from bot.templates import templates_dir
 
-_RELATIVE_DUE = re.compile(r"^rollover\s*([+-])\s*(\d+)d$", re.IGNORECASE)
+RELATIVE = ("rollover", "today")
 
 
 def playbooks_dir() -> Path:
@@ -21,23 +26,48 @@ def playbook_names() -> list[str]:
     return sorted(p.stem for p in playbooks_dir().glob("*.csv"))
 
 
-def resolve_due(text: str, rollover: date) -> str:
-    """``rollover-21d`` becomes the date 21 days before the rollover date."""
-    match = _RELATIVE_DUE.match(text.strip())
-    if not match:
+def resolve_due(text: str, anchors: DateAnchors) -> str:
+    """``rollover-21d`` (or ``rollover-1bd``: business days) as the date it stands for."""
+    if not text.strip().casefold().startswith(RELATIVE):
         return text
-    days = int(match.group(2)) * (1 if match.group(1) == "+" else -1)
-    return (rollover + timedelta(days=days)).isoformat()
+    return parse_date(text, anchors).isoformat()
 
 
-def load_playbook(name: str, rollover: date) -> list[dict[str, str]]:
-    """The playbook's rows in the vendor's order, due dates resolved, Run unticked."""
+def read_playbook(name: str) -> list[dict[str, str]]:
+    """The playbook's rows as written (relative dates kept)."""
     path = playbooks_dir() / f"{name}.csv"
     if not path.is_file():
         raise TemplateError(f"no playbook {name!r} (available: {', '.join(playbook_names())})")
     with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        return [{k: v or "" for k, v in row.items() if k} for row in csv.DictReader(handle)]
+
+
+def load_playbook(name: str, rollover: date | DateAnchors) -> list[dict[str, str]]:
+    """The playbook's rows in the vendor's order, due dates resolved (``rollover``: the
+    rollover date, or anchors with the district's business days), Run unticked."""
+    anchors = rollover if isinstance(rollover, DateAnchors) else DateAnchors(rollover, rollover)
+    rows = read_playbook(name)
     for row in rows:
-        row["Due"] = resolve_due(row.get("Due", ""), rollover)
+        row["Due"] = resolve_due(row.get("Due", ""), anchors)
         row["Run"] = "FALSE"
     return rows
+
+
+def combine(playbooks: list[list[dict[str, str]]]) -> list[dict[str, str]]:
+    """Several playbooks as one Checklist, in the order given: Step IDs numbered anew
+    (``S-001`` on) and each Depends on pointing at the same step as before."""
+    out: list[dict[str, str]] = []
+    for rows in playbooks:
+        renamed: dict[str, str] = {}
+        for row in rows:
+            renamed[row["Step ID"].strip().upper()] = f"S-{len(out) + len(renamed) + 1:03d}"
+        for row in rows:
+            deps = [renamed.get(d, d) for d in split_ids(row.get("Depends on", ""))]
+            out.append(
+                row
+                | {
+                    "Step ID": renamed[row["Step ID"].strip().upper()],
+                    "Depends on": ", ".join(deps),
+                }
+            )
+    return out

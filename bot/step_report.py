@@ -46,7 +46,10 @@ def attention_lines(frame: pd.DataFrame, width: int = LINE_WIDTH) -> list[str]:
     lines = []
     for status in ATTENTION:
         for row in rows:
-            if status_of(row.get("Status", "")) is not status or not str(row["Status"]).strip():
+            said_as = status_of(row.get("Status", ""))
+            if str(row.get("Status", "")).strip().endswith("(awaiting approval)"):
+                said_as = Status.AWAITING_APPROVAL  # Scheduled, asked ahead of its date
+            if said_as is not status or not str(row["Status"]).strip():
                 continue
             said = str(row.get("Status", "")).strip()
             label = said

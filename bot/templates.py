@@ -36,6 +36,8 @@ class Column:
     choices_from: str = ""
     help: str = ""
     field: str = ""
+    optional: bool = False
+    """A sheet without this column still reads (the column is blank)."""
 
     @property
     def is_bot(self) -> bool:
@@ -65,6 +67,11 @@ class Tab:
     @property
     def headers(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def required_headers(self) -> list[str]:
+        """The columns every sheet of this tab must have (all but the optional ones)."""
+        return [c.name for c in self.columns if not c.optional]
 
     @property
     def bot_columns(self) -> list[str]:
@@ -141,6 +148,7 @@ def _column(tab: str, raw: dict[str, object]) -> Column:
         choices_from=str(raw.get("choices_from", "")),
         help=str(raw.get("help", "")),
         field=str(raw.get("field", "")),
+        optional=bool(raw.get("optional", False)),
     )
 
 

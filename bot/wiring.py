@@ -25,14 +25,15 @@ def build_services(config: Config, notifier: Notifier | None = None) -> Services
     except BaseException:
         state.close()
         raise
+    clock = SystemClock(config.timezone)
     return Services(
         config=config,
         template=template,
         workbook=open_workbook(config, template),
-        lms=open_lms(config),
+        lms=open_lms(config, clock),
         state=state,
         notifier=chosen,
-        clock=SystemClock(config.timezone),
+        clock=clock,
         actions=registry(),
         policy=Policy.of(list(config.admins), config.two_person_rule),
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 
-from bot.config import parse_config
+from bot.config import load_config, parse_config
 from bot.config_calendar import CalendarConfig, weekday_numbers
 from bot.errors import ConfigError
 
@@ -39,6 +39,20 @@ def test_every_key(tmp_path: Path) -> None:
     assert parsed.school_days_only is False
 
 
+def test_the_rollover_date_and_name(tmp_path: Path) -> None:
+    """A TOML date or the same as text; blank is none (the Calendar tab's row is used)."""
+    assert calendar(tmp_path, rollover_date=date(2027, 6, 30)).rollover_date == date(2027, 6, 30)
+    assert calendar(tmp_path, rollover_date=" 2027-06-30 ").rollover_date == date(2027, 6, 30)
+    assert calendar(tmp_path, rollover_date="").rollover_date is None
+    assert calendar(tmp_path, rollover_name=" Summer 2027 ").rollover_name == "Summer 2027"
+    toml = tmp_path / "config.toml"
+    toml.write_text("[calendar]\nrollover_date = 2027-06-30\n", encoding="utf-8")
+    assert load_config(str(toml)).calendar.rollover_date == date(2027, 6, 30)
+    toml.write_text("[calendar]\nrollover_date = 2027-06-30T09:00:00\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="must be a date, not a time"):
+        load_config(str(toml))
+
+
 @pytest.mark.parametrize(
     ("table", "message"),
     [
@@ -54,6 +68,9 @@ def test_every_key(tmp_path: Path) -> None:
         ({"country": "US", "subdivision": "ZZ"}, "calendar.subdivision: US has no subdivision"),
         ({"subdivision": "TX"}, "calendar.subdivision 'TX' needs calendar.country"),
         ({"holidays": True}, "[calendar] holidays is not a setting (known settings: country, "),
+        ({"rollover_date": "30/06/2027"}, "calendar.rollover_date must be a date (YYYY-MM-DD)"),
+        ({"rollover_date": 20270630}, "calendar.rollover_date must be a date (YYYY-MM-DD)"),
+        ({"rollover": "2027-06-30"}, "[calendar] rollover is not a setting; did you mean"),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, table: dict[str, object], message: str) -> None:

@@ -6,6 +6,8 @@ from functools import cache
 
 from bot.actions import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.actions.base import Action, PlanContext, Registry, SettingAction
+from bot.actions.manual import manual_specs
+from bot.messages import message_templates
 from bot.templates import load_template
 
 __all__ = ["Action", "PlanContext", "Registry", "SettingAction", "registry"]
@@ -13,14 +15,11 @@ __all__ = ["Action", "PlanContext", "Registry", "SettingAction", "registry"]
 
 @cache
 def registry() -> Registry:
-    """Every action of every system."""
+    """Every action of every system, and the people's task (``manual``) of each."""
+    systems = [edgenuity, schoolstatus, twig, renaissance, schoology]
     return Registry(
-        [
-            *edgenuity.ACTIONS,
-            *schoolstatus.ACTIONS,
-            *twig.ACTIONS,
-            *renaissance.ACTIONS,
-            *schoology.ACTIONS,
-        ],
+        [action for module in systems for action in module.ACTIONS],
         load_template(),
+        manual_specs([module.SYSTEM for module in systems]),
+        frozenset(message_templates()),
     )

@@ -242,12 +242,23 @@ class Registry:
     """Actions by (system, name), each with its tab's LMS kind and ID column from
     ``template``, and the catalogue of their specs the core validates with."""
 
-    def __init__(self, actions: list[Action], template: WorkbookTemplate) -> None:
+    def __init__(
+        self,
+        actions: list[Action],
+        template: WorkbookTemplate,
+        manual: list[ActionSpec] | None = None,
+        messages: frozenset[str] = frozenset(),
+    ) -> None:
+        """``manual``: the people's-task specs (``bot.actions.manual``); ``messages``: the
+        message templates' names."""
         self.catalogue = Catalogue()
         self._actions: dict[tuple[str, str], Action] = {}
         for action in actions:
             self.catalogue.add(action.spec)
             self._actions[action.spec.key] = action.on(template)
+        for spec in manual or []:
+            self.catalogue.add_manual(spec)
+        self.catalogue.messages = messages
 
     def action(self, spec: ActionSpec) -> Action:
         return self._actions[spec.key]

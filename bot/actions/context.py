@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from bot.core.calendar import DistrictCalendar
 from bot.core.problems import Problem
 from bot.core.targets import Done
 from bot.core.validate import CheckedStep
@@ -31,6 +32,18 @@ class PlanContext:
     baseline: int = 0
     """Active records of the action's kind at the start of the rollover (the threshold's
     base; it does not shrink as earlier steps archive)."""
+    calendar: DistrictCalendar | None = None
+    """The district calendar (the config's national holidays and the Calendar tab); None:
+    the Calendar tab's alone."""
+    rollover: date | None = None
+    """The district's rollover date (config or Calendar), when it has one."""
+    run_day: date | None = None
+    """The step's Run-on date when it is still to come (the step runs then, not today)."""
+
+    @property
+    def when(self) -> date:
+        """The day the step will run: its Run-on date, else today."""
+        return self.run_day or self.today
 
     def tab(self, name: str) -> pd.DataFrame:
         """Another tab of the workbook as read this cycle (empty when the cycle did not pass it)."""

@@ -21,8 +21,10 @@ def ids_text(values: pd.Series | list[str], shown: int = SHOWN) -> str:
 
 
 def calendar_of(ctx: PlanContext) -> DistrictCalendar:
-    """The district calendar from the Calendar tab alone: plans do not see the config, so
-    national holidays count only where the tab lists them."""
+    """The district calendar: the one the cycle built (``[calendar]``'s national holidays
+    with the Calendar tab), else the Calendar tab alone."""
+    if ctx.calendar is not None:
+        return ctx.calendar
     return DistrictCalendar.from_frame(ctx.tab("Calendar"))
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from bot.actions.base import Action, CustomSetting, PlanContext, SettingAction, WorkItem
 from bot.actions.edgenuity import OVER_THRESHOLD
+from bot.actions.freeze import freezes, not_frozen
 from bot.actions.shared import (
     calendar_of,
     describe_student,
@@ -14,9 +15,9 @@ from bot.actions.shared import (
     new_user_ids,
 )
 from bot.core.catalogue import ActionSpec
+from bot.core.freeze import Freeze
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
-from bot.core.values import parse_date
 
 SYSTEM = "Twig Science"
 
@@ -26,41 +27,60 @@ def _class(record: dict[str, str]) -> str:
 
 
 def rollover_date(ctx: PlanContext) -> date | None:
+    """The step's rollover_date, else the district's (config or Calendar)."""
     given = ctx.params.get("rollover_date")
-    return given if isinstance(given, date) else calendar_of(ctx).first_day("rollover")
+    if isinstance(given, date):
+        return given
+    return ctx.rollover or calendar_of(ctx).first_day("rollover")
+
+
+def pause_day(ctx: PlanContext) -> date | None:
+    """The roster pause date: one business day before the rollover date, by the district
+    calendar (national holidays included: a pause that would fall on one moves earlier)."""
+    rollover = rollover_date(ctx)
+    return None if rollover is None else calendar_of(ctx).business_day_before(rollover)
+
+
+def vendor_freezes(ctx: PlanContext) -> list[Freeze]:
+    """Twig Science's roster pause: from the pause date to the day before the rollover."""
+    rollover, pause = rollover_date(ctx), pause_day(ctx)
+    if rollover is None or pause is None:
+        return []
+    source = f"{SYSTEM}'s roster pause, one business day before the rollover date {rollover}"
+    return [Freeze(SYSTEM, pause, rollover - timedelta(days=1), source)]
 
 
 def pause_date_rule(ctx: PlanContext) -> list[Problem]:
     """The pause date is one business day before the rollover date; a step dated otherwise
-    (its pause_date, else its Due) is refused, naming the right date."""
+    (its pause_date, else its Run on) is refused, naming the right date."""
     rollover = rollover_date(ctx)
-    if rollover is None:
+    right = pause_day(ctx)
+    if rollover is None or right is None:
         return [
             Problem(
                 "Parameters",
-                "no rollover date: add rollover_date=YYYY-MM-DD or a 'rollover' row to Calendar",
+                "no rollover date: set [calendar] rollover_date in the config, add a "
+                "'rollover' row to the Calendar tab, or give rollover_date=YYYY-MM-DD",
             )
         ]
-    right = calendar_of(ctx).business_day_before(rollover)
     given = ctx.params.get("pause_date")
     column = "Parameters"
-    if not isinstance(given, date) and ctx.checked.step.due:
-        column, given = "Due", parse_date(ctx.checked.step.due, ctx.today)
+    if not isinstance(given, date):
+        column, given = "Run on", ctx.checked.run_on
     if isinstance(given, date) and given != right:
         return [
             Problem(
                 column,
                 f"the pause date {given} is not one business day before the rollover date "
-                f"{rollover}: it must be {right}",
+                f"{rollover}: it must be {right} (a longer pause is arranged with your CSM)",
             )
         ]
     return []
 
 
 def pause_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
-    rollover = rollover_date(ctx)
-    assert rollover is not None
-    right = calendar_of(ctx).business_day_before(rollover)
+    rollover, right = rollover_date(ctx), pause_day(ctx)
+    assert rollover is not None and right is not None
     now = ctx.settings.get("rostering", "on")
     summary = (
         f"Will pause rostering in {SYSTEM} from {right}, one business day before the rollover "
@@ -70,39 +90,46 @@ def pause_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     return [WorkItem("rostering", params)], summary
 
 
+def lms_paused(ctx: PlanContext) -> str:
+    """Why the LMS refuses roster data now (blank: it does not)."""
+    if ctx.settings.get("rostering") != "paused":
+        return ""
+    since = ctx.settings.get("pause_date", "")
+    return f"rostering is paused in {SYSTEM}{' since ' + since if since else ''}"
+
+
 def before_pause(ctx: PlanContext) -> list[Problem]:
-    """Summer school rosters are imported before the pause."""
-    pause = calendar_of(ctx).first_day("pause")
-    if ctx.settings.get("rostering") == "paused":
-        since = ctx.settings.get("pause_date", "")
-        return [
-            Problem(
-                "Action",
-                f"rostering is paused{' since ' + since if since else ''}: "
-                "import the summer school roster before the pause",
-            )
-        ]
-    if pause is not None and ctx.today >= pause:
-        return [
-            Problem(
-                "Action",
-                f"the roster pause began {pause} (Calendar): summer school "
-                "rosters must be imported before the pause",
-            )
-        ]
-    return []
+    """Summer school rosters are imported before the pause: not once it has begun (while a
+    freeze window lasts, the freeze check names it; this rule holds after it too)."""
+    windows = [f for f in freezes(ctx, vendor_freezes) if f.applies_to(SYSTEM)]
+    if any(f.covers(ctx.when) for f in windows):
+        return []
+    paused = lms_paused(ctx)
+    if paused:
+        return [Problem("Action", f"{paused}: import the summer school roster before the pause")]
+    starts = [f.start for f in windows if f.start <= ctx.when]
+    if not starts:
+        return []
+    return [
+        Problem(
+            "Run on" if ctx.run_day else "Action",
+            f"the roster pause began on {max(starts)}: summer school rosters must be "
+            "imported before the pause",
+        )
+    ]
 
 
 def not_paused(ctx: PlanContext) -> list[Problem]:
     """No roster data is processed during the pause."""
-    if ctx.settings.get("rostering") != "paused":
+    paused = lms_paused(ctx)
+    if not paused:
         return []
-    return [Problem("Action", "rostering is paused: create students after the reset date")]
+    return [Problem("Action", f"{paused}: create students after the reset date")]
 
 
 def at_end_of_pause(ctx: PlanContext) -> list[Problem]:
     """Previous-year data is archived at the end of the pause."""
-    if ctx.settings.get("rostering") == "paused":
+    if ctx.settings.get("rostering") == "paused" or ctx.run_day is not None:
         return []
     return [
         Problem(
@@ -131,7 +158,11 @@ ACTIONS: list[Action] = [
         universe_status="",
         describe_record=describe_student,
         record_params=new_student_fields,
-        checks=(before_pause, no_reuse),
+        checks=(
+            not_frozen(vendor_freezes, "import the summer school roster before the pause"),
+            before_pause,
+            no_reuse,
+        ),
     ),
     CustomSetting(
         _spec(
@@ -140,11 +171,12 @@ ACTIONS: list[Action] = [
             "rostering",
             None,
             False,
-            "Pause rostering one business day before the rollover date.",
+            "Pause rostering one business day before the rollover date (it runs then).",
             params=(
-                ParamSpec("rollover_date", "date", help="default: Calendar's rollover"),
-                ParamSpec("pause_date", "date", help="default: the step's Due"),
+                ParamSpec("rollover_date", "date", help="default: the district's rollover"),
+                ParamSpec("pause_date", "date", help="default: the step's Run on"),
             ),
+            run_on="rollover-1bd",
         ),
         kind="settings",
         build=pause_work,
@@ -162,6 +194,7 @@ ACTIONS: list[Action] = [
             params=OVER_THRESHOLD,
             after=("pause rostering",),
             after_reason="archive at the end of the pause",
+            run_on="rollover",
         ),
         describe_record=_class,
         checks=(at_end_of_pause,),
@@ -194,6 +227,10 @@ ACTIONS: list[Action] = [
         universe_status="",
         describe_record=describe_student,
         record_params=new_student_fields,
-        checks=(not_paused, no_reuse),
+        checks=(
+            not_frozen(vendor_freezes, "create students after the reset date"),
+            not_paused,
+            no_reuse,
+        ),
     ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.actions import registry
-from bot.core.catalogue import ActionSpec
+from bot.core.catalogue import MANUAL, ActionSpec
 from bot.core.wording import count, listed
 from bot.errors import RolloverError
 from bot.report import table
@@ -36,8 +36,23 @@ def render_actions(system: str | None = None) -> str:
     ]
     headers = ("Action", "System", "Destructive", "Scope tab", "Parameters (* required)", "Help")
     systems = len({s.system for s in specs})
+    manual = catalogue.get(wanted or "", MANUAL)
+    people = (
+        f"\nAction manual (any system, or System blank): a person's task, instruction in Notes; "
+        f"ticking Run says it is done. Parameters: {_params(manual)}."
+        if manual is not None
+        else ""
+    )
+    dated = [s.name for s in specs if s.run_on]
+    runs_on = (
+        "\nActions with a date of their own (Run on, when the step leaves it blank): "
+        + ", ".join(f"{s.name} ({s.run_on})" for s in specs if s.run_on)
+        + "."
+        if dated
+        else ""
+    )
     total = f"{count(len(specs), 'action')} across {count(systems, 'system')}"
-    return table(headers, rows, WIDTHS) + f"\n\n{total}."
+    return table(headers, rows, WIDTHS) + f"\n\n{total}." + people + runs_on
 
 
 def _system(text: str) -> str:

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.actions import registry
 from bot.clock import LocalClock
-from bot.commands.common import config_option
-from bot.config import load_config, render_config
+from bot.commands.common import config_option, config_warnings
+from bot.config import Config, load_config, render_config
+from bot.core.catalogue import MANUAL
 from bot.core.lifecycle import Status, status_of
 from bot.core.wording import count
 from bot.cycle import CycleReport
 from bot.demo import ADMIN, COORDINATOR, build_district, seed_extras
 from bot.errors import ConfigError, RolloverError
 from bot.lms.mock import MockLMS
-from bot.playbooks import load_playbook, playbook_names
+from bot.national_holidays import national_holidays
+from bot.new_district import NewDistrict, locale_country
+from bot.playbooks import playbook_names
 from bot.progress import phase, worth_a_line
 from bot.structures import ROW
 from bot.templates import load_template
@@ -45,7 +49,8 @@ def prepare_dir(directory: Path, force: bool) -> None:
 
 
 def action_names() -> list[str]:
-    return sorted({spec.name for spec in registry().catalogue})
+    """The Action column's choices: every action, and ``manual`` (a person's task)."""
+    return sorted({spec.name for spec in registry().catalogue} | {MANUAL})
 
 
 def make_demo(directory: Path, students: int, force: bool, today: date, playbook: str = "") -> Path:
@@ -58,7 +63,8 @@ def make_demo(directory: Path, students: int, force: bool, today: date, playbook
         district = build_district(students=students, today=today, playbook=playbook)
     create_workbook(directory / "rollover.xlsx", template, district.tabs, action_names())
     config_path = directory / "config.toml"
-    config_path.write_text(render_config(district.name, [ADMIN, COORDINATOR]), encoding="utf-8")
+    text = render_config(district.name, [ADMIN, COORDINATOR])
+    config_path.write_text(text, encoding="utf-8")
     lms = MockLMS(directory / "lms.sqlite")
     try:
         with phase(f"Seeding the mock LMS ({', '.join(district.systems)})", big):
@@ -75,15 +81,22 @@ def make_demo(directory: Path, students: int, force: bool, today: date, playbook
     return config_path
 
 
-def make_empty(directory: Path, district: str, force: bool, today: date) -> Path:
-    """A directory for a real district: the playbook's checklist, empty roster tabs."""
+def make_empty(directory: Path, district: NewDistrict, force: bool, timezone: str) -> Path:
+    """A directory for a real district: its playbooks' Checklist, a Calendar with the
+    rollover and pause rows, empty roster tabs, and its config (holidays, rollover date)."""
+    tabs = district.tabs()
     prepare_dir(directory, force)
-    template = load_template()
-    rollover = today + timedelta(days=30)
-    tabs = {"Checklist": load_playbook("edgenuity-mid-year", rollover)}
-    create_workbook(directory / "rollover.xlsx", template, tabs, action_names())
+    create_workbook(directory / "rollover.xlsx", load_template(), tabs, action_names())
     config_path = directory / "config.toml"
-    config_path.write_text(render_config(district, []), encoding="utf-8")
+    text = render_config(
+        district.name,
+        [],
+        timezone=timezone,
+        country=district.country,
+        subdivision=district.subdivision,
+        rollover_date=district.rollover,
+    )
+    config_path.write_text(text, encoding="utf-8")
     return config_path
 
 
@@ -111,12 +124,83 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    path = make_empty(args.dir, args.district, args.force, _today())
-    print(
-        f"Created {args.dir}/rollover.xlsx and {path}. Fill the roster tabs, list your admins "
-        f"in approvals.admins, tick Run on a step, then: rollover-bot check --config {path}"
+    try:
+        rollover = date.fromisoformat(args.rollover_date.strip())
+    except ValueError as exc:
+        why = f" ({exc})" if "-" in args.rollover_date else ""
+        raise RolloverError(
+            f"--rollover-date {args.rollover_date!r} is not a date{why}: give it as YYYY-MM-DD"
+        ) from None
+    today = _today()
+    if rollover < today and not args.force:
+        raise RolloverError(
+            f"the rollover date {rollover} is in the past (today is {today}): give the date of "
+            "the coming rollover, or add --force to set the district up for that date anyway"
+        )
+    notes = []
+    country = (args.country or "").strip().upper()
+    if not country:
+        country, source = locale_country()
+        if not country:
+            raise RolloverError(
+                "which country's national holidays should the district calendar skip? Give "
+                "--country (an ISO 3166 code such as US, CA, GB; --subdivision for a state or "
+                "province): this machine's locale names no country"
+            )
+        notes.append(
+            f"National holidays: {country}, from this machine's locale ({source}); give "
+            "--country to choose another."
+        )
+    try:
+        national_holidays(country, args.subdivision or "", ())
+    except ConfigError as exc:
+        said = str(exc).replace("calendar.subdivision", "--subdivision")
+        raise RolloverError(said.replace("calendar.country", "--country")) from None
+    try:
+        ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RolloverError(
+            f"--timezone {args.timezone!r} is not a time zone (an IANA name such as "
+            "America/Chicago)"
+        ) from None
+    district = NewDistrict(
+        args.district, args.playbook, rollover, country, args.subdivision or "", today
     )
+    path = make_empty(args.dir, district, args.force, args.timezone)
+    print(init_report(args.dir, path, district, load_config(str(path)), notes))
     return 0
+
+
+def init_report(
+    directory: Path, path: Path, district: NewDistrict, config: Config, notes: list[str]
+) -> str:
+    """What `init` made, what it assumed, and what to do next."""
+    rows = district.checklist()
+    people = sum(1 for r in rows if r["Action"] == MANUAL)
+    past = [r["Step ID"] for r in rows if r["Due"] and r["Due"] < district.today.isoformat()]
+    where = district.country + (f"-{district.subdivision}" if district.subdivision else "")
+    lines = [
+        f"Created {directory / 'rollover.xlsx'} and {path}.",
+        f"Checklist: {len(rows)} steps from {', '.join(dict.fromkeys(district.playbooks))} "
+        f"({people} of them people's steps, Action manual), due dates counted from the "
+        f"rollover date {district.rollover} in business days (skipping {where} national "
+        "holidays).",
+        f"Calendar: the rollover ({district.rollover}) and the roster pause "
+        f"({district.calendar_rows()[0]['Date']}, one business day before it).",
+        *notes,
+    ]
+    if past:
+        lines.append(
+            f"Already past due: {', '.join(past)} (the rollover is close): move their Due "
+            "dates or do them first."
+        )
+    lines += [f"Warning: {w}" for w in config_warnings(config)]
+    lines.append(
+        "Next: fill the roster tabs (or rollover-bot import-roster PATH), give each step an "
+        "Owner, list your admins in approvals.admins, tick Run on a step, then: "
+        f"rollover-bot check --config {path}"
+    )
+    return "\n".join(lines)
 
 
 def next_steps(directory: Path, report: CycleReport, owners: dict[str, str]) -> str:
@@ -208,12 +292,44 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     init = commands.add_parser(
         "init",
-        help="create an empty workbook and config for a real district",
-        description="Create DIR with rollover.xlsx (the Edgenuity mid-year playbook as its "
-        "Checklist, empty roster tabs) and config.toml to edit.",
+        help="create a workbook and config for a real district from its vendors' playbooks",
+        description="Create DIR with rollover.xlsx (the playbooks' steps as its Checklist, "
+        "due dates counted from the rollover date; a Calendar with the rollover and pause "
+        "rows; empty roster tabs) and config.toml (national holidays, the rollover date).",
     )
     init.add_argument("--dir", default=".", type=Path, help="directory (default: .)")
     init.add_argument("--district", default="My District", help="district name")
-    init.add_argument("--force", action="store_true", help="replace existing files")
+    init.add_argument(
+        "--playbook",
+        action="append",
+        required=True,
+        metavar="NAME",
+        choices=playbook_names(),
+        help=f"a vendor's playbook; repeat for several ({', '.join(playbook_names())})",
+    )
+    init.add_argument(
+        "--rollover-date",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the rollover date every due date counts from (not in the past, unless --force)",
+    )
+    init.add_argument(
+        "--country",
+        metavar="CODE",
+        help="national holidays of this country (ISO 3166, e.g. US; default: this "
+        "machine's locale)",
+    )
+    init.add_argument("--subdivision", metavar="CODE", help="and of this state or province")
+    init.add_argument(
+        "--timezone",
+        default="America/Chicago",
+        metavar="ZONE",
+        help="the district's time zone (default: %(default)s)",
+    )
+    init.add_argument(
+        "--force",
+        action="store_true",
+        help="replace existing files; accept a rollover date in the past",
+    )
     config_option(init, district=False)
     init.set_defaults(handler=_init)

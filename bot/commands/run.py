@@ -44,7 +44,7 @@ def render_cycle(report: CycleReport) -> str:
     rows = [
         [sid, view.status, view.result or view.plan] for sid, view in sorted(report.views.items())
     ]
-    lines = [table(("Step", "Status", "Result / plan"), rows, (7, 22, 90))]
+    lines = [table(("Step", "Status", "Result / plan"), rows, (7, 49, 64))]
     counts = report.summary()
     lines.append("")
     lines.append(

@@ -13,7 +13,7 @@ from types import FrameType
 
 from bot import progress
 from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
-from bot.commands.common import chosen_config, config_option
+from bot.commands.common import chosen_config, config_option, warn
 from bot.config import Config, load_configs
 from bot.core.wording import count
 from bot.notify.digest import send_reminders
@@ -87,7 +87,7 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     progress.use(progress.Display.LOG)
-    configs = [chosen_config(args)] if args.district else load_configs(args.config)
+    configs = [chosen_config(args)] if args.district else warn(load_configs(args.config))
     if args.mode:
         configs = [replace(c, slack=replace(c.slack, mode=args.mode)) for c in configs]
     return serve(configs)

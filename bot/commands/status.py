@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import argparse
 
-from bot.commands.common import chosen_config, config_option
+import pandas as pd
+
+from bot.commands.common import chosen_config, config_option, warn
 from bot.config import Config, load_configs
+from bot.core.rollover import Rollover
+from bot.core.wording import agree, count, listed
+from bot.district_calendar import district_rollover
 from bot.errors import RolloverError, WorkbookError
+from bot.services import Services
 from bot.step_report import SHOWN_LOG_ROWS, attention_lines, show_step, status_counts
 from bot.wiring import build_services
 
@@ -40,13 +46,44 @@ def status(config: Config) -> str:
         lines.append("  " + next_runs_line(config, rules, last, held, now))
         lines.append("  " + outbox_line(config, services.state))
         lines.append("  Steps: " + status_counts(frame))
+        lines += owner_lines(frame)
         lines += attention_lines(frame)
+        rollover = district_rollover(config, calendar_frame(services), now.date())
+        lines.insert(1, "  " + rollover_line(rollover))
         lines.append("  Last cycles:" if cycles else "  No cycle has run yet.")
         lines += [f"    {started}  {summary}" for started, _, summary in cycles]
         lines.append("  `rollover-bot show STEP` shows one step whole.")
         return "\n".join(lines)
     finally:
         services.close()
+
+
+def owner_lines(frame: pd.DataFrame) -> list[str]:
+    """Steps with no Owner: their reminders go to nobody, and a manual one cannot be done."""
+    ownerless = list(frame.loc[frame["Owner"].str.strip() == "", "Step ID"])
+    if not ownerless:
+        return []
+    return [
+        f"  Owners: {count(len(ownerless), 'step')} {agree(len(ownerless), 'has', 'have')} no "
+        f"Owner ({listed(ownerless, 5)}): their reminders go to nobody and a manual one cannot "
+        "be done; give each an Owner"
+    ]
+
+
+def calendar_frame(services: Services) -> pd.DataFrame:
+    """The Calendar tab (empty when the workbook has none)."""
+    return services.workbook.read(["Calendar"]).frames.get("Calendar", pd.DataFrame())
+
+
+def rollover_line(rollover: Rollover | None) -> str:
+    """``Rollover 2026-2027 end of year: 2027-06-30 (config)``, and any disagreement."""
+    if rollover is None:
+        return (
+            "Rollover: no date (set [calendar] rollover_date, or add a rollover row to the "
+            "Calendar tab): steps dated relative to it are Invalid"
+        )
+    note = f"; {rollover.note}" if rollover.note else ""
+    return f"Rollover {rollover.name}: {rollover.day} ({rollover.source}){note}"
 
 
 def show(config: Config, step_id: str, log_rows: int = SHOWN_LOG_ROWS) -> str:
@@ -68,7 +105,7 @@ def _status(args: argparse.Namespace) -> int:
     if args.step:
         print(show(chosen_config(args), args.step))
         return 0
-    configs = [chosen_config(args)] if args.district else load_configs(args.config)
+    configs = [chosen_config(args)] if args.district else warn(load_configs(args.config))
     if len(configs) == 1:
         print(status(configs[0]))
         return 0

@@ -17,7 +17,17 @@ STEP_ID = re.compile(r"^S-(\d+)$", re.IGNORECASE | re.ASCII)
 ID_CHARACTERS = frozenset("-_.")
 MAX_ID_LENGTH = 40
 COUNTED_DIGITS = 18
-STAFF_FIELDS = ("Phase", "System", "Action", "Scope", "Parameters", "Depends on", "Owner", "Due")
+STAFF_FIELDS = (
+    "Phase",
+    "System",
+    "Action",
+    "Scope",
+    "Parameters",
+    "Depends on",
+    "Owner",
+    "Due",
+    "Run on",
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,7 @@ class Step:
     owner: str = ""
     due: str = ""
     run: bool = False
+    run_on: str = ""
     phase: str = ""
     notes: str = ""
     status: str = ""
@@ -127,6 +138,7 @@ def parse_checklist(
                 owner=_cell(record, "Owner").strip(),
                 due=_cell(record, "Due").strip(),
                 run=is_checked(_cell(record, "Run")),
+                run_on=_cell(record, "Run on").strip(),
                 notes=_cell(record, "Notes"),
                 status=_cell(record, "Status"),
                 plan=_cell(record, "Plan"),

@@ -12,12 +12,16 @@ whether to post the result in the approval thread. Nothing here reads or writes 
     Run unticked ........................ Idle                     (ResetRuns)
     Run ticked, checks fail ............. Invalid: <each problem>
     depends on a step not Done .......... Waiting on S-003
+    manual, the owner ticked Run ........ Done by <owner> on <date> (RecordDone)
+      what the bot reads disagrees ...... Not confirmed: <what it read>
     plan refused ........................ Invalid (a finished step keeps its result)
     checks pass, not executing .......... Planned: <plan>
     destructive, not yet approved ....... Awaiting approval        (RequestApproval)
       plan changed after a decision ..... Awaiting approval, Void  (Void, RequestApproval)
       rejected .......................... Rejected by <who>: <reason>
       approved .......................... Execute -> Done | Partly done (N failed) | Failed
+    before its Run-on date .............. Scheduled: runs on <date> (approved ahead, or
+                                          Awaiting approval ahead: RequestApproval)
     not destructive ..................... Execute -> Done | Partly done (N failed) | Failed
     ran this plan already ............... its result, kept
 """
@@ -45,6 +49,8 @@ class Status(StrEnum):
     FAILED = "Failed"
     REJECTED = "Rejected"
     UNDONE = "Undone"
+    SCHEDULED = "Scheduled"
+    UNCONFIRMED = "Not confirmed"
 
 
 FINISHED = frozenset({Status.DONE, Status.PARTLY_DONE, Status.FAILED, Status.UNDONE})
@@ -126,6 +132,20 @@ class Request:
 
 
 @dataclass(frozen=True)
+class Manual:
+    """What the cycle knows of a person's task (Action ``manual``)."""
+
+    fingerprint: str
+    """The task as staff wrote it (system, parameters): a recorded claim holds for it."""
+    message: str = ""
+    """The filled-in message the step carries, shown in its Plan."""
+    disputed: str = ""
+    """What the bot read that contradicts the owner's claim (blank: nothing does)."""
+    confirmed: str = ""
+    """What the bot read that bears the claim out (blank: nothing to check)."""
+
+
+@dataclass(frozen=True)
 class StepFacts:
     """What the cycle knows of one step when it decides what happens to it."""
 
@@ -149,6 +169,10 @@ class StepFacts:
     stopping."""
     now: str = ""
     approve_how: str = "`rollover-bot approve STEP --as EMAIL`"
+    runs_on: str = ""
+    """The step's Run-on date when it is still to come (ISO): it is Scheduled till then."""
+    manual: Manual | None = None
+    """Set for a person's task: it is never planned or executed."""
 
 
 class Effect:
@@ -180,6 +204,8 @@ class RequestApproval(Effect):
     plan: Plan
     over_threshold: str = ""
     lost: str = ""
+    runs_on: str = ""
+    """The step's Run-on date when still to come: approved ahead, it runs then."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +214,15 @@ class Execute(Effect):
 
     plan: Plan
     approval: str = ""
+
+
+@dataclass(frozen=True)
+class RecordDone(Effect):
+    """Record that the owner says a person's task is done (its run and a Log row)."""
+
+    fingerprint: str
+    status: str
+    result: str
 
 
 @dataclass(frozen=True)
@@ -208,15 +243,19 @@ def advance(facts: StepFacts) -> Verdict:
     """Where the step is now and what to do about it (see the module's table)."""
     step = facts.step
     kept = StepView.of(step)
+    if facts.manual is not None:
+        kept = replace(kept, plan=facts.manual.message)
     if not step.run:
         reset = (ResetRuns(),) if facts.run is not None and facts.run.finished else ()
         return Verdict(replace(kept, status=Status.IDLE.value), reset)
     if facts.error:
         return _broken(facts, kept)
     if facts.problems:
-        return _invalid(kept, facts.problems)
+        return _invalid(kept, facts.problems, facts.manual is not None)
     if facts.waiting_on:
         return _waiting(facts, kept)
+    if facts.manual is not None:
+        return _manual(facts, facts.manual, kept)
     if facts.plan is None:
         run = facts.run
         if run is not None and run.finished and run.same_inputs:
@@ -242,7 +281,8 @@ def finished(facts: StepFacts, plan: Plan, approval: str, status: str, result: s
 
 def awaiting(facts: StepFacts, plan: Plan, requested_at: str, link: str) -> StepView:
     """The view of a step awaiting approval of ``plan`` (asked at ``requested_at``, in the
-    thread ``link``), with a note when an earlier decision was voided."""
+    thread ``link``), with a note when an earlier decision was voided; Scheduled (awaiting
+    approval) before its Run-on date."""
     note = ""
     decision = facts.decision
     if standing(decision, plan.fingerprint) == "void" and decision is not None:
@@ -252,8 +292,11 @@ def awaiting(facts: StepFacts, plan: Plan, requested_at: str, link: str) -> Step
             note = f"Void: the step changed after {decision.by} decided; "
     how = facts.approve_how.replace("STEP", facts.step.step_id)
     kept = StepView.of(facts.step)
+    status = Status.AWAITING_APPROVAL.value
+    if facts.runs_on:
+        status = scheduled(facts.runs_on, awaiting_approval=True)
     return StepView(
-        Status.AWAITING_APPROVAL.value,
+        status,
         plan.summary,
         f"{note}requested {requested_at}; an admin approves with {how}",
         kept.last_result(),
@@ -287,6 +330,11 @@ def _planned(facts: StepFacts, plan: Plan, kept: StepView) -> Verdict:
     if run is not None and run.finished and run.fingerprint == plan.fingerprint:
         view = StepView(run.status, kept.plan or plan.summary, approval, run.result, run.at, thread)
         return Verdict(view, (KeepOutputs(),))
+    if facts.runs_on:
+        view = StepView(
+            scheduled(facts.runs_on), plan.summary, approval, kept.last_result(), kept.last_run
+        )
+        return Verdict(replace(view, thread=thread))
     if not facts.executing:
         view = StepView(
             Status.PLANNED.value, plan.summary, approval, kept.last_result(), kept.last_run, thread
@@ -297,6 +345,13 @@ def _planned(facts: StepFacts, plan: Plan, kept: StepView) -> Verdict:
     )
 
 
+def scheduled(runs_on: str, awaiting_approval: bool = False) -> str:
+    """``Scheduled: runs on 2027-06-29`` (``; awaiting approval`` until it is approved)."""
+    return f"{Status.SCHEDULED.value}: runs on {runs_on}" + (
+        " (awaiting approval)" if awaiting_approval else ""
+    )
+
+
 def _await(facts: StepFacts, plan: Plan, now: str) -> Verdict:
     effects: list[Effect] = []
     decision = facts.decision
@@ -304,10 +359,10 @@ def _await(facts: StepFacts, plan: Plan, now: str) -> Verdict:
         effects.append(Void(decision))
     request = facts.request
     if request is None or request.fingerprint != plan.fingerprint:
-        effects.append(RequestApproval(plan, facts.over_threshold))
+        effects.append(RequestApproval(plan, facts.over_threshold, runs_on=facts.runs_on))
         return Verdict(awaiting(facts, plan, facts.now, ""), tuple(effects))
     if request.lost:
-        effects.append(RequestApproval(plan, facts.over_threshold, lost=request.thread))
+        effects.append(RequestApproval(plan, facts.over_threshold, request.thread, facts.runs_on))
     return Verdict(awaiting(facts, plan, request.requested_at, request.link), tuple(effects))
 
 
@@ -319,8 +374,31 @@ def _thread(facts: StepFacts, plan: Plan) -> tuple[str, str]:
     return request.thread, request.link
 
 
-def _invalid(kept: StepView, problems: tuple[Problem, ...]) -> Verdict:
-    return Verdict(replace(kept, status=Status.INVALID.value, plan="", result=describe(problems)))
+def _invalid(kept: StepView, problems: tuple[Problem, ...], keep_plan: bool = False) -> Verdict:
+    plan = kept.plan if keep_plan else ""
+    return Verdict(replace(kept, status=Status.INVALID.value, plan=plan, result=describe(problems)))
+
+
+def _manual(facts: StepFacts, manual: Manual, kept: StepView) -> Verdict:
+    """A person's task whose owner ticked Run: Done by them once recorded (kept from then
+    on), or Not confirmed while what the bot reads says otherwise."""
+    owner = facts.step.owner
+    run = facts.run
+    if run is not None and run.finished and run.fingerprint == manual.fingerprint:
+        return Verdict(replace(kept, status=run.status, result=run.result, last_run=run.at))
+    if manual.disputed:
+        result = (
+            f"{owner} ticked Run, but {manual.disputed}; the bot reads it again every cycle "
+            "and records the step done once it agrees"
+        )
+        view = replace(kept, status=f"{Status.UNCONFIRMED.value}: {manual.disputed}")
+        return Verdict(replace(view, result=result))
+    day = facts.now[:10]
+    status = f"{Status.DONE.value} by {owner} on {day}"
+    checked = f"; {manual.confirmed}" if manual.confirmed else ""
+    result = f"{owner} ticked Run: done{checked} (recorded {facts.now})"
+    view = replace(kept, status=status, result=result, last_run=facts.now)
+    return Verdict(view, (RecordDone(manual.fingerprint, status, result),))
 
 
 def _waiting(facts: StepFacts, kept: StepView) -> Verdict:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.problems import Problem
-from bot.core.values import TRUE_TEXT, parse_date, parse_number, shown
+from bot.core.values import TRUE_TEXT, DateAnchors, parse_date, parse_number, shown
 
 COLUMN = "Parameters"
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -47,8 +47,9 @@ def parse_parameters(text: str) -> tuple[dict[str, str], list[Problem]]:
     return values, problems
 
 
-def typed_value(spec: ParamSpec, raw: str, today: date) -> object:
-    """The value of one parameter as its declared type; raises ValueError with the reason."""
+def typed_value(spec: ParamSpec, raw: str, today: date | DateAnchors) -> object:
+    """The value of one parameter as its declared type; raises ValueError with the reason.
+    A date may be relative (``today+7d``; ``rollover-1bd`` when ``today`` is anchors)."""
     if spec.type == "date":
         return parse_date(raw, today)
     if spec.type == "int":
@@ -74,7 +75,7 @@ def typed_value(spec: ParamSpec, raw: str, today: date) -> object:
 
 
 def check_parameters(
-    values: dict[str, str], specs: tuple[ParamSpec, ...], today: date
+    values: dict[str, str], specs: tuple[ParamSpec, ...], today: date | DateAnchors
 ) -> tuple[dict[str, object], list[Problem]]:
     """Type every parameter; report unknown, missing and ill-typed ones."""
     known = {s.name: s for s in specs}

@@ -15,9 +15,14 @@ import pandas as pd
 
 from bot.core.approvals import is_slack_user_id
 from bot.core.calendar import DistrictCalendar
+from bot.core.catalogue import MANUAL
 from bot.core.checklist import Step, parse_checklist
 from bot.core.lifecycle import Status, status_of
-from bot.core.values import parse_date
+from bot.core.values import DateAnchors, parse_date
+from bot.templates import normalize_header
+
+TITLE_NOTE = 60
+"""A person's task is titled by its instruction (Notes), cut to this many characters."""
 
 
 class Kind(StrEnum):
@@ -99,10 +104,11 @@ def build_reminders(
     approvers: Iterable[str] = (),
     settings: Settings | None = None,
     calendar: DistrictCalendar | None = None,
+    anchors: DateAnchors | None = None,
 ) -> Reminders:
     """Every reader's digest for ``today``; readers and owners are matched case-insensitively.
     Without ``calendar``, the district calendar is the Calendar tab's alone (no national
-    holidays)."""
+    holidays); ``anchors`` let a Due be relative (``rollover-14d``)."""
     settings = settings or Settings()
     frame = frames.get("Calendar")
     if calendar is None:
@@ -112,7 +118,7 @@ def build_reminders(
     if checklist is not None and len(checklist):
         steps, _ = parse_checklist(checklist)
         admins = [a.strip() for a in approvers if a.strip()]
-        _steps(found, steps, today, admins, settings, calendar)
+        _steps(found, steps, today, admins, settings, calendar, anchors)
     training = frames.get("Training")
     if training is not None:
         _training(found, training, today, settings)
@@ -136,11 +142,30 @@ def _reader(text: str) -> str:
     return text if is_slack_user_id(text) else text.casefold()
 
 
-def _date(text: object) -> date | None:
+def _date(text: object, anchors: DateAnchors | None = None) -> date | None:
     try:
-        return parse_date(str(text or ""))
+        return parse_date(str(text or ""), anchors)
     except ValueError:
         return None
+
+
+def _title(step: Step) -> str:
+    """``S-003 Edgenuity / archive students``; a person's task by its instruction."""
+    if normalize_header(step.action) != MANUAL or not step.notes.strip():
+        return f"{step.step_id} {step.system} / {step.action}".strip()
+    note = " ".join(step.notes.split())
+    if len(note) > TITLE_NOTE:
+        note = note[: TITLE_NOTE - 1].rstrip() + "…"
+    system = f"{step.system}: " if step.system else ""
+    return f"{step.step_id} {system}{note}"
+
+
+def _awaits_approval(step: Step) -> bool:
+    """Awaiting approval, or Scheduled and awaiting approval ahead of its date."""
+    status = status_of(step.status)
+    if status is Status.AWAITING_APPROVAL:
+        return True
+    return status is Status.SCHEDULED and "awaiting approval" in step.status.casefold()
 
 
 def _days(n: int) -> str:
@@ -163,6 +188,7 @@ def _steps(
     approvers: list[str],
     settings: Settings,
     calendar: DistrictCalendar,
+    anchors: DateAnchors | None = None,
 ) -> None:
     seen: set[str] = set()
     for step in steps:
@@ -170,15 +196,15 @@ def _steps(
             continue
         seen.add(step.step_id)
         status = status_of(step.status)
-        title = f"{step.step_id} {step.system} / {step.action}".strip()
-        if status is Status.AWAITING_APPROVAL:
+        title = _title(step)
+        if _awaits_approval(step):
             for approver in approvers:
                 if _reader(approver) != _reader(step.owner):
                     note = step.plan or "a destructive step"
                     found.add(
                         _reader(approver), Item(Kind.APPROVAL, title, note, None, step.step_id)
                     )
-        due = _date(step.due)
+        due = _date(step.due, anchors)
         if due is None or status is Status.DONE:
             continue
         owner = _reader(step.owner)
@@ -248,7 +274,8 @@ def calendar_items(
     frame: pd.DataFrame, today: date, ahead: int, calendar: DistrictCalendar | None = None
 ) -> list[Item]:
     """Pause, breaks, first day of school within ``ahead`` days, and a calendar without
-    holidays; ``calendar`` (default: the tab's alone) gives the pause's business day."""
+    holidays (neither Calendar rows nor the config's national holidays); ``calendar``
+    (default: the tab's alone) gives the pause's business day."""
     calendar = calendar or DistrictCalendar.from_frame(frame)
     rows = _calendar_rows(calendar)
     soon = [(d, k, n) for d, k, n in rows if 0 <= (d - today).days <= ahead]
@@ -305,7 +332,7 @@ def calendar_items(
                     back,
                 )
             )
-    if not any(k == "holiday" for _, k, _ in rows):
+    if not any(k == "holiday" for _, k, _ in rows) and not calendar.rules.national_holidays:
         items.append(
             Item(
                 Kind.CALENDAR,

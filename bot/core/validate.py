@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.core.catalogue import ActionSpec, Catalogue
+from bot.core.catalogue import MANUAL, MESSAGE, ActionSpec, Catalogue
 from bot.core.checklist import Step, step_id_problem
 from bot.core.params import canonical_parameters, check_parameters, parse_parameters
 from bot.core.problems import Problem, ProblemError
 from bot.core.scope import Scope, check_values, parse_scope
-from bot.core.values import parse_date, shown
+from bot.core.values import DateAnchors, parse_date, shown
 from bot.core.wording import count
-from bot.templates import WorkbookTemplate
+from bot.templates import WorkbookTemplate, normalize_header
 
 PER_COLUMN = 5
 
@@ -38,9 +38,20 @@ class CheckedStep:
     scope: Scope | None
     params: dict[str, object] = field(default_factory=dict)
     params_text: str = ""
+    run_on: date | None = None
+    """Not before this date (the Run on column, else the action's own date)."""
+    message: str = ""
+    """The message template the step carries (``message=``)."""
 
 
 def _action(step: Step, catalogue: Catalogue) -> tuple[ActionSpec | None, list[Problem]]:
+    if normalize_header(step.action) == MANUAL:
+        manual = catalogue.get(step.system, MANUAL)
+        if manual is None:
+            systems = ", ".join(catalogue.systems())
+            why = f"unknown system {shown(step.system)} (one of: {systems}, or blank for manual)"
+            return None, [Problem("System", why)]
+        return manual, []
     if not step.system:
         return None, [Problem("System", f"is blank (one of: {', '.join(catalogue.systems())})")]
     system = catalogue.system_named(step.system)
@@ -75,7 +86,36 @@ def _scope(
     return scope, []
 
 
-def _plain_columns(step: Step, known_ids: set[str], today: date) -> list[Problem]:
+def _run_on(
+    step: Step, spec: ActionSpec, dates: date | DateAnchors
+) -> tuple[date | None, list[Problem]]:
+    """The step's Run on date (its own, else the action's): a date, or relative to today or
+    the rollover date. A manual step has none (ticking it says it is done)."""
+    if spec.manual:
+        return None, []
+    text = step.run_on or spec.run_on
+    if not text:
+        return None, []
+    try:
+        return parse_date(text, dates), []
+    except ValueError as exc:
+        if step.run_on:
+            return None, [Problem("Run on", str(exc))]
+        return None, [Problem("Run on", f"{spec.name} runs on {text} by default, but {exc}")]
+
+
+def _message(raw: dict[str, str], spec: ActionSpec, catalogue: Catalogue) -> list[Problem]:
+    """``message=`` names a message template (any step may carry one)."""
+    name = raw.get(MESSAGE)
+    if name is None or spec.manual:
+        return []
+    if name.strip() in catalogue.messages:
+        return []
+    known = ", ".join(sorted(catalogue.messages)) or "none"
+    return [Problem("Parameters", f"message: no message template {shown(name)} (known: {known})")]
+
+
+def _plain_columns(step: Step, known_ids: set[str], dates: date | DateAnchors) -> list[Problem]:
     problems: list[Problem] = []
     bad_id = step_id_problem(step.step_id)
     if bad_id:
@@ -92,7 +132,7 @@ def _plain_columns(step: Step, known_ids: set[str], today: date) -> list[Problem
         problems.append(Problem("Owner", f"{shown(step.owner)} is not an email address"))
     if step.due:
         try:
-            parse_date(step.due, today)
+            parse_date(step.due, dates)
         except ValueError as exc:
             problems.append(Problem("Due", str(exc)))
     for dep in step.depends_on:
@@ -123,9 +163,13 @@ def validate_step(
     known_ids: set[str],
     cycle: list[str] | None,
     today: date,
+    anchors: DateAnchors | None = None,
 ) -> tuple[CheckedStep | None, list[Problem]]:
-    """Check every column of ``step``; return the checked step or every problem found."""
-    problems = _plain_columns(step, known_ids, today)
+    """Check every column of ``step``; return the checked step or every problem found.
+    ``anchors`` (today, the rollover date, business days) let Due, Run on and date
+    parameters be relative to the rollover date (``rollover-1bd``)."""
+    dates: date | DateAnchors = anchors or today
+    problems = _plain_columns(step, known_ids, dates)
     if cycle:
         path = " -> ".join(shown(sid, quote=False) for sid in cycle)
         problems.append(Problem("Depends on", f"dependency cycle {path}"))
@@ -135,13 +179,24 @@ def validate_step(
     problems += param_problems
     if spec is None:
         return None, bounded(problems)
+    if spec.manual and not step.owner:
+        problems.append(
+            Problem("Owner", "is blank: a manual step is a person's task; give their email")
+        )
     scope, scope_problems = _scope(step, spec, template, today)
     problems += scope_problems
-    typed, typed_problems = check_parameters(raw_params, spec.params, today)
+    problems += _message(raw_params, spec, catalogue)
+    own = {k: v for k, v in raw_params.items() if spec.manual or k != MESSAGE}
+    typed, typed_problems = check_parameters(own, spec.params, dates)
     problems += typed_problems
     if not typed_problems and spec.param_check is not None:
         problems += spec.param_check(typed, today)
+    run_on, run_on_problems = _run_on(step, spec, dates)
+    problems += run_on_problems
     if problems:
         return None, bounded(problems)
-    checked = CheckedStep(step, spec, scope, typed, canonical_parameters(raw_params))
+    message = raw_params.get(MESSAGE, "").strip()
+    checked = CheckedStep(
+        step, spec, scope, typed, canonical_parameters(raw_params), run_on, message
+    )
     return checked, []

@@ -10,18 +10,16 @@ from datetime import date
 import pandas as pd
 
 from bot.actions.base import Action, PlanContext, lms_records
+from bot.core.calendar import DistrictCalendar
 from bot.core.checklist import Step
 from bot.core.lifecycle import LastRun, Request, Status, StepView, status_of
 from bot.core.plan import Plan, fingerprint
 from bot.core.problems import Problem
 from bot.core.scope import select
 from bot.core.validate import CheckedStep
-from bot.core.values import parse_date
 from bot.services import Services
 from bot.structures import Run
 from bot.workbook.tab_frames import TabFrames
-
-JULY = 7
 
 
 @dataclass(frozen=True)
@@ -35,10 +33,19 @@ class Planned:
 
 
 def plan_step(
-    services: Services, frames: TabFrames, checked: CheckedStep, today: date, rollover: str
+    services: Services,
+    frames: TabFrames,
+    checked: CheckedStep,
+    today: date,
+    period: str,
+    calendar: DistrictCalendar | None = None,
+    rollover: date | None = None,
+    run_day: date | None = None,
 ) -> Planned:
-    """Select the step's records and let its action plan them against the LMS."""
-    planned = context_of(services, frames, checked, today, rollover)
+    """Select the step's records and let its action plan them against the LMS; the action
+    sees the district ``calendar``, its ``rollover`` date and the step's ``run_day`` (its
+    Run-on date when still to come), and the ledger of the rollover named ``period``."""
+    planned = context_of(services, frames, checked, today, period, calendar, rollover, run_day)
     if planned.problems:
         return planned
     plan, problems = planned.action.plan(planned.ctx)
@@ -46,7 +53,14 @@ def plan_step(
 
 
 def context_of(
-    services: Services, frames: TabFrames, checked: CheckedStep, today: date, rollover: str
+    services: Services,
+    frames: TabFrames,
+    checked: CheckedStep,
+    today: date,
+    period: str,
+    calendar: DistrictCalendar | None = None,
+    rollover: date | None = None,
+    run_day: date | None = None,
 ) -> Planned:
     """What the step's action sees: its selected rows, the LMS's records and settings, this
     rollover's ledger of its once-changes, and the threshold's base (not yet a plan)."""
@@ -74,8 +88,11 @@ def context_of(
         id_column=action.id_column,
         max_change_percent=services.config.max_change_percent,
         frames=frames,  # other tabs (Calendar, Matches) for plan-time rules
-        ledger=state.once_entries(rollover, spec.system, action.kind, once) if once else {},
-        baseline=baseline(services, rollover, spec.system, action.kind, records),
+        ledger=state.once_entries(period, spec.system, action.kind, once) if once else {},
+        baseline=baseline(services, period, spec.system, action.kind, records),
+        calendar=calendar,
+        rollover=rollover,
+        run_day=run_day,
     )
     return Planned(action, ctx, None, tuple(unusable))
 
@@ -177,23 +194,3 @@ def _reaches(graph: Mapping[str, tuple[str, ...]], start: str, goal: str) -> boo
         seen.add(node)
         todo.extend(graph.get(node, ()))
     return False
-
-
-def rollover_name(frames: Mapping[str, pd.DataFrame], today: date) -> str:
-    """The rollover this cycle belongs to, naming the ledger of once-per-rollover changes (a
-    student is promoted once per rollover): the date of the district's rollover row in the
-    Calendar tab nearest today, else the school year (July to June) of today."""
-    calendar = frames.get("Calendar")
-    if calendar is not None and not calendar.empty and "Type" in calendar:
-        district = calendar["School"].str.strip() == "" if "School" in calendar else True
-        rows = calendar[(calendar["Type"].str.strip().str.casefold() == "rollover") & district]
-        days = []
-        for text in rows["Date"]:
-            try:
-                days.append(parse_date(str(text), today))
-            except ValueError:
-                continue
-        if days:
-            return min(days, key=lambda d: abs((d - today).days)).isoformat()
-    start = today.year if today.month >= JULY else today.year - 1
-    return f"{start}-{start + 1}"

@@ -36,7 +36,7 @@ def request(
     thread = send(
         RichMessage(
             "approval_request",
-            approval_text(step, plan, effect.over_threshold),
+            approval_text(step, plan, effect.over_threshold, effect.runs_on),
             step.step_id,
             recipients=tuple(sorted(services.policy.admins)),
             key="" if created else again,
@@ -78,9 +78,10 @@ def void(services: Services, send: Send, step: Step, decision: ApprovalRecord, s
         send(Message("void", f"{step.step_id}: {why}.", step.step_id, asked.thread))
 
 
-def approval_text(step: Step, plan: Plan, over: str = "") -> str:
+def approval_text(step: Step, plan: Plan, over: str = "", runs_on: str = "") -> str:
     """The request; ``over``: how far an ``allow_over_threshold=yes`` plan goes past the
-    safety threshold, called out on its own line."""
+    safety threshold, called out on its own line; ``runs_on``: the date a step approved
+    ahead runs on."""
     alert = (
         [
             f"Over the safety threshold: this step {over}. Its Parameters say "
@@ -95,6 +96,7 @@ def approval_text(step: Step, plan: Plan, over: str = "") -> str:
         plan.summary,
         f"Scope: {plan.scope or '-'}   Parameters: {plan.parameters or '-'}",
         f"Owner: {step.owner or '-'}   Due: {step.due or '-'}   Plan {plan.fingerprint}",
+        *([f"Scheduled: runs on {runs_on}, not before, once approved"] if runs_on else []),
         f"Reply `approve` or `reject <reason>` (CLI: rollover-bot approve {step.step_id} "
         "--as EMAIL [--reject REASON])",
     ]

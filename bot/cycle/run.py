@@ -17,11 +17,14 @@ from datetime import datetime
 from bot.actions.base import ALLOW_OVER
 from bot.bulk import gc_paused
 from bot.cell_limit import fit_batch
+from bot.core.catalogue import MANUAL
 from bot.core.checklist import CHECKLIST, Step, parse_checklist
 from bot.core.lifecycle import (
     Execute,
     KeepOutputs,
+    Manual,
     PostResult,
+    RecordDone,
     RequestApproval,
     ResetRuns,
     Status,
@@ -35,8 +38,10 @@ from bot.core.lifecycle import (
     status_of,
 )
 from bot.core.ordering import execution_order, in_cycle
-from bot.core.validate import validate_step
+from bot.core.rollover import school_year
+from bot.core.validate import CheckedStep, validate_step
 from bot.cycle import requests
+from bot.cycle.district import DistrictDays
 from bot.cycle.execute import Execution
 from bot.cycle.facts import (
     Planned,
@@ -46,9 +51,9 @@ from bot.cycle.facts import (
     last_run,
     plan_step,
     request_of,
-    rollover_name,
     waiting_on,
 )
+from bot.cycle.manual import manual_facts, message_for, record_done
 from bot.cycle.outputs import Outputs
 from bot.cycle.writeback import add_outcomes, step_cells
 from bot.errors import WorkbookError
@@ -56,6 +61,7 @@ from bot.progress import Progress
 from bot.services import Services
 from bot.step_failure import CYCLE_FAILURES, log_failure
 from bot.structures import Message, WriteReport
+from bot.templates import normalize_header
 from bot.workbook.tab_frames import TabFrames
 
 log = logging.getLogger(__name__)
@@ -93,8 +99,8 @@ class Cycle:
         self.stamp = self.now.isoformat(sep=" ", timespec="seconds")
         self.today = self.now.date()
         self.report = CycleReport(started=self.stamp)
-        self._rollover = ""
         self.frames = TabFrames(services.workbook, {})
+        self.days = DistrictDays(services.config, self.frames, self.today)
         self.outputs = Outputs(services.state, services.template, self.frames, self.stamp)
         self.fatal = (*CYCLE_FAILURES, *services.state.failures)
         self.approve_how = (
@@ -114,6 +120,7 @@ class Cycle:
         if new_ids:
             self.svc.state.issue_step_ids(sorted(new_ids))
         self.frames = TabFrames(self.svc.workbook, snapshot.frames)
+        self.days = DistrictDays(self.svc.config, self.frames, self.today)
         self.frames.load(self._tabs_needed(steps))
         self.outputs = Outputs(self.svc.state, self.svc.template, self.frames, self.stamp)
         views = self._evaluate(steps)
@@ -128,6 +135,8 @@ class Cycle:
         self.svc.state.mark_logged([o.seq for i, o in enumerate(outcomes, first) if i in in_log])
         for tab in self.report.write.tabs_created:
             log.warning("the workbook had no %s tab: made it again, with its header", tab)
+        if self.days.rollover_note():
+            log.warning("the rollover date: %s", self.days.rollover_note())
         self.report.views = views
         self.report.finished = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
         self.svc.state.record_cycle(
@@ -137,11 +146,35 @@ class Cycle:
 
     @property
     def rollover(self) -> str:
-        """The rollover this cycle belongs to (read from the Calendar when first needed: a
-        cycle with nothing ticked reads nothing but the Checklist)."""
-        if not self._rollover:
-            self._rollover = rollover_name(self.frames, self.today)
-        return self._rollover
+        """The name of the rollover this cycle belongs to, for the ledger of changes made
+        once per rollover (the district's rollover, else the school year of today); found
+        when first needed: a cycle with nothing ticked reads nothing but the Checklist."""
+        found = self.days.rollover
+        return found.name if found is not None else school_year(self.today)
+
+    def _plan(self, checked: CheckedStep) -> Planned:
+        run_day = checked.run_on if checked.run_on and checked.run_on > self.today else None
+        return plan_step(
+            self.svc,
+            self.frames,
+            checked,
+            self.today,
+            self.rollover,
+            calendar=self.days.calendar,
+            rollover=self.days.rollover.day if self.days.rollover else None,
+            run_day=run_day,
+        )
+
+    def _context(self, checked: CheckedStep) -> Planned:
+        return context_of(
+            self.svc,
+            self.frames,
+            checked,
+            self.today,
+            self.rollover,
+            calendar=self.days.calendar,
+            rollover=self.days.rollover.day if self.days.rollover else None,
+        )
 
     def _tabs_needed(self, steps: list[Step]) -> list[str]:
         """What ticked steps plan against, read in one pass: their scope tabs and, when any
@@ -197,29 +230,36 @@ class Cycle:
         an unticked step is not validated, an invalid or waiting one not planned."""
         step = facts.step
         state = self.svc.state
+        manual = self._manual(step)
+        facts = replace(facts, manual=manual)
         if not step.run:
             return replace(facts, run=last_run(state.run_for(step.step_id))), None
         checked, problems = validate_step(
-            step, self.svc.actions.catalogue, self.svc.template, known, cycle, self.today
+            step,
+            self.svc.actions.catalogue,
+            self.svc.template,
+            known,
+            cycle,
+            self.today,
+            self.days.anchors,
         )
         if checked is None:
             return replace(facts, problems=tuple(problems)), None
         waiting, reasons = waiting_on(step, implicit.get(step.step_id, []), views)
         if waiting:
             return replace(facts, waiting_on=waiting, waiting_reasons=reasons), None
+        if manual is not None:
+            task = manual_facts(self.svc, self.frames, checked, manual.message)
+            return replace(facts, manual=task, run=last_run(state.run_for(step.step_id))), None
         run = last_run(state.run_for(step.step_id), inputs_of(checked))
         if run is not None and run.finished and run.same_inputs:
             # Done stays Done: a finished step is not planned again until its Action, Scope
             # or Parameters change or its Run box is ticked again (unticked, then ticked);
             # only its rows for other tabs (Matches) are kept in line.
             action = self.svc.actions.action(checked.spec)
-            kept = (
-                context_of(self.svc, self.frames, checked, self.today, self.rollover)
-                if action.has_outputs
-                else None
-            )
+            kept = self._context(checked) if action.has_outputs else None
             return replace(facts, run=run), kept
-        planned = plan_step(self.svc, self.frames, checked, self.today, self.rollover)
+        planned = self._plan(checked)
         plan = planned.plan
         facts = replace(
             facts,
@@ -227,6 +267,9 @@ class Cycle:
             plan_problems=planned.problems,
             run=run,
             executing=self.execute and not self.stop.is_set(),
+            runs_on=checked.run_on.isoformat()
+            if checked.run_on and checked.run_on > self.today
+            else "",
         )
         if plan is None or not plan.destructive:
             return facts, planned
@@ -243,6 +286,12 @@ class Cycle:
             planned,
         )
 
+    def _manual(self, step: Step) -> Manual | None:
+        """A person's task (Action ``manual``) with its message filled in; None for others."""
+        if normalize_header(step.action) != MANUAL:
+            return None
+        return Manual("", message_for(step, self.days, self.svc.config.district))
+
     def _carry_out(self, facts: StepFacts, verdict: Verdict, planned: Planned | None) -> StepView:
         """Do what the life cycle said, in order; return the step's view after it."""
         step = facts.step
@@ -250,6 +299,8 @@ class Cycle:
         for effect in verdict.effects:
             if isinstance(effect, ResetRuns):
                 self.svc.state.reset_runs(step.step_id)
+            elif isinstance(effect, RecordDone):
+                record_done(self.svc, step, effect, self.stamp)
             elif isinstance(effect, Void):
                 requests.void(self.svc, self._send, step, effect.decision, self.stamp)
             elif isinstance(effect, RequestApproval):

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from bot.core.checklist import CHECKLIST, Step
 from bot.core.id_fill import IdFill
 from bot.core.lifecycle import StepView
+from bot.core.manual import KIND as MANUAL_KIND
 from bot.structures import CellWrite, Outcome, WriteBatch
 from bot.templates import WorkbookTemplate
 
@@ -31,7 +32,8 @@ def step_cells(steps: list[Step], fills: list[IdFill], views: Mapping[str, StepV
 
 
 def add_outcomes(batch: WriteBatch, outcomes: list[Outcome], template: WorkbookTemplate) -> None:
-    """Roster rows' LMS status / Last action and the Log rows of not-yet-logged outcomes."""
+    """Roster rows' LMS status / Last action and the Log rows of not-yet-logged outcomes (a
+    person's claim is logged By its owner)."""
     for outcome in outcomes:
         roster = template.tab_of_kind(outcome.kind)
         if roster is not None:
@@ -50,6 +52,7 @@ def add_outcomes(batch: WriteBatch, outcomes: list[Outcome], template: WorkbookT
                 "Record": outcome.record_id,
                 "Outcome": outcome.outcome,
                 "Message": outcome.message,
-                "By": outcome.by or "rollover-bot",
+                "By": outcome.by
+                or (outcome.record_id if outcome.kind == MANUAL_KIND else "rollover-bot"),
             }
         )

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from bot.core.reminders import Digest, Item, Kind, Reminders, Settings, build_reminders
-from bot.district_calendar import district_calendar
+from bot.district_calendar import date_anchors, district_calendar, district_rollover
 from bot.notify.blocks import context, escape, section
 from bot.notify.rich import RichMessage
 from bot.services import Services
@@ -76,8 +76,10 @@ def reminders_for(services: Services, today: date) -> Reminders:
     policy = services.policy
     approvers = sorted(policy.admins) + sorted(policy.admin_ids)
     frames = services.workbook.read(["Checklist", "Training", "Calendar"]).frames
-    calendar = district_calendar(services.config, frames.get("Calendar", pd.DataFrame()), today)
-    return build_reminders(frames, today, approvers, settings, calendar)
+    tab = frames.get("Calendar", pd.DataFrame())
+    calendar = district_calendar(services.config, tab, today)
+    anchors = date_anchors(today, district_rollover(services.config, tab, today), calendar)
+    return build_reminders(frames, today, approvers, settings, calendar, anchors)
 
 
 def send_reminders(services: Services, today: date, mention: Mention | None = None) -> int:

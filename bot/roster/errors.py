@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.errors import RolloverError
@@ -45,16 +46,22 @@ class RosterError(RolloverError):
 
 @dataclass
 class Findings:
-    """Errors refuse the bundle; notes are reported but the import goes ahead."""
+    """Errors refuse the bundle; notes are reported but the import goes ahead. ``locate``
+    rewrites where a problem is (a row of a file pulled from an API is a record there)."""
 
     errors: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    locate: Callable[[Problem], Problem] | None = None
+
+    def _problem(self, file: str, row: int, column: str, message: str) -> Problem:
+        problem = Problem(file, row, column, message)
+        return self.locate(problem) if self.locate is not None else problem
 
     def error(self, file: str, row: int, column: str, message: str) -> None:
-        self.errors.append(Problem(file, row, column, message))
+        self.errors.append(self._problem(file, row, column, message))
 
     def note(self, file: str, row: int, column: str, message: str) -> None:
-        self.notes.append(Problem(file, row, column, message))
+        self.notes.append(self._problem(file, row, column, message))
 
     def raise_if_errors(self, source: str) -> None:
         if self.errors:

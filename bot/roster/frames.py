@@ -14,6 +14,11 @@ SOURCE = "_file"
 BULK = "bulk"
 DELTA = "delta"
 EXTENSION = "metadata.rollover."
+KEEP = "_keep:"
+"""A hidden column ``_keep:<column>`` marks (``keep``) the rows whose ``<column>`` this source
+does not give: a delta that changes a user but not their demographics says nothing of their
+Birth date, so the workbook keeps it (a new row gets a blank)."""
+KEEP_MARK = "keep"
 TEACHING_ROLES = frozenset({"teacher", "professor", "lecturer", "instructor", "adjunct"})
 NOT_STAFF = frozenset({"student", "parent", "guardian", "relative"})
 
@@ -27,7 +32,8 @@ class TabData:
 
     @property
     def columns(self) -> list[str]:
-        return [c for c in self.frame.columns if c not in (SOURCE, LINE)]
+        """The workbook columns the source gives (hidden ``_`` columns left out)."""
+        return [c for c in self.frame.columns if not c.startswith("_")]
 
 
 @dataclass
@@ -48,6 +54,11 @@ def tab_frame(table: Table, rows: pd.Series, columns: dict[str, pd.Series | str]
     frame[SOURCE] = table.file
     frame[LINE] = source[LINE]
     return frame.reset_index(drop=True)
+
+
+def kept_where(not_given: pd.Series) -> pd.Series:
+    """The ``_keep:`` column for a mask of rows whose value the source does not give."""
+    return not_given.map({True: KEEP_MARK, False: ""}).astype(str)
 
 
 def names_for(

@@ -1,5 +1,6 @@
 """``import-roster``: read a bundle, check it, merge it into the workbook (or only say what
-would change), and optionally seed an empty mock LMS from the result."""
+would change), and optionally seed an empty mock LMS from the result. A pull from a OneRoster
+API (``bot.roster.rest``) arrives as a bundle too and goes the same way."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from bot.core.wording import agree, count
 from bot.errors import WorkbookError
 from bot.lms.mock import MockLMS
 from bot.progress import Progress, big_file, phase
-from bot.roster.bundle import open_bundle
+from bot.roster.bundle import Bundle, open_bundle
 from bot.roster.errors import Findings, Problem, RosterError, render
 from bot.roster.long_values import fit_cells
 from bot.roster.mapping import read_bundle
@@ -45,6 +46,8 @@ class ImportReport:
     forced: str = ""
     refused: str = ""
     seeded: str = ""
+    kind: str = "bundle"
+    pulled: list[str] = field(default_factory=list)
 
     def counts(self, tab: str) -> dict[str, int]:
         c = self.changes[tab]
@@ -57,7 +60,7 @@ class ImportReport:
         }
 
     def render(self) -> str:
-        lines = [f"{self.source}: {self.format} bundle"]
+        lines = [f"{self.source}: {self.format} {self.kind}", *self.pulled]
         for tab, c in self.changes.items():
             counts = ", ".join(f"{n} {label}" for label, n in self.counts(tab).items())
             lines.append(f"  {tab:<12} ({c.mode}) {counts}")
@@ -81,7 +84,7 @@ class ImportReport:
         elif self.written:
             lines.append("Workbook updated.")
         else:
-            lines.append("Nothing to change: the workbook already matches the bundle.")
+            lines.append(f"Nothing to change: the workbook already matches the {self.kind}.")
         if self.seeded:
             lines.append(self.seeded)
         return "\n".join(lines)
@@ -125,9 +128,20 @@ def import_roster(
     template: WorkbookTemplate | None = None,
 ) -> ImportReport:
     """Import the bundle at ``path``; the workbook is untouched if it is refused or a dry run."""
+    return import_bundle(config, open_bundle(path), Findings(), dry_run, force, template)
+
+
+def import_bundle(
+    config: Config,
+    bundle: Bundle,
+    findings: Findings,
+    dry_run: bool = False,
+    force: bool = False,
+    template: WorkbookTemplate | None = None,
+    kind: str = "bundle",
+) -> ImportReport:
+    """Merge ``bundle`` into the workbook (``findings`` collects what it has to say)."""
     template = template or load_template()
-    bundle = open_bundle(path)
-    findings = Findings()
     size = sum(len(raw) for raw in bundle.files.values())
     with phase(f"Reading {bundle.source} ({size / 1e6:.1f} MB)", big_file(size)):
         data = read_bundle(bundle, findings)
@@ -138,7 +152,9 @@ def import_roster(
     with phase("Comparing the bundle with the workbook", big_file(size)):
         check_references(data, existing, findings)
         changes = plan(template, existing, data)
-    report = ImportReport(bundle.source, data.format, changes, findings.notes, dry_run=dry_run)
+    report = ImportReport(
+        bundle.source, data.format, changes, findings.notes, dry_run=dry_run, kind=kind
+    )
     try:
         report.forced = guard(changes, config.max_change_percent, force)
     except RosterError as exc:

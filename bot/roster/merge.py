@@ -5,6 +5,7 @@ Rows match on the tab's key column (the record ID). Only the columns the format 
 compared and written: bot columns (LMS status, Last action), Select, Notes and every column the
 format has no source for keep their values. Nothing is ever deleted: a row the bundle marks
 ``tobedeleted`` (or ``inactive``) gets that Status; a row a bulk bundle leaves out is reported.
+A cell the source does not give (a ``_keep:`` column marks it, see ``frames``) keeps its value.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 
 from bot.core.wording import count
 from bot.roster.errors import RosterError
-from bot.roster.frames import BULK, RosterData
+from bot.roster.frames import BULK, KEEP, KEEP_MARK, RosterData
 from bot.roster.values import DELETED, INACTIVE
 from bot.templates import WorkbookTemplate
 
@@ -45,6 +46,11 @@ def _changes(
     tab: str, key: str, mode: str, incoming: pd.DataFrame, existing: pd.DataFrame
 ) -> TabChanges:
     columns = [c for c in incoming.columns if c != key and not c.startswith("_")]
+    kept = {
+        c: (incoming[KEEP + c] == KEEP_MARK).to_numpy()
+        for c in columns
+        if KEEP + c in incoming.columns
+    }
     incoming = incoming[[key, *columns]].copy()
     incoming[key] = incoming[key].str.strip()
     current = existing[[key, *columns]].copy()
@@ -56,6 +62,8 @@ def _changes(
     deleted_new = new["Status"].isin(GONE) if "Status" in columns else pd.Series(False, new.index)
     old = merged.loc[found]
     diffs = pd.DataFrame({c: old[c] != old[c + "@old"] for c in columns}, index=old.index)
+    for column, mask in kept.items():
+        diffs[column] &= ~pd.Series(mask, index=merged.index).loc[old.index]
     updates = diffs.stack()
     updates = updates[updates]
     cells = (

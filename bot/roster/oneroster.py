@@ -3,6 +3,11 @@ enrollments, academicSessions, demographics) into roster tabs.
 
 The manifest says which files are in the bundle and whether each is ``bulk`` (the whole
 roster) or ``delta`` (changes only). See ``bot.roster.mapping`` for the column mapping.
+
+A delta says nothing of what it leaves out: a user in a delta users.csv whose demographics are
+not in its delta demographics.csv keeps their Birth date; a class whose delta enrollments.csv
+holds no teacher for it (a teacher marked ``primary = false`` does not replace the class's
+teacher) keeps its Teacher ID.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from bot.roster.errors import Findings
 from bot.roster.frames import (
     BULK,
     DELTA,
+    KEEP,
     NOT_STAFF,
     TEACHING_ROLES,
     RosterData,
@@ -25,6 +31,7 @@ from bot.roster.frames import (
     extension,
     first_teachers,
     joined_names,
+    kept_where,
     names_for,
     tab_frame,
 )
@@ -152,9 +159,10 @@ def _users(
             users, "graduationYear", pd.Series("", index=frame.index, dtype=str)
         )
     if demo is not None:
-        columns["Birth date"] = look_up(
-            frame["sourcedId"], demo.frame.set_index("sourcedId")["birthDate"]
-        )
+        births = demo.frame.set_index("sourcedId")["birthDate"]
+        columns["Birth date"] = look_up(frame["sourcedId"], births)
+        if modes.get("demographics.csv") == DELTA:
+            columns[KEEP + "Birth date"] = kept_where(~frame["sourcedId"].isin(births.index))
     educators: dict[str, pd.Series | str] = {
         "Educator ID": frame["sourcedId"],
         "Name": full_name(frame["givenName"], frame["familyName"]),
@@ -268,11 +276,16 @@ def _classes(
         teaching = rows["role"].str.strip().str.casefold().isin(TEACHING_ROLES) & (
             rows["status"].str.strip().str.casefold() != DELETED
         )
+        delta = modes.get("enrollments.csv") == DELTA
+        if delta:
+            teaching &= rows["primary"].str.strip().str.casefold() != "false"
         teachers = first_teachers(
             rows.loc[teaching, "classSourcedId"],
             rows.loc[teaching, "userSourcedId"],
             rows.loc[teaching, "primary"],
         )
         columns["Teacher ID"] = look_up(frame["sourcedId"], teachers)
+        if delta:
+            columns[KEEP + "Teacher ID"] = kept_where(~frame["sourcedId"].isin(teachers.index))
     everything = pd.Series(True, index=frame.index)
     return TabData(tab_frame(classes, everything, columns), modes["classes.csv"])

@@ -38,7 +38,8 @@ def header_map(tab: Tab, header: Sequence[object]) -> dict[str, int]:
     """Template column name -> 0-based position in the sheet's header row.
 
     Blank headers between named ones and repeated headers are errors naming the tab; columns
-    the template does not know are ignored; missing template columns are reported.
+    the template does not know are ignored; missing template columns are reported, except
+    optional ones (they are left out of the map and read as blank).
     """
     names = [cell_text(h).strip() for h in header]
     while names and not names[-1]:
@@ -58,7 +59,7 @@ def header_map(tab: Tab, header: Sequence[object]) -> dict[str, int]:
         column = tab.column(name)
         if column is not None:
             positions[column.name] = index
-    missing = [c for c in tab.headers if c not in positions]
+    missing = [c for c in tab.required_headers if c not in positions]
     if missing:
         raise HeaderError(f"tab {tab.name!r} is missing column(s): {', '.join(missing)}")
     return positions
@@ -105,7 +106,9 @@ def frame_from_grid(tab: Tab, grid: Sequence[Sequence[object]]) -> pd.DataFrame:
     blank = ("",) * len(kept)
     frame = pd.DataFrame(
         {
-            name: columns[positions[name]] if positions[name] < len(columns) else blank
+            name: columns[positions[name]]
+            if name in positions and positions[name] < len(columns)
+            else blank
             for name in tab.headers
         },
         dtype=object,

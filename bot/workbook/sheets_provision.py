@@ -1,15 +1,19 @@
 """`sheet provision`: create or repair a Google Sheet's tabs from ``sheets_templates/``.
 
-Tabs and headers, frozen header rows, checkboxes on checkbox columns, dropdowns on dropdown
-columns, bot columns protected so only the bot's account edits them, and Status coloured
-(Done green, Failed / Invalid red, Awaiting approval amber). What is already right is left
-alone, so a second run sends no change at all.
+Tabs and headers (a sheet made before an optional column existed gets it at the end of its
+header row; one holding every column in another order is left as it is), frozen header
+rows, checkboxes on checkbox columns, dropdowns on dropdown columns, bot columns protected so
+only the bot's account edits them, and Status coloured (Done green, Failed / Invalid red,
+Awaiting approval amber). What is already right is left alone, so a second run sends no
+change at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+
+from gspread.utils import rowcol_to_a1
 
 from bot.core.wording import count
 from bot.templates import Tab, WorkbookTemplate, normalize_header
@@ -37,9 +41,14 @@ def _grid(sheet_id: int, column: int, rows: int = ROWS) -> dict[str, int]:
     }
 
 
-def _validations(tab: Tab, sheet_id: int, actions: list[str]) -> list[dict[str, Any]]:
+def _validations(
+    tab: Tab, sheet_id: int, actions: list[str], positions: dict[str, int], only: set[str]
+) -> list[dict[str, Any]]:
+    """Checkboxes and dropdowns on the columns named in ``only`` (at their ``positions``)."""
     out: list[dict[str, Any]] = []
-    for index, column in enumerate(tab.columns):
+    for column in tab.columns:
+        if column.name not in only:
+            continue
         if column.type == "checkbox":
             rule: dict[str, Any] = {"condition": {"type": "BOOLEAN"}}
         elif column.type == "dropdown":
@@ -54,16 +63,18 @@ def _validations(tab: Tab, sheet_id: int, actions: list[str]) -> list[dict[str, 
             }
         else:
             continue
+        index = positions[column.name]
         out.append({"setDataValidation": {"range": _grid(sheet_id, index), "rule": rule}})
     return out
 
 
 def _protections(
-    tab: Tab, sheet: dict[str, Any], sheet_id: int, editor: str
+    tab: Tab, sheet: dict[str, Any], sheet_id: int, editor: str, positions: dict[str, int]
 ) -> list[dict[str, Any]]:
     have = {p.get("description", "") for p in sheet.get("protectedRanges", [])}
     out: list[dict[str, Any]] = []
-    for index, column in enumerate(tab.columns):
+    for column in tab.columns:
+        index = positions[column.name]
         label = f"{MARK}: {tab.name} / {column.name} is written by the bot"
         if column.is_bot and label not in have:
             out.append(
@@ -81,11 +92,13 @@ def _protections(
     return out
 
 
-def _status_colours(tab: Tab, sheet: dict[str, Any], sheet_id: int) -> list[dict[str, Any]]:
+def _status_colours(
+    tab: Tab, sheet: dict[str, Any], sheet_id: int, positions: dict[str, int]
+) -> list[dict[str, Any]]:
     status = tab.column("Status")
     if not tab.main or status is None or sheet.get("conditionalFormats"):
         return []
-    index = tab.columns.index(status)
+    index = positions[status.name]
     return [
         {
             "addConditionalFormatRule": {
@@ -148,10 +161,29 @@ def provision(
         props = sheet["properties"]
         sheet_id = int(props["sheetId"])
         have = [normalize_header(str(h)) for h in (header[0] if header else [])]
-        if have[: len(tab.columns)] != [c.key for c in tab.columns]:
-            writes.append({"range": f"{quote_tab(props['title'])}!A1", "values": [tab.headers]})
+        while have and not have[-1]:
+            have.pop()
+        title = quote_tab(props["title"])
+        wrote_header = False
+        if all(normalize_header(c) in have for c in tab.required_headers):
+            added = [c for c in tab.columns if c.key not in have]
+            if added:
+                start = rowcol_to_a1(1, len(have) + 1)
+                writes.append({"range": f"{title}!{start}", "values": [[c.name for c in added]]})
+                names = ", ".join(c.name for c in added)
+                changes.append(f"{tab.name}: column(s) {names} added at the end of the header")
+                have += [c.key for c in added]
+                wrote_header = True
+            positions = {c.name: have.index(c.key) for c in tab.columns}
+            only = {c.name for c in added}
+        else:
+            writes.append({"range": f"{title}!A1", "values": [tab.headers]})
             changes.append(f"{tab.name}: header row set")
-            requests += _validations(tab, sheet_id, action_names)
+            have = [c.key for c in tab.columns]
+            positions = {c.name: n for n, c in enumerate(tab.columns)}
+            only = set(tab.headers)
+            wrote_header = True
+        requests += _validations(tab, sheet_id, action_names, positions, only)
         if props.get("gridProperties", {}).get("frozenRowCount", 0) != 1:
             requests.append(
                 {
@@ -165,10 +197,10 @@ def provision(
                 }
             )
             changes.append(f"{tab.name}: header row frozen")
-        protect = _protections(tab, sheet, sheet_id, editor)
+        protect = _protections(tab, sheet, sheet_id, editor, positions)
         if protect:
             changes.append(f"{tab.name}: {count(len(protect), 'bot column')} protected")
-        colours = _status_colours(tab, sheet, sheet_id)
+        colours = _status_colours(tab, sheet, sheet_id, positions)
         if colours:
             changes.append(f"{tab.name}: Status coloured")
         requests += protect + colours
@@ -179,13 +211,13 @@ def provision(
                     "startRowIndex": 0,
                     "endRowIndex": 1,
                     "startColumnIndex": 0,
-                    "endColumnIndex": len(tab.columns),
+                    "endColumnIndex": len(have),
                 },
                 "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
                 "fields": "userEnteredFormat.textFormat.bold",
             }
         }
-        if writes and writes[-1]["range"].startswith(quote_tab(props["title"])):
+        if wrote_header:
             requests.append(bold)
     api.batch_write(writes)
     api.batch_update(requests)

@@ -8,16 +8,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.abc import Clock
 from bot.actions import registry
 from bot.actions.base import Action, PlanContext, lms_records
+from bot.core.calendar import CalendarRules, DistrictCalendar
 from bot.core.checklist import Step
 from bot.core.plan import Plan
 from bot.core.problems import Problem
+from bot.core.rollover import pick_rollover
 from bot.core.scope import select
 from bot.core.validate import validate_step
+from bot.core.values import DateAnchors
 from bot.cycle.execute import changes
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
+from bot.national_holidays import national_holidays
 from bot.structures import Operation
 from bot.templates import load_template
 
@@ -53,11 +58,23 @@ def plan(
     due: str = "",
     today: date = TODAY,
     step_id: str = "S-001",
+    run_on: str = "",
+    country: str = "",
 ) -> Planned:
-    step = Step(step_id, 2, system, action, scope, params, due=due, run=True)
-    checked, problems = validate_step(step, registry().catalogue, TEMPLATE, {step_id}, None, today)
+    """As the cycle plans: the district calendar of the Calendar tab (with ``country``'s
+    national holidays), its rollover row, and the step's Run-on date when still to come."""
+    step = Step(step_id, 2, system, action, scope, params, due=due, run=True, run_on=run_on)
+    years = {today.year - 1, today.year, today.year + 1}
+    rules = CalendarRules(national_holidays=national_holidays(country, "", years))
+    calendar = DistrictCalendar.from_frame(frames.get("Calendar", pd.DataFrame()), rules)
+    rollover = pick_rollover(None, "", calendar.rows, today)
+    anchors = DateAnchors(today, rollover.day if rollover else None, calendar.add_business_days)
+    checked, problems = validate_step(
+        step, registry().catalogue, TEMPLATE, {step_id}, None, today, anchors
+    )
     if checked is None:
         return Planned(None, None, None, problems)
+    run_day = checked.run_on if checked.run_on and checked.run_on > today else None
     act = registry().action(checked.spec)
     selected = pd.DataFrame()
     if checked.spec.tab and checked.scope is not None:
@@ -74,6 +91,9 @@ def plan(
         id_column=act.id_column,
         max_change_percent=10.0,
         frames=frames,
+        calendar=calendar,
+        rollover=anchors.rollover,
+        run_day=run_day,
     )
     made, problems = act.plan(ctx)
     return Planned(act, ctx, made, problems)
@@ -98,7 +118,11 @@ def execute(lms: MockLMS, planned: Planned, step_id: str = "S-001") -> dict[str,
     return outcomes
 
 
-def seeded(tmp_path: Path, system: str, frames: dict[str, pd.DataFrame]) -> MockLMS:
-    lms = MockLMS(tmp_path / "lms.sqlite")
+def seeded(
+    tmp_path: Path, system: str, frames: dict[str, pd.DataFrame], clock: Clock | None = None
+) -> MockLMS:
+    """The mock LMS seeded from ``frames``; ``clock`` is its own time (default: the wall
+    clock)."""
+    lms = MockLMS(tmp_path / "lms.sqlite", clock=clock)
     lms.seed(system, frames)
     return lms

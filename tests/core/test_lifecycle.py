@@ -13,7 +13,9 @@ from bot.core.lifecycle import (
     Execute,
     KeepOutputs,
     LastRun,
+    Manual,
     PostResult,
+    RecordDone,
     Request,
     RequestApproval,
     ResetRuns,
@@ -31,6 +33,8 @@ from bot.core.problems import Problem
 
 NOW = "2026-11-27 09:00:00"
 STEP = Step("S-007", 8, "Edgenuity", "archive students", "Students: grade = 12", run=True)
+TASK = Step("S-003", 4, "Twig Science", "manual", owner="coordinator@d.org", run=True)
+CLAIM = Manual("task-fp", "To: csm@twig.example ...")
 
 
 def plan(destructive: bool = True, records: tuple[str, ...] = ("1", "2")) -> Plan:
@@ -185,6 +189,84 @@ ROWS = [
         Status.INVALID,
         [],
     ),
+    (
+        "before its Run-on date: Scheduled, not executed",
+        facts(plan=plan(False), runs_on="2027-06-29"),
+        Status.SCHEDULED,
+        [],
+    ),
+    (
+        "before its Run-on date, destructive: approval asked ahead, still Scheduled",
+        facts(plan=PLAN, runs_on="2027-06-29"),
+        Status.SCHEDULED,
+        [RequestApproval],
+    ),
+    (
+        "before its Run-on date, approved ahead: Scheduled, not executed",
+        facts(plan=PLAN, request=asked(), decision=decided(Decision.APPROVE), runs_on="2027-06-29"),
+        Status.SCHEDULED,
+        [],
+    ),
+    (
+        "before its Run-on date, rejected: Rejected",
+        facts(plan=PLAN, request=asked(), decision=decided(Decision.REJECT), runs_on="2027-06-29"),
+        Status.REJECTED,
+        [],
+    ),
+    (
+        "a Run-on date after a finished run of the same plan: its result kept",
+        facts(
+            plan=plan(False),
+            runs_on="2027-06-29",
+            run=LastRun(plan(False).fingerprint, True, "Done", "Paused", NOW),
+        ),
+        Status.DONE,
+        [KeepOutputs],
+    ),
+    (
+        "manual, Run unticked: Idle",
+        facts(step=replace(TASK, run=False), manual=CLAIM),
+        Status.IDLE,
+        [],
+    ),
+    (
+        "manual, the owner ticked Run: Done by the owner, recorded",
+        facts(step=TASK, manual=CLAIM),
+        Status.DONE,
+        [RecordDone],
+    ),
+    (
+        "manual, recorded before: its status kept, nothing recorded again",
+        facts(
+            step=TASK,
+            manual=CLAIM,
+            run=LastRun("task-fp", True, "Done by coordinator@d.org on 2026-11-20", "ok", NOW),
+        ),
+        Status.DONE,
+        [],
+    ),
+    (
+        "manual, the LMS disagrees: Not confirmed, nothing recorded",
+        facts(step=TASK, manual=replace(CLAIM, disputed="Schoology says sync_mode is automatic")),
+        Status.UNCONFIRMED,
+        [],
+    ),
+    (
+        "manual, depends on a step not Done: Waiting on it",
+        facts(step=TASK, manual=CLAIM, waiting_on=("S-002",)),
+        Status.WAITING,
+        [],
+    ),
+    (
+        "manual, unticked after it was recorded: Idle, the record forgotten",
+        facts(
+            step=replace(TASK, run=False),
+            manual=CLAIM,
+            run=LastRun("task-fp", True, "Done by coordinator@d.org on 2026-11-20"),
+        ),
+        Status.IDLE,
+        [ResetRuns],
+    ),
     ("checking or planning it broke: Failed", facts(error="a file is gone"), Status.FAILED, []),
     (
         "a finished step that broke while checked: keeps its status",
@@ -266,3 +348,42 @@ def test_a_step_stopped_at_shutdown_posts_nothing_and_a_failed_one_says_so_once(
     assert failed.effects == (PostResult("S-007 Failed on record 2: gone", "1700000000.000100"),)
     quiet = finished(facts(plan=plan(False)), plan(False), "", "Done", "Set 2")
     assert quiet.effects == ()
+
+
+def test_scheduled_says_its_date_and_whether_it_awaits_approval() -> None:
+    early = advance(facts(plan=plan(False), runs_on="2027-06-29")).view
+    assert (early.status, early.plan) == ("Scheduled: runs on 2027-06-29", plan(False).summary)
+    ahead = advance(facts(plan=PLAN, runs_on="2027-06-29")).view
+    assert ahead.status == "Scheduled: runs on 2027-06-29 (awaiting approval)"
+    assert ahead.approval.startswith("requested 2026-11-27 09:00:00; an admin approves with")
+    approved = facts(
+        plan=PLAN, request=asked(), decision=decided(Decision.APPROVE), runs_on="2027-06-29"
+    )
+    view = advance(approved).view
+    assert (view.status, view.approval) == (
+        "Scheduled: runs on 2027-06-29",
+        "Approved by admin@d.org 2026-11-26 10:00",
+    )
+    asked_ahead = awaiting(facts(runs_on="2027-06-29"), PLAN, "2026-11-27", "https://t/1")
+    assert asked_ahead.status == "Scheduled: runs on 2027-06-29 (awaiting approval)"
+    on_the_day = advance(replace(approved, runs_on=""))
+    assert kinds(on_the_day.effects) == [Execute]
+
+
+def test_a_persons_task_is_done_by_its_owner_on_the_day_and_shows_its_message() -> None:
+    verdict = advance(facts(step=TASK, manual=replace(CLAIM, confirmed="Twig says ok")))
+    assert verdict.view.status == "Done by coordinator@d.org on 2026-11-27"
+    assert verdict.view.plan == "To: csm@twig.example ..."
+    assert verdict.view.result == (
+        "coordinator@d.org ticked Run: done; Twig says ok (recorded 2026-11-27 09:00:00)"
+    )
+    (effect,) = verdict.effects
+    assert effect == RecordDone("task-fp", verdict.view.status, verdict.view.result)
+    idle = advance(facts(step=replace(TASK, run=False), manual=CLAIM)).view
+    assert (idle.status, idle.plan) == ("Idle", "To: csm@twig.example ...")
+    disputed = replace(CLAIM, disputed="Schoology says sync_mode is automatic, not manual")
+    view = advance(facts(step=TASK, manual=disputed)).view
+    assert view.status == "Not confirmed: Schoology says sync_mode is automatic, not manual"
+    assert view.result.startswith("coordinator@d.org ticked Run, but Schoology says")
+    invalid = advance(facts(step=TASK, manual=CLAIM, problems=(Problem("Owner", "blank"),)))
+    assert (invalid.view.status, invalid.view.plan) == ("Invalid", "To: csm@twig.example ...")

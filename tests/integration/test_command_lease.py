@@ -239,9 +239,7 @@ class Ticking:
 
 
 def keeper_for(config: Config, state: SqliteState) -> LeaseKeeper:
-    return LeaseKeeper(
-        state, lease_name(config), instance_name(), 90, SystemClock(config.timezone)
-    )
+    return LeaseKeeper(state, lease_name(config), instance_name(), 90, SystemClock(config.timezone))
 
 
 def test_waiting_is_bounded_and_says_who_holds_the_lease(demo_config: Config) -> None:

@@ -17,7 +17,8 @@ def test_init_creates_an_empty_district_that_checks_clean(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     directory = tmp_path / "district"
-    assert main(["init", "--dir", str(directory), "--district", "Lakeside USD"]) == 0
+    args = ["--playbook", "edgenuity-mid-year", "--rollover-date", "2099-01-04", "--country", "US"]
+    assert main(["init", "--dir", str(directory), "--district", "Lakeside USD", *args]) == 0
     config = directory / "config.toml"
     assert 'name = "Lakeside USD"' in config.read_text()
     assert main(["check", "--config", str(config)]) == 0
@@ -25,7 +26,7 @@ def test_init_creates_an_empty_district_that_checks_clean(
     assert snap.frames["Students"].empty
     steps = snap.frames["Checklist"]
     assert len(steps) == 17 and set(steps["Status"]) == {"Idle"}
-    assert main(["init", "--dir", str(directory)]) == 2
+    assert main(["init", "--dir", str(directory), *args]) == 2
     assert "use --force" in capsys.readouterr().err
 
 

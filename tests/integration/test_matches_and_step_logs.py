@@ -32,12 +32,12 @@ def test_matches_are_written_reviewed_and_the_import_log_lands_once(tmp_path: Pa
             row[4].value = "new student"
     book.save(workbook.path)
 
-    assert main(["approve", "S-003", "--as", "admin@demo-district.org", "--config", config]) == 0
+    assert main(["approve", "S-005", "--as", "admin@demo-district.org", "--config", config]) == 0
     assert main(["run", "--once", "--config", config]) == 0
     assert main(["run", "--once", "--config", config]) == 0
     snap = workbook.read()
     steps = snap.frames["Checklist"].set_index("Step ID")
-    assert steps.loc["S-003", "Status"] == "Done"
+    assert steps.loc["S-005", "Status"] == "Done"
     matches = snap.frames["Matches"].set_index("Transfer")
     assert len(matches) == 4
     assert matches.loc[matched, "Decision"] == "new student"

@@ -130,14 +130,14 @@ def test_a_missing_reports_file_fails_that_step_and_the_cycle_writes_everything_
 
     add_checklist_row(
         demo,
-        {"Step ID": "S-012", "System": "SchoolStatus", "Action": "download reports", "Run": True},
+        {"Step ID": "S-014", "System": "SchoolStatus", "Action": "download reports", "Run": True},
     )
     set_run(demo, "S-007", False)
     assert main(["run", "--once", "--config", config]) == 0
     set_run(demo, "S-007", True)
     assert main(["run", "--once", "--config", config]) == 0
     steps = checklist(demo)
-    assert steps["S-012"]["Status"] == "Done"
+    assert steps["S-014"]["Status"] == "Done"
     assert (steps["S-007"]["Status"], steps["S-007"]["Result"]) == ("Done", "Deleted 2 students")
     assert len(log_rows(demo)) == len(log) + 2 + 1
 
@@ -294,7 +294,7 @@ def test_a_step_whose_rows_for_other_tabs_cannot_be_made_is_failed_until_they_ca
     config = load_config(str(path))
     assert main(["run", "--once", "--config", str(path)]) == 0
     done = checklist(config)
-    assert done["S-002"]["Status"] == "Done"
+    assert done["S-003"]["Status"] == "Done"
     matches = matches_tab(config)
     assert len(matches) == 4
 
@@ -306,20 +306,20 @@ def test_a_step_whose_rows_for_other_tabs_cannot_be_made_is_failed_until_they_ca
     store.db.execute("UPDATE records SET data=? WHERE id=?", (json.dumps(garbled), code))
     assert main(["run", "--once", "--config", str(path)]) == 0
     broken = checklist(config)
-    assert broken["S-002"]["Status"] == "Failed"
-    assert broken["S-002"]["Result"] == (
+    assert broken["S-003"]["Status"] == "Failed"
+    assert broken["S-003"]["Result"] == (
         "Failed: it ran, but its rows for other tabs (Log, Matches) could not be made: "
         "unexpected error (KeyError: 'proposed'); the details are in the bot's log; they are "
-        "written once this is fixed. It ran: " + done["S-002"]["Result"]
+        "written once this is fixed. It ran: " + done["S-003"]["Result"]
     )
-    assert broken["S-003"]["Status"] == "Waiting on S-002"
-    assert broken["S-001"] == done["S-001"]
+    assert broken["S-005"]["Status"] == "Waiting on S-003, S-004"
+    assert broken["S-009"] == done["S-009"]
     clear_matches(config)
 
     store.db.execute("UPDATE records SET data=? WHERE id=?", (data, code))
     assert main(["run", "--once", "--config", str(path)]) == 0
     after = checklist(config)
-    for step in ("S-001", "S-002", "S-003"):
+    for step in ("S-009", "S-003", "S-004", "S-005"):
         assert (after[step]["Status"], after[step]["Result"]) == (
             done[step]["Status"],
             done[step]["Result"],

@@ -69,6 +69,29 @@ def test_provision_builds_the_sheet_and_a_second_run_changes_nothing(
     assert writes == []
 
 
+def test_provision_adds_a_new_optional_column_at_the_end_of_an_older_sheet(
+    fake: FakeSheetsServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sheet provisioned before the Checklist had Run on keeps every column where it was
+    (staff data stays under its header) and gets Run on after the last one; then nothing
+    changes."""
+    config, spreadsheet_id = sheets_config(fake, tmp_path)
+    assert main(["sheet", "provision", "--config", config]) == 0
+    template = load_template()
+    older = [h for h in template.require("Checklist").headers if h != "Run on"]
+    api = open_api(spreadsheet_id, "anonymous", fake.url)
+    api.batch_write([{"range": "'Checklist'!A1", "values": [[*older, ""]]}])
+    api.batch_write([{"range": "'Checklist'!A2", "values": [["S-001", "Year end"]]}])
+    capsys.readouterr()
+    assert main(["sheet", "provision", "--config", config]) == 0
+    assert "Checklist: column(s) Run on added at the end of the header" in capsys.readouterr().out
+    assert fake.values(spreadsheet_id, "'Checklist'!1:1")[0] == [*older, "Run on"]
+    steps = GSheetsWorkbook(api, template).read(["Checklist"]).frames["Checklist"]
+    assert steps[["Step ID", "Phase", "Run on"]].values.tolist() == [["S-001", "Year end", ""]]
+    assert main(["sheet", "provision", "--config", config]) == 0
+    assert "Nothing to change" in capsys.readouterr().out
+
+
 def test_push_then_pull_keeps_every_value(fake: FakeSheetsServer, tmp_path: Path) -> None:
     make_demo(tmp_path / "demo", students=30, force=False, today=date(2026, 11, 22))
     source = tmp_path / "demo" / "rollover.xlsx"

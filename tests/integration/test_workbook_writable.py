@@ -160,9 +160,7 @@ def test_once_the_lock_is_gone_the_run_goes_ahead(approved: Config) -> None:
 
 
 @pytest.mark.parametrize("mode", [0o664, 0o640, 0o600])
-def test_writes_keep_the_workbook_mode(
-    approved: Config, bundle: Path, mode: int
-) -> None:
+def test_writes_keep_the_workbook_mode(approved: Config, bundle: Path, mode: int) -> None:
     path = approved.workbook_path
     path.chmod(mode)
     assert main(["run", "--once", "--config", str(approved.source)]) == 0

@@ -105,8 +105,12 @@ SCENARIOS = {
                     {"first_name": "Eve", "last_name": "Stone", "grade": "11"},
                 ),
             ),
+            # A pause whose date has come takes effect at once (one set ahead waits for it).
             setting=Call(
-                "pause rostering", "settings", "rostering", {"rollover_date": "2027-06-30"}
+                "pause rostering",
+                "settings",
+                "rostering",
+                {"rollover_date": "2020-06-30", "pause_date": "2020-06-29"},
             ),
             setting_name="rostering",
             setting_value="paused",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.commands.create import make_empty
+from bot.new_district import NewDistrict
 from tests.shared_data import shared_path
 
 
@@ -20,4 +21,7 @@ def shared_data() -> Path:
 @pytest.fixture
 def config_path(tmp_path: Path) -> Path:
     """A new district directory: empty roster tabs, config.toml (max_change_percent = 10)."""
-    return make_empty(tmp_path / "district", "Test", force=False, today=date(2026, 11, 22))
+    district = NewDistrict(
+        "Test", ["edgenuity-mid-year"], date(2026, 12, 22), "US", today=date(2026, 11, 22)
+    )
+    return make_empty(tmp_path / "district", district, force=False, timezone="America/Chicago")

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.commands.create import make_empty
+from bot.new_district import NewDistrict
 from tests.roster.bundles import oneroster, run, write
 
 
@@ -33,7 +34,14 @@ def test_status_of_several_districts_names_the_one_without_a_checklist(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for name in ("north", "south"):
-        make_empty(tmp_path / name, name, force=False, today=date(2026, 11, 22))
+        make_empty(
+            tmp_path / name,
+            NewDistrict(
+                name, ["edgenuity-mid-year"], date(2026, 12, 22), "US", today=date(2026, 11, 22)
+            ),
+            force=False,
+            timezone="America/Chicago",
+        )
     config = tmp_path / "config.toml"
     config.write_text(
         "".join(

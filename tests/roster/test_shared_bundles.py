@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from bot.commands.create import make_empty
+from bot.new_district import NewDistrict
 from tests.roster.bundles import frames, run, workbook_bytes
 
 TABS = ("Students", "Educators", "Courses", "Classes", "Enrollments")
@@ -129,7 +130,14 @@ def test_round_trip_changes_nothing(
     assert "Nothing to change" in report
     assert " 0 added, 0 updated, 0 to be deleted" in report
     assert workbook_bytes(config_path) == before
-    fresh = make_empty(tmp_path / "fresh", "Test", force=False, today=date(2026, 11, 22))
+    fresh = make_empty(
+        tmp_path / "fresh",
+        NewDistrict(
+            "Test", ["edgenuity-mid-year"], date(2026, 12, 22), "US", today=date(2026, 11, 22)
+        ),
+        force=False,
+        timezone="America/Chicago",
+    )
     assert run("import-roster", out, "--config", fresh) == 0
     again = frames(fresh)
     for tab in TABS:

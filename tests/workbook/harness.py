@@ -40,6 +40,10 @@ class Harness(ABC):
         """Cut a row and insert it before row ``to`` (as staff do when sorting by hand)."""
 
     @abstractmethod
+    def delete_column(self, tab: str, column: str) -> None:
+        """Remove the column headed ``column`` (a sheet made before it existed)."""
+
+    @abstractmethod
     def rename_tab(self, tab: str, title: str) -> None: ...
 
     @abstractmethod
@@ -90,6 +94,12 @@ class XlsxHarness(Harness):
         sheet.insert_rows(to)
         for column, value in enumerate(values, start=1):
             sheet.cell(row=to, column=column).value = value
+        book.save(self.path)
+
+    def delete_column(self, tab: str, column: str) -> None:
+        book, sheet = self._edit(tab)
+        headers = [c.value for c in sheet[1]]
+        sheet.delete_cols(headers.index(column) + 1)
         book.save(self.path)
 
     def rename_tab(self, tab: str, title: str) -> None:
@@ -154,6 +164,10 @@ class SheetsHarness(Harness):
         values = sheet.row_values(row, value_render_option="UNFORMATTED_VALUE")
         sheet.delete_rows(row)
         sheet.insert_row(values, index=to, value_input_option="RAW")
+
+    def delete_column(self, tab: str, column: str) -> None:
+        sheet = self.book.worksheet(tab)
+        sheet.delete_columns(sheet.row_values(1).index(column) + 1)
 
     def rename_tab(self, tab: str, title: str) -> None:
         self.book.worksheet(tab).update_title(title)

@@ -322,3 +322,22 @@ def test_a_missing_log_tab_is_made_again_and_its_rows_reported_logged(
     again = harness.workbook.write(WriteBatch(log_rows=[LOG_ROW]))
     assert (again.tabs_created, again.log_rows_appended, again.logged) == ([], 0, [0])
     assert harness.workbook.read().frames["Log"]["Record"].tolist() == ["00123"]
+
+
+def test_a_sheet_made_before_an_optional_column_still_reads_and_writes(harness: Harness) -> None:
+    """Run on came after the first workbooks: one without it reads the column as blank, its
+    steps parse, and the bot's writes (a Status, a Step ID filled) land in their columns."""
+    harness.delete_column("Checklist", "Run on")
+    snap = harness.workbook.read()
+    checklist = snap.frames["Checklist"]
+    assert checklist["Run on"].tolist() == ["", "", "", ""]
+    steps, fills = parse_checklist(checklist)
+    assert [s.run_on for s in steps] == ["", "", "", ""]
+    report = harness.workbook.write(
+        WriteBatch(cells=[CellWrite("Checklist", "S-002", "Status", "Scheduled")], id_fills=fills)
+    )
+    assert report.dropped == []
+    after = harness.workbook.read().frames["Checklist"]
+    assert after["Step ID"].tolist() == ["S-001", "S-002", "S-005", "S-004"]
+    assert after.set_index("Step ID").loc["S-002", "Status"] == "Scheduled"
+    assert "Run on" not in harness.values("Checklist")[0]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.abc import LMS
+from bot.abc import LMS, Clock
 from bot.errors import LMSError, RuleViolation
 from bot.lms.mock import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.lms.mock.faults import Faults
-from bot.lms.mock.shared import KeptChanges, Seeder
+from bot.lms.mock.shared import KeptChanges, Seeder, SettingsView
 from bot.lms.mock.store import MockStore
 from bot.structures import Operation, OpResult
 from bot.templates import load_template, normalize_header
@@ -33,9 +33,17 @@ NOT_YET_IN_LMS = frozenset({"new", "transfer", "incoming"})
 LMS_STATES = {"enrollments": ("completed", "disabled"), "courses": ("archived",)}
 
 
+VIEWS: dict[str, SettingsView] = {twig.SYSTEM: twig.settings_view}
+"""Per system, its settings as the LMS reports them today (a scheduled pause reads as not
+yet in effect)."""
+
+
 class MockLMS(LMS):
-    def __init__(self, path: Path | str, faults: Faults | None = None) -> None:
-        self.store = MockStore(path)
+    def __init__(
+        self, path: Path | str, faults: Faults | None = None, clock: Clock | None = None
+    ) -> None:
+        """``clock``: the LMS's own time (default: the wall clock, UTC)."""
+        self.store = MockStore(path, clock)
         self.faults = faults or Faults()
 
     def close(self) -> None:
@@ -75,7 +83,9 @@ class MockLMS(LMS):
         return self.store.frame(system, kind)
 
     def settings(self, system: str) -> dict[str, str]:
-        return self.store.settings(system)
+        settings = self.store.settings(system)
+        view = VIEWS.get(system)
+        return settings if view is None else view(settings, self.store.today())
 
     def is_empty(self, system: str) -> bool:
         rosters = load_template().roster_tabs

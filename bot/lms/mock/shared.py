@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,8 @@ from bot.structures import Operation
 
 Handler = Callable[[MockStore, Operation], tuple[str, str]]
 Seeder = Callable[[MockStore, dict[str, pd.DataFrame]], None]
+SettingsView = Callable[[dict[str, str], date], dict[str, str]]
+"""A system's stored settings as it reports them on a date."""
 
 
 class KeptChanges(RuleViolation):

@@ -6,11 +6,14 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from bot.abc import Clock
 from bot.bulk import gc_paused
+from bot.clock import SystemClock
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -30,10 +33,12 @@ CREATE TABLE IF NOT EXISTS history (
 
 
 class MockStore:
-    """One SQLite file holding every mock system's state."""
+    """One SQLite file holding every mock system's state; ``clock`` is the LMS's own clock
+    (a pause scheduled for a date takes effect on that date)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Clock | None = None) -> None:
         self.path = str(path)
+        self.clock: Clock = clock or SystemClock()
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -42,6 +47,10 @@ class MockStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def today(self) -> date:
+        """The LMS's date now."""
+        return self.clock.now().date()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

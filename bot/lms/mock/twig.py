@@ -1,9 +1,10 @@
 """Twig Science (Imagine Learning) as its end-of-year guide describes it (seed 002).
 
-Rules kept here: rostering pauses one business day before the rollover date; during the
-pause no roster data is processed (summer school rosters must be in before it); previous-year
-classes, assignments and enrollments are archived at the end of the pause; a user ID that
-exists or ever existed, archived included, is never reused or reassigned.
+Rules kept here: rostering pauses one business day before the rollover date (a pause set
+ahead takes effect on its date; one set late, at once: "paused since" is never a date to
+come); during the pause no roster data is processed (summer school rosters must be in before
+it); previous-year classes, assignments and enrollments are archived at the end of the pause;
+a user ID that exists or ever existed, archived included, is never reused or reassigned.
 """
 
 from __future__ import annotations
@@ -25,14 +26,40 @@ PERSON = ("first_name", "last_name")
 
 
 def pause(store: MockStore, op: Operation) -> tuple[str, str]:
+    """Set the roster pause: from the pause date the district gives (its calendar's business
+    day before the rollover date), or from today when that date has passed."""
     rollover = date.fromisoformat(op.params["rollover_date"])
-    pause_date = DistrictCalendar().business_day_before(rollover)
-    store.set_setting(SYSTEM, "rollover_date", rollover.isoformat())
-    store.set_setting(SYSTEM, "pause_date", pause_date.isoformat())
-    store.set_setting(SYSTEM, "rostering", "paused")
-    return "paused", (
-        f"rostering paused from {pause_date}, one business day before the rollover date {rollover}"
+    given = op.params.get("pause_date")
+    pause_date = (
+        date.fromisoformat(given) if given else DistrictCalendar().business_day_before(rollover)
     )
+    today = store.today()
+    since = max(pause_date, today)
+    store.set_setting(SYSTEM, "rollover_date", rollover.isoformat())
+    store.set_setting(SYSTEM, "pause_date", since.isoformat())
+    store.set_setting(SYSTEM, "rostering", "paused")
+    if since > today:
+        return "paused", (
+            f"rostering pauses on {since}, one business day before the rollover date {rollover}"
+        )
+    late = f" (its pause date {pause_date} had passed)" if since > pause_date else ""
+    return "paused", (
+        f"rostering paused from {since}{late}, one business day before the rollover date {rollover}"
+    )
+
+
+def settings_view(settings: dict[str, str], today: date) -> dict[str, str]:
+    """Rostering as of ``today``: a pause whose date is still to come is not in effect yet
+    (``rostering`` reads ``on``, ``pause_scheduled`` gives its date)."""
+    since = settings.get("pause_date", "")
+    if settings.get("rostering") != "paused" or not since or date.fromisoformat(since) <= today:
+        return settings
+    return settings | {"rostering": "on", "pause_scheduled": since}
+
+
+def paused_now(store: MockStore) -> bool:
+    """Rostering is paused today."""
+    return settings_view(store.settings(SYSTEM), store.today()).get("rostering") == "paused"
 
 
 def resume(store: MockStore, op: Operation) -> tuple[str, str]:
@@ -42,7 +69,7 @@ def resume(store: MockStore, op: Operation) -> tuple[str, str]:
 
 
 def _not_paused(store: MockStore, what: str) -> None:
-    if store.setting(SYSTEM, "rostering", "on") == "paused":
+    if paused_now(store):
         raise RuleViolation(
             f"rostering is paused since {store.setting(SYSTEM, 'pause_date') or 'the pause'}: "
             f"{what} must be done before the pause or after the reset date"
@@ -80,7 +107,7 @@ def _roster_user(what: str) -> Handler:
 
 def archive_class(store: MockStore, op: Operation) -> tuple[str, str]:
     """Archive a previous-year class with its enrollments and assignments (end of the pause)."""
-    if store.setting(SYSTEM, "rostering", "on") != "paused":
+    if not paused_now(store):
         raise RuleViolation("previous-year data is archived at the end of the roster pause")
     found = store.get(SYSTEM, op.kind, op.record_id)
     if found is None or found[0] != "active":

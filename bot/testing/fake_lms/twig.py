@@ -1,0 +1,99 @@
+"""Twig Science's API on the fake (designed from its end-of-year rostering guide, seed 002;
+reference: ``docs/lms-api/twig.md``)."""
+
+from __future__ import annotations
+
+from bot.lms.mock import twig as model
+from bot.testing.fake_lms.faults import Limit
+from bot.testing.fake_lms.http import Call, Response, Router
+from bot.testing.fake_lms.model import Item, Write
+from bot.testing.fake_lms.system import System, json_error
+from bot.testing.fake_lms.vendor import (
+    Bulk,
+    Collection,
+    add_bulk,
+    add_collections,
+    add_settings,
+    day,
+    single,
+)
+
+SLUG = "twig"
+BATCH = 100
+LIMIT = Limit(10, 1)
+USER_FIELDS = (
+    "first_name",
+    "last_name",
+    "grade",
+    "school",
+    "graduation_year",
+    "birth_date",
+    "email",
+)
+COLLECTIONS = (
+    Collection("students", "students", "student"),
+    Collection("teachers", "educators", "teacher"),
+    Collection("classes", "classes", "class"),
+    Collection("enrollments", "enrollments", "enrollment"),
+    Collection("assignments", "assignments", "assignment"),
+)
+
+
+def _write(action: str, kind: str, noun: str, target: str = "", must_exist: bool = True) -> Write:
+    return Write(model.SYSTEM, action, kind, noun, target, must_exist)
+
+
+BULK = (
+    Bulk(
+        "/v1/students",
+        _write("create students", "students", "student", must_exist=False),
+        USER_FIELDS,
+        ("first_name", "last_name"),
+    ),
+    Bulk(
+        "/v1/students:importSummerRoster",
+        _write("import summer school roster", "students", "student", must_exist=False),
+        USER_FIELDS,
+        ("first_name", "last_name"),
+    ),
+    Bulk("/v1/classes:archive", _write("archive previous year", "classes", "class", "archived")),
+)
+
+
+def build() -> System:
+    router = Router()
+    system = System(SLUG, model.SYSTEM, router, LIMIT, BATCH, json_error, "twig.md")
+    add_collections(router, system, COLLECTIONS)
+    add_settings(router, system)
+    for bulk in BULK:
+        add_bulk(router, system, bulk)
+    router.add("GET", "/v1/rostering", _rostering)
+    router.add("POST", "/v1/rostering:pause", lambda call: _pause(call, system))
+    router.add("POST", "/v1/rostering:resume", lambda call: _resume(call, system))
+    return system
+
+
+def _rostering(call: Call) -> Response:
+    settings = call.model.settings(model.SYSTEM)
+    return Response(
+        200,
+        {
+            "state": settings.get("rostering", "on"),
+            "pause_date": settings.get("pause_date") or None,
+            "rollover_date": settings.get("rollover_date") or None,
+        },
+    )
+
+
+def _pause(call: Call, system: System) -> Response:
+    """Pause rostering for the rollover on ``rollover_date``: Twig sets the pause date one
+    business day before it."""
+    rollover = day(system, call.object(), "rollover_date")
+    write = _write("pause rostering", "settings", "rostering", must_exist=False)
+    return single(call, system, write, Item("rostering", {"rollover_date": rollover}))
+
+
+def _resume(call: Call, system: System) -> Response:
+    call.object()
+    write = _write("resume rostering", "settings", "rostering", must_exist=False)
+    return single(call, system, write, Item("rostering"))
