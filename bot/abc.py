@@ -102,8 +102,9 @@ class RunsAndLedger(ABC):
 
     @abstractmethod
     def unresolved(self, step_id: str, fingerprint: str) -> set[str]:
-        """Records an interrupted run of this plan meant to change but recorded no outcome
-        for (a crash between the call and its outcome): read back to resolve them."""
+        """Records a run of this plan meant to change but did not record as applied (a crash
+        between the call and its outcome, or a call that timed out after the LMS applied it):
+        read back to resolve them."""
 
     @abstractmethod
     def record_outcome(self, outcome: Outcome) -> None:
@@ -140,7 +141,7 @@ class Approvals(ABC):
 
     @abstractmethod
     def approval_request(self, step_id: str) -> ApprovalRequest | None:
-        """The latest approval request of a step."""
+        """The latest approval request of a step (None since its changes were undone)."""
 
     @abstractmethod
     def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None:
@@ -161,6 +162,11 @@ class Approvals(ABC):
 
     @abstractmethod
     def decide(self, record: ApprovalRecord) -> None: ...
+
+    @abstractmethod
+    def reset_approvals(self, step_id: str, at: str) -> None:
+        """The step's changes were undone: its next plan needs a request of its own (posted
+        anew, in a new thread) and a new decision, even for the same plan."""
 
     @abstractmethod
     def decision(self, step_id: str) -> ApprovalRecord | None:
@@ -271,6 +277,10 @@ class Rollovers(ABC):
     ) -> None:
         """The call's outcome: applied, or not (then the entry is dropped: it may be tried
         again)."""
+
+    @abstractmethod
+    def drop_once(self, step_id: str) -> None:
+        """Forget the step's once-per-rollover changes (they were undone)."""
 
     @abstractmethod
     def baseline(self, rollover: str, system: str, kind: str) -> int:

@@ -390,6 +390,7 @@ ACTIONS: list[Action] = [
         ),
         kind="settings",
         setting="imports",
+        value="paused",
     ),
     SettingAction(
         _spec(
@@ -402,6 +403,7 @@ ACTIONS: list[Action] = [
         ),
         kind="settings",
         setting="imports",
+        value="on",
     ),
     Action(
         _spec(

@@ -135,7 +135,7 @@ def plan_against_lms(action: Action, ctx: PlanContext) -> tuple[Plan | None, lis
     changing = int((table[FATE] == Fate.CHANGE.value).sum()) if not table.empty else 0
     over = excess(action, ctx, changing)
     if over and (ctx.params.get(ALLOW_OVER) is not True or not ctx.baseline):
-        hint = "" if not ctx.baseline else f"; check the scope, or add {ALLOW_OVER}=yes"
+        hint = f"; check the scope, or add {ALLOW_OVER}=yes to Parameters" if ctx.baseline else ""
         return None, [Problem("Scope", over + hint)]
     checked = ctx.checked
     ops = table[table[FATE].isin([Fate.CHANGE.value, Fate.AT_TARGET.value])]

@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from bot.actions.base import Action, PlanContext, lms_records
+from bot.core.approvals import ApprovalRecord, Decision
 from bot.core.calendar import DistrictCalendar
 from bot.core.checklist import Step
 from bot.core.lifecycle import LastRun, Request, Status, StepView, status_of
@@ -20,6 +21,8 @@ from bot.core.validate import CheckedStep
 from bot.services import Services
 from bot.structures import Run
 from bot.workbook.tab_frames import TabFrames
+
+APPROVE = Decision.APPROVE
 
 
 @dataclass(frozen=True)
@@ -117,12 +120,19 @@ def inputs_of(checked: CheckedStep) -> str:
     return fingerprint(spec.system, spec.name, scope, checked.params_text, ())
 
 
-def last_run(run: Run | None, inputs: str = "") -> LastRun | None:
+def last_run(
+    run: Run | None, inputs: str = "", decision: ApprovalRecord | None = None
+) -> LastRun | None:
+    """The run as the life cycle sees it; ``decision``, the step's latest, names the approval
+    it ran under when that was for its plan."""
     if run is None:
         return None
     finished = run.state == "finished"
     same = bool(inputs) and run.inputs == inputs
-    return LastRun(run.fingerprint, finished, run.status, run.result, run.finished, same)
+    approval = ""
+    if decision and decision.fingerprint == run.fingerprint and decision.decision is APPROVE:
+        approval = f"Approved by {decision.by} {decision.at}"
+    return LastRun(run.fingerprint, finished, run.status, run.result, run.finished, same, approval)
 
 
 def request_of(services: Services, step: Step) -> Request | None:

@@ -253,6 +253,10 @@ class Cycle:
             return replace(facts, manual=task, run=last_run(state.run_for(step.step_id))), None
         run = last_run(state.run_for(step.step_id), inputs_of(checked))
         if run is not None and run.finished and run.same_inputs:
+            if checked.spec.destructive:
+                run = last_run(
+                    state.run_for(step.step_id), inputs_of(checked), state.decision(step.step_id)
+                )
             # Done stays Done: a finished step is not planned again until its Action, Scope
             # or Parameters change or its Run box is ticked again (unticked, then ticked);
             # only its rows for other tabs (Matches) are kept in line.

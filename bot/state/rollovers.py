@@ -76,6 +76,10 @@ class SqlRollovers(SqlBase, Rollovers):
             else:
                 conn.execute(delete(once_changes).where(*where))
 
+    def drop_once(self, step_id: str) -> None:
+        with self.writing() as conn:
+            conn.execute(delete(once_changes).where(once_changes.c.step_id == step_id))
+
     def baseline(self, rollover: str, system: str, kind: str) -> int:
         c = baselines.c
         query = select(c.active).where(c.rollover == rollover, c.system == system, c.kind == kind)

@@ -104,7 +104,9 @@ class SqlRunsAndLedger(SqlBase, RunsAndLedger):
                 return set()
             after = min(int(seq) for _, seq in rows)
             said = select(ledger.c.record_id).where(
-                ledger.c.step_id == step_id, ledger.c.seq > after
+                ledger.c.step_id == step_id,
+                ledger.c.seq > after,
+                ledger.c.outcome.in_(APPLIED),
             )
             return {str(r) for r, _ in rows} - set(conn.execute(said).scalars())
 

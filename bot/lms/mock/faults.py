@@ -61,6 +61,7 @@ class Faults:
             kill_after_apply=bool(raw.get("kill_after_apply", True)),
             pause_at_call=int(str(raw.get("pause_at_call", 0))),
             pause_until=str(raw.get("pause_until", "")),
+            break_on=str(raw.get("break_on", "")),
             seed=int(str(raw.get("seed", 0))),
         )
 
