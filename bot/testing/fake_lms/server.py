@@ -63,7 +63,9 @@ class FakeLMSServer:
     ``with FakeLMSServer(path) as fake:`` or ``start()``/``stop()``; ``restart()`` stops and
     serves again on the same port from the same store (queued faults and rate windows are
     lost as in a real restart; the request records are kept for the test). Base URLs:
-    ``fake.url + "/edgenuity"`` and so on (``fake.base(slug)``)."""
+    ``fake.url + "/edgenuity"`` and so on (``fake.base(slug)``). ``root="schoology"`` serves
+    that one system alone at the root, as its own host does (``/v1/users``).
+    ``controls`` adds ``GET /_fake/...`` endpoints (path -> what to answer)."""
 
     def __init__(
         self,
@@ -76,9 +78,14 @@ class FakeLMSServer:
         rate_limits: bool = True,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] = date.today,
+        root: str | None = None,
     ) -> None:
         self.store_path = Path(store)
         self.systems = build_systems()
+        if root is not None and root not in self.systems:
+            raise ValueError(f"no system {root!r} to serve at the root")
+        self.root = root
+        self.controls: dict[str, Callable[[], Any]] = {}
         self.auth: dict[str, Authenticator] = {slug: TokenAuth(tokens) for slug in self.systems}
         self.faults = Faults()
         self.faults.latency_ms = latency_ms
@@ -141,8 +148,19 @@ class FakeLMSServer:
         return f"http://{self._host}:{self._port}"
 
     def base(self, slug: str) -> str:
-        """A system's base URL, e.g. ``http://127.0.0.1:PORT/edgenuity``."""
+        """A system's base URL, e.g. ``http://127.0.0.1:PORT/edgenuity`` (the server's own URL
+        for the system served at the root)."""
+        if self.root is not None:
+            if slug != self.root:
+                raise LookupError(f"this fake serves only {self.root}, not {slug}")
+            return self.url
         return f"{self.url}/{slug}"
+
+    def served(self) -> list[System]:
+        """The systems this server answers for."""
+        if self.root is not None:
+            return [self.systems[self.root]]
+        return list(self.systems.values())
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -161,7 +179,10 @@ class FakeLMSServer:
         path, query = split.path, parse_qs(split.query, keep_blank_values=True)
         if path.startswith("/_fake/") or path in ("/", "/_fake"):
             return _encode(self._control(method, path, query, body))
-        slug, _, rest = path.lstrip("/").partition("/")
+        if self.root is not None:
+            slug, rest = self.root, path.lstrip("/")
+        else:
+            slug, _, rest = path.lstrip("/").partition("/")
         system = self.systems.get(slug)
         if system is None:
             known = ", ".join(f"/{s}" for s in self.systems)
@@ -284,7 +305,7 @@ class FakeLMSServer:
         call = Call(
             method,
             path,
-            f"{self.url}/{system.slug}",
+            self.base(system.slug),
             query,
             body,
             self.model,
@@ -343,6 +364,8 @@ class FakeLMSServer:
             except FaultError as exc:
                 return Response(400, {"error": str(exc)})
             return Response(200, self.faults.to_json() | {"rate_limits": self.rates.enabled})
+        if path in self.controls and method == "GET":
+            return Response(200, self.controls[path]())
         if path == "/_fake/faults" and method == "DELETE":
             self.faults.clear()
             return Response(200, self.faults.to_json() | {"rate_limits": self.rates.enabled})
@@ -360,7 +383,7 @@ class FakeLMSServer:
                     "rate_limit": s.limit.describe(),
                     "reference": f"docs/lms-api/{s.reference}",
                 }
-                for s in self.systems.values()
+                for s in self.served()
             },
         }
 
@@ -369,7 +392,7 @@ def _encode(response: Response) -> tuple[int, dict[str, str], bytes]:
     headers = dict(response.headers)
     payload = response.payload()
     if payload:
-        headers["Content-Type"] = response.content_type
+        headers.setdefault("Content-Type", response.content_type)
     return response.status, headers, payload
 
 
