@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bot.testing.fake_lms import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.testing.fake_lms.auth import Authenticator, AuthRequest, TokenAuth
+from bot.testing.fake_lms.clock import FakeToday, StoreClock
 from bot.testing.fake_lms.faults import FaultError, Faults, RateLimiter
 from bot.testing.fake_lms.http import ApiError, Call, Response
 from bot.testing.fake_lms.model import LMSModel
@@ -80,6 +81,8 @@ class FakeLMSServer:
         today: Callable[[], date] = date.today,
         root: str | None = None,
     ) -> None:
+        """``clock`` times the rate limits; ``today`` is the vendors' date (the system clock's
+        unless given), which ``fake.today.set(day)`` or ``POST /_fake/today`` moves."""
         self.store_path = Path(store)
         self.systems = build_systems()
         if root is not None and root not in self.systems:
@@ -91,8 +94,8 @@ class FakeLMSServer:
         self.faults.latency_ms = latency_ms
         self.rates = RateLimiter(clock)
         self.rates.enabled = rate_limits
-        self.today = today
-        self.model = LMSModel(self.store_path)
+        self.today = FakeToday(today)
+        self.model = LMSModel(self.store_path, StoreClock(self.today))
         self._model_open = True
         self._records: list[RecordedRequest] = []
         self._records_lock = threading.Lock()
@@ -104,7 +107,7 @@ class FakeLMSServer:
         if self._httpd is not None:
             return self
         if not self._model_open:
-            self.model, self._model_open = LMSModel(self.store_path), True
+            self.model, self._model_open = LMSModel(self.store_path, StoreClock(self.today)), True
         self._httpd = ThreadingHTTPServer((self._host, self._port), _make_handler(self))
         self._httpd.daemon_threads = True
         self._port = self._httpd.server_address[1]
@@ -353,6 +356,8 @@ class FakeLMSServer:
             if not since.isdigit():
                 return Response(400, {"error": f"since must be a change number, not {since!r}"})
             return Response(200, self.changes(int(since)))
+        if path == "/_fake/today":
+            return self._today(method, raw)
         if path == "/_fake/faults" and method == "GET":
             return Response(200, self.faults.to_json() | {"rate_limits": self.rates.enabled})
         if path == "/_fake/faults" and method == "POST":
@@ -371,10 +376,30 @@ class FakeLMSServer:
             return Response(200, self.faults.to_json() | {"rate_limits": self.rates.enabled})
         return Response(404, {"error": f"no control endpoint {method} {path}"})
 
+    def _today(self, method: str, raw: dict[str, Any]) -> Response:
+        """``GET``: the fake's date; ``POST {"today": "YYYY-MM-DD"}`` sets it; ``DELETE``
+        goes back to the clock it started with."""
+        if method == "POST":
+            given = raw.get("today")
+            try:
+                day = date.fromisoformat(given) if isinstance(given, str) else None
+            except ValueError:
+                day = None
+            if day is None:
+                return Response(400, {"error": f"today must be a date YYYY-MM-DD, not {given!r}"})
+            self.today.set(day)
+        elif method == "DELETE":
+            self.today.set(None)
+        elif method != "GET":
+            return Response(405, {"error": f"{method} is not allowed on /_fake/today"})
+        return Response(200, self.today.to_json())
+
     def describe(self) -> dict[str, Any]:
-        """What is served: each system's base URL, batch size, rate limit and reference."""
+        """What is served: each system's base URL, batch size, rate limit and reference, and
+        the fake's date."""
         return {
             "store": str(self.store_path),
+            "today": self.today().isoformat(),
             "systems": {
                 s.slug: {
                     "name": s.name,
