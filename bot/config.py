@@ -13,6 +13,7 @@ from bot.config_calendar import CalendarConfig, parse_calendar
 from bot.config_districts import parse_districts, slug
 from bot.config_keys import KEYS, refuse_unknown, refuse_unknown_sections
 from bot.config_schedule import MOVED_FROM_SLACK, ScheduleConfig, parse_schedule
+from bot.config_schoology import SchoologyConfig, parse_schoology
 from bot.core.approvals import is_slack_user_id
 from bot.errors import ConfigError
 
@@ -58,6 +59,7 @@ class Config:
     lms_backend: str = "mock"
     lms_path: Path = Path("lms.sqlite")
     lms_faults: dict[str, object] = field(default_factory=dict)
+    schoology: SchoologyConfig = field(default_factory=SchoologyConfig)
     state_path: Path = Path("state.sqlite")
     state_url: str = ""
     state_schema: str = ""
@@ -153,6 +155,7 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         lms_backend=_choice(lms, "lms", "backend", ("mock",)),
         lms_path=path(lms, "lms", "path", "lms.sqlite"),
         lms_faults=faults,
+        schoology=parse_schoology(_table(lms, "schoology", "lms.schoology")),
         state_path=path(state, "state", "path", "state.sqlite"),
         state_url=_str(state, "state", "url", ""),
         state_schema=_str(state, "state", "schema", ""),

@@ -32,7 +32,8 @@ LEGACY_SECTIONS = ("notifier",)
 KEYS: dict[str, tuple[str, ...]] = {
     "district": ("name", "timezone"),
     "workbook": ("backend", "path", "spreadsheet_id", "credentials", "endpoint"),
-    "lms": ("backend", "path", "faults"),
+    "lms": ("backend", "path", "faults", "schoology"),
+    "lms.schoology": ("endpoint", "signature_method"),
     "lms.faults": (
         "error_rate",
         "timeout_rate",

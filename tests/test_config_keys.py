@@ -42,11 +42,12 @@ def _load(tmp_path: Path, text: str) -> list[object]:
 def test_the_example_config_loads_and_lists_every_section() -> None:
     assert set(EXAMPLE) == set(TYPOS)
     for section in ("district", "workbook", "lms", "state", "approvals", "safety"):
-        assert set(EXAMPLE[section]) == set(KEYS[section]) - {"faults"}, section
+        assert set(EXAMPLE[section]) == set(KEYS[section]) - {"faults", "schoology"}, section
     parse_config(EXAMPLE, ROOT)
     commented = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    for key in KEYS["lms.faults"]:
+    for key in (*KEYS["lms.faults"], *KEYS["lms.schoology"]):
         assert f"# {key} = " in commented, key
+    assert "# [lms.schoology]" in commented
 
 
 @pytest.mark.parametrize("section", sorted(TYPOS))

@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.actions import registry
 from bot.clock import LocalClock
 from bot.commands.common import config_option, config_warnings
+from bot.commands.demo_hints import demo_steps, next_steps
 from bot.config import Config, load_config, render_config
 from bot.core.catalogue import MANUAL
-from bot.core.lifecycle import Status, status_of
 from bot.core.wording import count
-from bot.cycle import CycleReport
 from bot.demo import ADMIN, COORDINATOR, build_district, seed_extras
 from bot.errors import ConfigError, RolloverError
 from bot.lms.mock import MockLMS
@@ -26,7 +25,6 @@ from bot.progress import phase, worth_a_line
 from bot.structures import ROW
 from bot.templates import load_template
 from bot.workbook.base import frame_from_grid
-from bot.workbook.xlsx import XlsxWorkbook
 from bot.workbook.xlsx_layout import create_workbook
 
 MADE_FILES = ("rollover.xlsx", "config.toml", "state.sqlite", "lms.sqlite")
@@ -119,7 +117,7 @@ def _demo(args: argparse.Namespace) -> int:
     )
     report = cycle(load_config(str(path)), execute=True)
     print(render_cycle(report))
-    print(next_steps(args.dir, report, _owners(path)))
+    print(next_steps(args.dir, report, demo_steps(path)))
     return 0
 
 
@@ -201,63 +199,6 @@ def init_report(
         f"rollover-bot check --config {path}"
     )
     return "\n".join(lines)
-
-
-def next_steps(directory: Path, report: CycleReport, owners: dict[str, str]) -> str:
-    """What to try next in this demo, from the steps as the cycle left them: an Invalid
-    step to look at, an approval refused to its owner, then given, and the step that waited
-    on it. ``owners`` maps Step IDs to their Owner."""
-    config = f"--config {directory / 'config.toml'}"
-    lines = [
-        f"Open {directory}/rollover.xlsx to see the Checklist, the roster tabs and the Log.",
-        "Next, try:",
-        f"  rollover-bot status {config}",
-    ]
-    views = sorted(report.views.items())
-    invalid = [sid for sid, v in views if status_of(v.status) is Status.INVALID]
-    if invalid:
-        lines.append(f"  rollover-bot show {invalid[0]} {config}      (why it is Invalid)")
-    awaiting = [sid for sid, v in views if status_of(v.status) is Status.AWAITING_APPROVAL]
-    admins = {ADMIN.casefold(), COORDINATOR.casefold()}
-    if awaiting:
-        step = next((s for s in awaiting if owners.get(s, "").casefold() in admins), awaiting[0])
-        owner = owners.get(step, "")
-        if owner.casefold() in admins:
-            lines.append(
-                f"  rollover-bot approve {step} --as {owner} {config}  (refused: owns the step)"
-            )
-        lines.append(f"  rollover-bot approve {step} --as {ADMIN} {config}")
-        lines.append(f"  rollover-bot run --once {config}")
-        after = [sid for sid, v in views if step in _waits_on(v.status)]
-        if after:
-            lines.append(
-                f"  rollover-bot approve {after[0]} --as {ADMIN} {config}  (it waited on {step}; "
-                "if it asks for approval)"
-            )
-            lines.append(
-                f"  rollover-bot run --once {config}      (runs it once; run again, nothing twice)"
-            )
-    else:
-        lines.append(f"  rollover-bot run --once {config}")
-    lines.append(f"  rollover-bot serve {config}           (the bot as a service; Ctrl-C stops)")
-    return "\n" + "\n".join(lines) + "\n"
-
-
-def _waits_on(status: str) -> list[str]:
-    """The steps a ``Waiting on S-001, S-002`` status names."""
-    if status_of(status) is not Status.WAITING:
-        return []
-    _, _, names = status.partition(" on ")
-    return [n.strip() for n in names.split(",") if n.strip()]
-
-
-def _owners(config_path: Path) -> dict[str, str]:
-    """Each step's Owner, from the demo's Checklist."""
-    config = load_config(str(config_path))
-    frame = (
-        XlsxWorkbook(config.workbook_path, load_template()).read(["Checklist"]).frames["Checklist"]
-    )
-    return dict(zip(frame["Step ID"].str.strip(), frame["Owner"].str.strip(), strict=True))
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -21,6 +21,7 @@ from datetime import date
 from bot.core.catalogue import MANUAL, MESSAGE, ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
+from bot.core.wording import count, listed
 
 SETTING = "setting"
 EXPECTED = "expected"
@@ -101,9 +102,7 @@ def check_claim(
             if name and status.strip().casefold() not in TRAINING_DONE
         ]
         if open_sessions:
-            listed = ", ".join(open_sessions[:3])
-            more = f" and {len(open_sessions) - 3} more" if len(open_sessions) > 3 else ""
-            count = len(open_sessions)
-            return f"the Training tab has {count} session(s) not reserved: {listed}{more}", ""
+            sessions = count(len(open_sessions), "session")
+            return f"the Training tab has {sessions} not reserved: {listed(open_sessions)}", ""
         confirmed.append("every session of the Training tab is reserved or done")
     return "", "; ".join(confirmed)

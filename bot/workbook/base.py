@@ -61,7 +61,8 @@ def header_map(tab: Tab, header: Sequence[object]) -> dict[str, int]:
             positions[column.name] = index
     missing = [c for c in tab.required_headers if c not in positions]
     if missing:
-        raise HeaderError(f"tab {tab.name!r} is missing column(s): {', '.join(missing)}")
+        columns = "column" if len(missing) == 1 else "columns"
+        raise HeaderError(f"tab {tab.name!r} is missing {columns}: {', '.join(missing)}")
     return positions
 
 

@@ -171,7 +171,8 @@ def provision(
                 start = rowcol_to_a1(1, len(have) + 1)
                 writes.append({"range": f"{title}!{start}", "values": [[c.name for c in added]]})
                 names = ", ".join(c.name for c in added)
-                changes.append(f"{tab.name}: column(s) {names} added at the end of the header")
+                columns = "column" if len(added) == 1 else "columns"
+                changes.append(f"{tab.name}: {columns} {names} added at the end of the header")
                 have += [c.key for c in added]
                 wrote_header = True
             positions = {c.name: have.index(c.key) for c in tab.columns}

@@ -133,7 +133,7 @@ def test_a_claim_is_checked_against_what_the_bot_reads() -> None:
     )
     sessions = [("Webinar", "requested"), ("PD day", "reserved"), ("", ""), ("Kickoff", "")]
     assert check_claim("Edgenuity", training, {}, {}, sessions)[0] == (
-        "the Training tab has 2 session(s) not reserved: Webinar (requested), Kickoff (no status)"
+        "the Training tab has 2 sessions not reserved: Webinar (requested) and Kickoff (no status)"
     )
     done = [("Webinar", "Reserved"), ("PD day", "done")]
     assert check_claim("Edgenuity", training, {}, {}, done) == (

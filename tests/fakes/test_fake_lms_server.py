@@ -176,6 +176,24 @@ def test_the_server_describes_what_it_serves(fake_lms: FakeLMSServer) -> None:
     assert schoology["rate_limit"] == "50 requests per 5 seconds"
 
 
+def test_the_fakes_date_is_set_read_and_given_back_to_its_clock(fake_lms: FakeLMSServer) -> None:
+    """The fixture starts the fake on 2026-11-23 (its clock); a test moves the date, the
+    vendors' dated answers follow it, and ``DELETE`` gives it back to the clock."""
+    assert control(fake_lms, "GET", "/_fake/today").json() == {"today": "2026-11-23", "set": False}
+    assert control(fake_lms, "GET", "/").json()["today"] == "2026-11-23"
+    moved = control(fake_lms, "POST", "/_fake/today", {"today": "2027-01-01"})
+    assert moved.json() == {"today": "2027-01-01", "set": True}
+    assert fake_lms.today() == date(2027, 1, 1)
+    code = Api(fake_lms, "renaissance").post("/v1/transfer-codes", {"year": "10"}).json()
+    assert code["created"] == "2027-01-01", code
+    for bad in ({"today": "2027-13-01"}, {"today": 20270101}, {}):
+        refused = control(fake_lms, "POST", "/_fake/today", bad)
+        assert refused.status_code == 400 and "today must be a date YYYY-MM-DD" in refused.text
+    assert fake_lms.today() == date(2027, 1, 1)
+    back = control(fake_lms, "DELETE", "/_fake/today")
+    assert back.json() == {"today": "2026-11-23", "set": False}
+
+
 @pytest.mark.parametrize("system", sorted(build_systems()))
 def test_the_reference_page_names_every_endpoint(system: str) -> None:
     served = build_systems()[system]
@@ -226,9 +244,14 @@ def test_the_command_line_serves_a_demo_store_and_a_restart_on_its_port_keeps_it
     store = MockStore(demo_store)
     active = int((store.frame("Edgenuity", "students")["status"] == "active").sum())
     store.close()
-    served = Served("--port", "0", "--store", str(demo_store), "--token", "t1", "--latency-ms", "1")
+    served = Served(
+        *("--port", "0", "--store", str(demo_store), "--token", "t1", "--latency-ms", "1"),
+        *("--today", "2027-01-01"),
+    )
     try:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", served.url)
+        today = requests.get(served.url + "/_fake/today", timeout=10).json()
+        assert today == {"today": "2027-01-01", "set": False}
         headers = {"Authorization": "Bearer t1"}
         students = requests.get(
             served.url + "/edgenuity/v1/students?status=active", headers=headers, timeout=10
@@ -267,6 +290,7 @@ def test_the_command_line_refuses_bad_options_with_exit_2(tmp_path: Path) -> Non
             "error_rate must be",
         ),
         (["--store", str(tmp_path / "lms.sqlite"), "--faults", "nope"], "--faults"),
+        (["--store", str(tmp_path / "lms.sqlite"), "--today", "2027-02-30"], "is not a date"),
     ]
     for args, message in cases:
         done = subprocess.run(

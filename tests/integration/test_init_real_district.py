@@ -9,9 +9,11 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from bot.cli import main
+from bot.commands.status import owner_lines
 from tests.real_district import (
     COORDINATOR,
     add_admin,
@@ -149,4 +151,16 @@ def test_every_command_warns_while_no_admin_is_configured(
     said = capsys.readouterr()
     assert "warning" not in said.err
     assert "  Rollover 2026-2027 end of year: 2027-06-30 (config)\n" in said.out
-    assert "  Owners: 14 step(s) have no Owner (S-001, S-002, S-003, S-004, S-005 ...)" in said.out
+    assert (
+        "  Owners: 14 steps have no Owner (S-001, S-002, S-003, S-004, S-005 and 9 more): their "
+        "reminders go to nobody and a manual one cannot be done; give each an Owner\n"
+    ) in said.out
+
+
+def test_one_step_without_an_owner_is_one_step_that_has_none() -> None:
+    frame = pd.DataFrame({"Step ID": ["S-001", "S-002"], "Owner": [COORDINATOR, " "]})
+    assert owner_lines(frame) == [
+        "  Owners: 1 step has no Owner (S-002): their reminders go to nobody and a manual one "
+        "cannot be done; give each an Owner"
+    ]
+    assert owner_lines(frame.assign(Owner=COORDINATOR)) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -166,7 +166,9 @@ def test_a_step_over_one_record_says_one_record(
 
 def test_one_system_is_not_systems(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["actions", "--system", "renaissance"]) == 0
-    assert capsys.readouterr().out.rstrip().endswith("4 actions across 1 system.")
+    out = capsys.readouterr().out
+    assert "\n\n4 actions across 1 system.\nAction manual (any system" in out
+    assert "1 systems" not in out
 
 
 def test_a_setting_the_lms_refused_says_it_could_not_rather_than_previewed_zero(
@@ -180,23 +182,38 @@ def test_a_setting_the_lms_refused_says_it_could_not_rather_than_previewed_zero(
     finally:
         broken.close()
         services.close()
-    preview = report.views["S-002"]
+    preview = report.views["S-003"]  # after the people's steps S-001, S-002 (issue 17)
     assert preview.status == "Failed"
     assert preview.result.startswith("Could not preview transfer: injected fault")
     assert "Previewed 0" not in preview.result
 
 
+def on_the_rollover(config: Config) -> datetime:
+    """9:00 on the demo's rollover date, when Schoology's sync goes manual (S-002 runs on
+    it) and the new year's steps after it can run."""
+    calendar = XlsxWorkbook(config.workbook_path, load_template()).read(["Calendar"])
+    frame = calendar.frames["Calendar"]
+    (rollover,) = frame.loc[frame["Type"] == "rollover", "Date"]
+    return datetime.combine(date.fromisoformat(rollover), time(9), ZoneInfo(config.timezone))
+
+
 def test_the_grading_period_result_names_every_school(tmp_path: Path) -> None:
     config = playbook_demo(tmp_path, "schoology-new-year")
-    assert cli(config, "run", "--once") == 0
-    periods = checklist(config)["S-004"]["Result"]
+    with time_machine.travel(on_the_rollover(config), tick=False):
+        assert cli(config, "run", "--once") == 0
+    steps = checklist(config)
+    assert steps["S-005"]["Action"] == "create grading periods"
+    periods = steps["S-005"]["Result"]
     assert "for North High" in periods and "for South High" in periods
 
 
 def test_the_active_year_result_says_there_was_none_before(tmp_path: Path) -> None:
     config = playbook_demo(tmp_path, "schoology-new-year")
-    assert cli(config, "run", "--once") == 0
-    year = checklist(config)["S-003"]["Result"]
+    with time_machine.travel(on_the_rollover(config), tick=False):
+        assert cli(config, "run", "--once") == 0
+    steps = checklist(config)
+    assert steps["S-004"]["Action"] == "set active year"
+    year = steps["S-004"]["Result"]
     assert year.startswith("Active year set (none before) to ")
     assert " - ->" not in year
 
@@ -220,18 +237,27 @@ def test_a_mistyped_workbook_path_says_to_check_the_path_first(
 def test_the_demo_suggests_the_steps_of_the_playbook_it_built(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Twig Science's pause is sent on its date (issue 17) and the archive waits on it: a
+    month ahead nothing awaits approval, so the hints show the Scheduled pause and a
+    person's step instead of an approval."""
     directory = tmp_path / "twig"
     args = ["demo", "--dir", str(directory), "--students", "60", "--playbook", "twig-end-of-year"]
     assert main(args) == 0
     out = capsys.readouterr().out
     hints = out.split("Next, try:")[1]
     assert "grades promoted" not in hints and "approve S-007" not in hints
+    assert " approve " not in hints
     config = load_config(str(directory / "config.toml"))
     steps = checklist(config)
-    approve = [line.split()[2] for line in hints.splitlines() if " approve " in line]
-    assert approve, hints
-    assert steps[approve[0]]["Status"] == "Awaiting approval"
-    assert steps[approve[0]]["System"] == "Twig Science"
+    shown = {line.split()[2]: line for line in hints.splitlines() if " show " in line}
+    pause = steps["S-010"]
+    assert pause["Action"] == "pause rostering"
+    day = pause["Status"].removeprefix("Scheduled: runs on ")
+    assert date.fromisoformat(day) > date.today()
+    assert f"(Scheduled: the first cycle on or after {day} runs it)" in shown["S-010"]
+    people = [s for s in shown if steps[s]["Action"] == "manual"]
+    assert people and steps[people[0]]["System"] == "Twig Science"
+    assert "its owner ticks Run to say it is done" in shown[people[0]]
 
 
 def test_the_console_digest_is_sent_once_a_day(

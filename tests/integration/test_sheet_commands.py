@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from bot.commands.acting import lease_name
 from bot.commands.create import make_demo
 from bot.config import load_config
 from bot.state.sqlite import SqliteState
-from bot.templates import load_template
+from bot.templates import Tab, WorkbookTemplate, load_template
 from bot.testing.fake_sheets import FakeSheetsServer
 from bot.workbook.gsheets import GSheetsWorkbook, open_api
+from bot.workbook.sheets_provision import provision
 from bot.workbook.xlsx import XlsxWorkbook
 
 
@@ -84,12 +86,36 @@ def test_provision_adds_a_new_optional_column_at_the_end_of_an_older_sheet(
     api.batch_write([{"range": "'Checklist'!A2", "values": [["S-001", "Year end"]]}])
     capsys.readouterr()
     assert main(["sheet", "provision", "--config", config]) == 0
-    assert "Checklist: column(s) Run on added at the end of the header" in capsys.readouterr().out
+    assert "Checklist: column Run on added at the end of the header" in capsys.readouterr().out
     assert fake.values(spreadsheet_id, "'Checklist'!1:1")[0] == [*older, "Run on"]
     steps = GSheetsWorkbook(api, template).read(["Checklist"]).frames["Checklist"]
     assert steps[["Step ID", "Phase", "Run on"]].values.tolist() == [["S-001", "Year end", ""]]
     assert main(["sheet", "provision", "--config", config]) == 0
     assert "Nothing to change" in capsys.readouterr().out
+
+
+def test_two_columns_added_are_columns(fake: FakeSheetsServer, tmp_path: Path) -> None:
+    """Two optional columns missing from an older sheet: both named, in the plural."""
+    spreadsheet_id = fake.create_spreadsheet("district")
+    template = load_template()
+    later = ("Run on", "Notes")
+    tabs = tuple(
+        Tab(
+            **{f.name: getattr(t, f.name) for f in fields(Tab) if f.name != "_by_key"}
+            | {"columns": tuple(replace(c, optional=c.name in later) for c in t.columns)}
+        )
+        if t.name == "Checklist"
+        else t
+        for t in template.tabs
+    )
+    newer = WorkbookTemplate(tabs, template.version)
+    api = open_api(spreadsheet_id, "anonymous", fake.url)
+    provision(api, newer, [], "")
+    older = [h for h in template.require("Checklist").headers if h not in later]
+    api.batch_write([{"range": "'Checklist'!A1", "values": [[*older, "", ""]]}])
+    assert provision(api, newer, [], "") == [
+        "Checklist: columns Run on, Notes added at the end of the header"
+    ]
 
 
 def test_push_then_pull_keeps_every_value(fake: FakeSheetsServer, tmp_path: Path) -> None:

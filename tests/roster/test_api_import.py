@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from bot.commands.create import make_empty
+from bot.new_district import NewDistrict
 from bot.roster.rest.auth import CORE_SCOPE, DEMOGRAPHICS_SCOPE
 from bot.roster.rest.fields import collections
 from bot.testing.oneroster_fake import FakeOneRoster, Paging
@@ -43,7 +44,11 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _fresh(tmp_path: Path, name: str) -> Path:
-    return make_empty(tmp_path / name, "Test", force=False, today=date(2026, 11, 22))
+    """A new district like the ``config_path`` fixture's: the same playbook and dates."""
+    district = NewDistrict(
+        "Test", ["edgenuity-mid-year"], date(2026, 12, 22), "US", today=date(2026, 11, 22)
+    )
+    return make_empty(tmp_path / name, district, force=False, timezone="America/Chicago")
 
 
 def _same(got: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:

@@ -12,6 +12,7 @@ from bot.core.id_fill import IdFill
 from bot.errors import HeaderError
 from bot.structures import CellWrite, WriteBatch
 from bot.templates import WorkbookTemplate
+from bot.workbook.base import header_map
 from bot.workbook.xlsx import XlsxWorkbook
 from bot.workbook.xlsx_layout import create_workbook
 
@@ -191,3 +192,13 @@ def test_tabs_are_found_in_any_case_and_a_lower_case_log_gets_the_rows(
     assert load_workbook(book.path).sheetnames.count("log") == 1
     assert "Log1" not in load_workbook(book.path).sheetnames
     assert book.read(["Log"]).frames["Log"]["Record"].tolist() == ["x"]
+
+
+def test_missing_columns_are_named_in_the_number_they_are(template: WorkbookTemplate) -> None:
+    log = template.require("Log")
+    one = [h for h in log.headers if h != "Record"]
+    with pytest.raises(HeaderError, match=r"^tab 'Log' is missing column: Record$"):
+        header_map(log, one)
+    two = [h for h in one if h != "Outcome"]
+    with pytest.raises(HeaderError, match=r"^tab 'Log' is missing columns: Record, Outcome$"):
+        header_map(log, two)

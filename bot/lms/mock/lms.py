@@ -38,6 +38,13 @@ VIEWS: dict[str, SettingsView] = {twig.SYSTEM: twig.settings_view}
 yet in effect)."""
 
 
+def reported_settings(store: MockStore, system: str) -> dict[str, str]:
+    """``system``'s settings as it reports them on the store's date."""
+    settings = store.settings(system)
+    view = VIEWS.get(system)
+    return settings if view is None else view(settings, store.today())
+
+
 class MockLMS(LMS):
     def __init__(
         self, path: Path | str, faults: Faults | None = None, clock: Clock | None = None
@@ -83,9 +90,7 @@ class MockLMS(LMS):
         return self.store.frame(system, kind)
 
     def settings(self, system: str) -> dict[str, str]:
-        settings = self.store.settings(system)
-        view = VIEWS.get(system)
-        return settings if view is None else view(settings, self.store.today())
+        return reported_settings(self.store, system)
 
     def is_empty(self, system: str) -> bool:
         rosters = load_template().roster_tabs

@@ -1,5 +1,6 @@
-"""``python -m bot.testing.fake_lms --port P --store PATH [--latency-ms N] [--token T]``:
-serve the five systems' APIs from a mock LMS store until interrupted (prints the base URL)."""
+"""``python -m bot.testing.fake_lms --port P --store PATH [--latency-ms N] [--token T]
+[--today YYYY-MM-DD]``: serve the five systems' APIs from a mock LMS store until interrupted
+(prints the base URL)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import contextlib
 import json
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 
 from bot.testing.fake_lms.faults import FaultError
@@ -33,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-rate-limits", action="store_true", help="do not enforce rate limits")
     parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="the vendors' date (default: the system clock's; POST /_fake/today moves it)",
+    )
+    parser.add_argument(
         "--faults",
         metavar="JSON",
         help="faults to start with, as for POST /_fake/faults, e.g. '{\"error_rate\": 0.1}'",
@@ -51,12 +58,20 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        fixed = date.fromisoformat(args.today.strip()) if args.today is not None else None
+    except ValueError:
+        print(
+            f"error: --today {args.today!r} is not a date: give it as YYYY-MM-DD", file=sys.stderr
+        )
+        return 2
     fake = FakeLMSServer(
         args.store,
         port=args.port,
         tokens=tuple(args.token) or (DEFAULT_TOKEN,),
         latency_ms=args.latency_ms,
         rate_limits=not args.no_rate_limits,
+        today=date.today if fixed is None else lambda: fixed,
     )
     if args.faults:
         try:

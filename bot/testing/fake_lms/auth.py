@@ -3,8 +3,9 @@
 The server asks its system's :class:`Authenticator` about every API request and answers 401
 when it names no caller. :class:`TokenAuth` accepts ``Authorization: Bearer <token>`` and,
 for Schoology's header form, ``Authorization: OAuth ... oauth_consumer_key="<token>" ...``
-without checking the signature. A verifier of OAuth 1.0a signatures (issue 18) is another
-``Authenticator``: it gets the method, the full URL, the headers and the body it needs.
+without checking the signature. The verifier of Schoology's OAuth 1.0a signatures
+(``bot.testing.fake_schoology.oauth``) is another ``Authenticator``: it gets the method, the
+full URL, the headers and the body it needs, and raises its own 401 with the reason.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ class Authenticator(Protocol):
     """The ``WWW-Authenticate`` value of a 401 answer."""
 
     def identify(self, request: AuthRequest) -> str | None:
-        """The caller's name, or ``None`` when the request is not authenticated."""
+        """The caller's name, or ``None`` when the request is not authenticated (the server
+        answers its system's 401). It may instead raise an ``ApiError``: its own refusal,
+        answered as it is (a status, a body, headers such as ``WWW-Authenticate``)."""
 
 
 class TokenAuth:

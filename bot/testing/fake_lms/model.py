@@ -19,8 +19,10 @@ from typing import Any
 
 import pandas as pd
 
+from bot.abc import Clock
 from bot.errors import RuleViolation
 from bot.lms.mock import edgenuity, renaissance, schoology, schoology_records, schoolstatus, twig
+from bot.lms.mock.lms import reported_settings
 from bot.lms.mock.shared import Handler, KeptChanges
 from bot.lms.mock.store import MockStore
 from bot.structures import Operation
@@ -96,9 +98,10 @@ class LMSModel:
     """The store, one lock around it (the server is threaded), and writes through the
     vendors' handlers."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Clock | None = None) -> None:
+        """``clock``: the vendors' time, which their rules read (default: the system's)."""
         self.path = Path(path)
-        self.store = MockStore(path)
+        self.store = MockStore(path, clock)
         self.lock = threading.RLock()
 
     def close(self) -> None:
@@ -114,8 +117,10 @@ class LMSModel:
             return self.store.frame(system, kind)
 
     def settings(self, system: str) -> dict[str, str]:
+        """The system's settings as it reports them today (a Twig Science pause set ahead is
+        not in effect before its date)."""
         with self.lock:
-            return self.store.settings(system)
+            return reported_settings(self.store, system)
 
     def apply(
         self, write: Write, items: Sequence[Item], stop_after: int | None = None

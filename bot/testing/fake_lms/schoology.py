@@ -24,6 +24,7 @@ from bot.testing.fake_lms.schoology_shapes import (
     enrollments_json,
     inactive_json,
     period_json,
+    role_json,
     school_json,
     section_json,
     user_json,
@@ -106,7 +107,8 @@ def paged(call: Call, name: str, items: list[Any], total_text: bool = True) -> R
 
 
 def _url(call: Call, query: dict[str, str]) -> str:
-    return f"{call.base_url}{call.path[len('/' + SLUG) :]}?{urlencode(query)}"
+    prefix = urlsplit(call.base_url).path
+    return f"{call.base_url}{call.path[len(prefix) :]}?{urlencode(query)}"
 
 
 def _ids_arg(call: Call, name: str) -> list[str]:
@@ -153,7 +155,9 @@ def _user(call: Call) -> Response:
         raise call.error(
             404, "not_found", f"User {number} is inactive: see users/inactive/{number}."
         )
-    return Response(200, user_json(directory(call), number, kind, record, data))
+    return Response(
+        200, user_json(directory(call), number, kind, record, data) | {"send_message": 1}
+    )
 
 
 def _inactive_user(call: Call) -> Response:
@@ -164,8 +168,8 @@ def _inactive_user(call: Call) -> Response:
 
 
 def _roles(call: Call) -> Response:
-    roles = [{"id": n, "title": t} for n, t in sorted(ROLE_NAMES.items())]
-    return Response(200, {"role": roles, "total": len(roles)})
+    d = directory(call)
+    return Response(200, {"role": [role_json(d, n, t) for n, t in sorted(ROLE_NAMES.items())]})
 
 
 def _schools(call: Call) -> Response:
@@ -259,7 +263,21 @@ def section_row(call: Call) -> Row:
 
 
 def _section(call: Call) -> Response:
-    return Response(200, sections_json(call, [section_row(call)])[0])
+    """One section: as listed, with its course's subject and grade range."""
+    section = sections_json(call, [section_row(call)])[0]
+    course = _course_data(call, section["course_code"])
+    grades = {
+        "subject_area": str(course["subject_area"]),
+        "grade_level_range_start": str(course["grade_level_range_start"]),
+        "grade_level_range_end": str(course["grade_level_range_end"]),
+    }
+    return Response(200, section | grades)
+
+
+def _course_data(call: Call, code: str) -> dict[str, Any]:
+    found = call.model.get(SYSTEM, "courses", code)
+    number = directory(call).number("courses", code)
+    return course_json(directory(call), number, code, found[1] if found else {})
 
 
 def _enrollments(call: Call) -> Response:
@@ -339,7 +357,7 @@ def _multiget(call: Call, router: Router) -> Response:
             continue
         sub = Call(
             "GET",
-            f"/{SLUG}{target.path}",
+            urlsplit(call.base_url).path + target.path,
             call.base_url,
             parse_qs(target.query, keep_blank_values=True),
             b"",

@@ -8,6 +8,7 @@ a user, the ``course_code`` of a course and the ``section_school_code`` of a sec
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.lms.mock.schoology import SYSTEM
@@ -24,6 +25,8 @@ ROLES = {
 Row = tuple[int, str, str, str, dict[str, str]]
 """``(number, kind, id, status, data)``: a record with its Schoology ID."""
 ROLE_NAMES = dict(ROLES.values())
+FACULTY = {2, 3, 4, 5}
+"""The roles of staff (Schoology's ``faculty`` flag)."""
 OTHER_ROLE = 0
 ENROLLMENT_CODES = {
     "active": 1,
@@ -122,6 +125,24 @@ def user_json(
     }
 
 
+def _epoch(day: str) -> int:
+    """A date's midnight (UTC) as Unix time; 0 when the date is not known."""
+    try:
+        return int(datetime.combine(date.fromisoformat(day), datetime.min.time(), UTC).timestamp())
+    except ValueError:
+        return 0
+
+
+def role_json(directory: Directory, number: int, title: str) -> dict[str, Any]:
+    return {
+        "id": str(number),
+        "title": title,
+        "faculty": 1 if number in FACULTY else 0,
+        "role_type": 1,
+        "links": {"self": directory.link(f"roles/{number}")},
+    }
+
+
 def inactive_json(number: int, kind: str, record: str, data: dict[str, str]) -> dict[str, Any]:
     first, last = names(kind, data)
     return {
@@ -129,7 +150,7 @@ def inactive_json(number: int, kind: str, record: str, data: dict[str, str]) -> 
         "name": f"{first} {last}".strip(),
         "school_uid": record,
         "synced": 0,
-        "inactive_since": data.get("inactive_since", ""),
+        "inactive_timestamp": _epoch(data.get("inactive_since", "")),
         "modified_by_uid": 0,
     }
 
@@ -188,8 +209,21 @@ def section_json(
             "create_discussion": "0",
             "member_post": "1",
             "member_post_comment": "1",
+            "content_index_visibility": dict.fromkeys(
+                (
+                    "topics",
+                    "assignments",
+                    "assessments",
+                    "documents",
+                    "discussion",
+                    "album",
+                    "pages",
+                ),
+                1,
+            ),
         },
         "links": {"self": directory.link(f"sections/{number}")},
+        "admin": 1,
     }
 
 
@@ -252,6 +286,7 @@ def school_json(
         "website": "",
         "phone": "",
         "fax": "",
+        "building_code": "",
         "picture_url": "",
         "links": {"self": directory.link(f"schools/{number}")},
     }

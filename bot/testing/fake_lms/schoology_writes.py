@@ -187,7 +187,7 @@ def _post_users(call: Call, system: System) -> Response:
             raise call.error(400, "invalid", planned["message"])
         outcome = call.model.apply_one(*planned)
         return _single(
-            call, outcome, lambda: _user_by_id(call, planned[0].kind, outcome.record), 201
+            call, outcome, lambda: _created_user(call, planned[0].kind, outcome.record), 201
         )
     results = _run(call, [_plan_user(call, r, update) for r in records], _user_answer(call))
     return Response(200, {"user": results})
@@ -199,11 +199,23 @@ def _user_by_id(call: Call, kind: str, record: str) -> dict[str, Any]:
     return user_json(_directory(call), _directory(call).number(kind, record), kind, record, data)
 
 
+def _created_user(call: Call, kind: str, record: str) -> dict[str, Any]:
+    user = _user_by_id(call, kind, record)
+    return user | {"send_message": 1, "links": {"self": f"{call.base_url}/v1/users/{user['id']}"}}
+
+
 def _single(
     call: Call, outcome: Outcome, shown: Callable[[], dict[str, Any]], ok: int = 200
 ) -> Response:
     if outcome.outcome in (APPLIED, UNCHANGED):
         return Response(ok if outcome.outcome == APPLIED else 200, shown())
+    raise call.error(CODES.get(outcome.outcome, 400), outcome.outcome, outcome.message)
+
+
+def _updated(call: Call, outcome: Outcome) -> Response:
+    """A single update answers 204 with no body (the documentation's Examples page)."""
+    if outcome.outcome in (APPLIED, UNCHANGED):
+        return Response(204)
     raise call.error(CODES.get(outcome.outcome, 400), outcome.outcome, outcome.message)
 
 
@@ -258,8 +270,7 @@ def _put_user(call: Call) -> Response:
     planned = _plan_update(call, call.object() | {"id": call.parts["id"]})
     if isinstance(planned, dict):
         raise call.error(planned["response_code"], "invalid", planned["message"])
-    outcome = call.model.apply_one(*planned)
-    return _single(call, outcome, lambda: _user_by_id(call, planned[0].kind, outcome.record))
+    return _updated(call, call.model.apply_one(*planned))
 
 
 def _status_change(call: Call, write: Write, number: str) -> Planned:
@@ -310,7 +321,12 @@ def _reactivate(call: Call, system: System) -> Response:
         raw = [raw]
     if not isinstance(raw, list) or not all(isinstance(u, dict) for u in raw):
         raise call.error(400, "invalid", "give {'user': [{'uid': ...}]}")
-    return _by_numbers(call, system, REACTIVATE, [str(u.get("uid", "")).strip() for u in raw])
+    numbers = [str(u.get("uid", "")).strip() for u in raw]
+    answer = _by_numbers(call, system, REACTIVATE, numbers)
+    for result in answer.body["user"]:
+        result.pop("id", None)
+        result.setdefault("message", "You have successfully re-activated this user.")
+    return answer
 
 
 def _plan_course(raw: dict[str, Any], update: bool) -> Planned:
@@ -330,6 +346,11 @@ def _course_by_code(call: Call, code: str) -> dict[str, Any]:
     )
 
 
+def _created_course(call: Call, code: str) -> dict[str, Any]:
+    course = _course_by_code(call, code)
+    return course | {"links": {"self": f"{call.base_url}/v1/courses/{course['id']}"}}
+
+
 def _post_courses(call: Call, system: System) -> Response:
     """Create courses (``?update_existing=1`` updates those whose course_code exists)."""
     update = call.arg("update_existing") == "1"
@@ -339,7 +360,7 @@ def _post_courses(call: Call, system: System) -> Response:
         if isinstance(planned, dict):
             raise call.error(400, "invalid", planned["message"])
         outcome = call.model.apply_one(*planned)
-        return _single(call, outcome, lambda: _course_by_code(call, outcome.record), 201)
+        return _single(call, outcome, lambda: _created_course(call, outcome.record), 201)
 
     def answer(outcome: Outcome, item: Item) -> dict[str, Any]:
         extra: dict[str, Any] = {"course_code": item.record}
@@ -357,8 +378,9 @@ def _put_course(call: Call) -> Response:
     if found is None:
         raise call.error(404, "not_found", f"Course {number} not found.")
     params = {k: str(v) for k, v in call.object().items() if k in COURSE_FIELDS and v is not None}
-    outcome = call.model.apply_one(SAVE_COURSE, Item(found[1], params | {"update_existing": "1"}))
-    return _single(call, outcome, lambda: _course_by_code(call, outcome.record))
+    return _updated(
+        call, call.model.apply_one(SAVE_COURSE, Item(found[1], params | {"update_existing": "1"}))
+    )
 
 
 def _section(call: Call) -> tuple[int, str]:
@@ -418,7 +440,7 @@ def _post_enrollments(call: Call, system: System) -> Response:
         )
 
     def answer(outcome: Outcome, item: Item) -> dict[str, Any]:
-        extra: dict[str, Any] = {"uid": item.params["user"]}
+        extra: dict[str, Any] = {"uid": _user_number(call, item.params["user"])}
         if outcome.outcome == APPLIED:
             number = _directory(call).number("enrollments", item.record)
             extra |= {
@@ -429,6 +451,15 @@ def _post_enrollments(call: Call, system: System) -> Response:
 
     plans = [_plan_enroll(call, code, r) for r in records]
     return Response(200, {"enrollments": {"enrollment": _run(call, plans, answer)}})
+
+
+def _user_number(call: Call, record: str) -> int:
+    """A user's Schoology ID, from the district's ID (``school_uid``)."""
+    for kind in USER_KINDS:
+        number = _directory(call).number(kind, record)
+        if number:
+            return number
+    return 0
 
 
 def _plan_status(call: Call, code: str, raw: dict[str, Any]) -> Planned:
@@ -470,12 +501,11 @@ def _put_enrollments(call: Call, system: System) -> Response:
 
 
 def _put_enrollment(call: Call) -> Response:
-    section, code = _section(call)
+    _, code = _section(call)
     planned = _plan_status(call, code, call.object() | {"id": call.parts["eid"]})
     if isinstance(planned, dict):
         raise call.error(planned["response_code"], "invalid", planned["message"])
-    outcome = call.model.apply_one(*planned)
-    return _single(call, outcome, lambda: _enrollment_by_record(call, section, outcome.record))
+    return _updated(call, call.model.apply_one(*planned))
 
 
 def _post_period(call: Call) -> Response:

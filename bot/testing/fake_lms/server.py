@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bot.testing.fake_lms import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.testing.fake_lms.auth import Authenticator, AuthRequest, TokenAuth
+from bot.testing.fake_lms.clock import FakeToday, StoreClock
 from bot.testing.fake_lms.faults import FaultError, Faults, RateLimiter
 from bot.testing.fake_lms.http import ApiError, Call, Response
 from bot.testing.fake_lms.model import LMSModel
@@ -63,7 +64,9 @@ class FakeLMSServer:
     ``with FakeLMSServer(path) as fake:`` or ``start()``/``stop()``; ``restart()`` stops and
     serves again on the same port from the same store (queued faults and rate windows are
     lost as in a real restart; the request records are kept for the test). Base URLs:
-    ``fake.url + "/edgenuity"`` and so on (``fake.base(slug)``)."""
+    ``fake.url + "/edgenuity"`` and so on (``fake.base(slug)``). ``root="schoology"`` serves
+    that one system alone at the root, as its own host does (``/v1/users``).
+    ``controls`` adds ``GET /_fake/...`` endpoints (path -> what to answer)."""
 
     def __init__(
         self,
@@ -76,16 +79,23 @@ class FakeLMSServer:
         rate_limits: bool = True,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] = date.today,
+        root: str | None = None,
     ) -> None:
+        """``clock`` times the rate limits; ``today`` is the vendors' date (the system clock's
+        unless given), which ``fake.today.set(day)`` or ``POST /_fake/today`` moves."""
         self.store_path = Path(store)
         self.systems = build_systems()
+        if root is not None and root not in self.systems:
+            raise ValueError(f"no system {root!r} to serve at the root")
+        self.root = root
+        self.controls: dict[str, Callable[[], Any]] = {}
         self.auth: dict[str, Authenticator] = {slug: TokenAuth(tokens) for slug in self.systems}
         self.faults = Faults()
         self.faults.latency_ms = latency_ms
         self.rates = RateLimiter(clock)
         self.rates.enabled = rate_limits
-        self.today = today
-        self.model = LMSModel(self.store_path)
+        self.today = FakeToday(today)
+        self.model = LMSModel(self.store_path, StoreClock(self.today))
         self._model_open = True
         self._records: list[RecordedRequest] = []
         self._records_lock = threading.Lock()
@@ -97,7 +107,7 @@ class FakeLMSServer:
         if self._httpd is not None:
             return self
         if not self._model_open:
-            self.model, self._model_open = LMSModel(self.store_path), True
+            self.model, self._model_open = LMSModel(self.store_path, StoreClock(self.today)), True
         self._httpd = ThreadingHTTPServer((self._host, self._port), _make_handler(self))
         self._httpd.daemon_threads = True
         self._port = self._httpd.server_address[1]
@@ -141,8 +151,19 @@ class FakeLMSServer:
         return f"http://{self._host}:{self._port}"
 
     def base(self, slug: str) -> str:
-        """A system's base URL, e.g. ``http://127.0.0.1:PORT/edgenuity``."""
+        """A system's base URL, e.g. ``http://127.0.0.1:PORT/edgenuity`` (the server's own URL
+        for the system served at the root)."""
+        if self.root is not None:
+            if slug != self.root:
+                raise LookupError(f"this fake serves only {self.root}, not {slug}")
+            return self.url
         return f"{self.url}/{slug}"
+
+    def served(self) -> list[System]:
+        """The systems this server answers for."""
+        if self.root is not None:
+            return [self.systems[self.root]]
+        return list(self.systems.values())
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -161,7 +182,10 @@ class FakeLMSServer:
         path, query = split.path, parse_qs(split.query, keep_blank_values=True)
         if path.startswith("/_fake/") or path in ("/", "/_fake"):
             return _encode(self._control(method, path, query, body))
-        slug, _, rest = path.lstrip("/").partition("/")
+        if self.root is not None:
+            slug, rest = self.root, path.lstrip("/")
+        else:
+            slug, _, rest = path.lstrip("/").partition("/")
         system = self.systems.get(slug)
         if system is None:
             known = ", ".join(f"/{s}" for s in self.systems)
@@ -284,7 +308,7 @@ class FakeLMSServer:
         call = Call(
             method,
             path,
-            f"{self.url}/{system.slug}",
+            self.base(system.slug),
             query,
             body,
             self.model,
@@ -332,6 +356,8 @@ class FakeLMSServer:
             if not since.isdigit():
                 return Response(400, {"error": f"since must be a change number, not {since!r}"})
             return Response(200, self.changes(int(since)))
+        if path == "/_fake/today":
+            return self._today(method, raw)
         if path == "/_fake/faults" and method == "GET":
             return Response(200, self.faults.to_json() | {"rate_limits": self.rates.enabled})
         if path == "/_fake/faults" and method == "POST":
@@ -343,15 +369,37 @@ class FakeLMSServer:
             except FaultError as exc:
                 return Response(400, {"error": str(exc)})
             return Response(200, self.faults.to_json() | {"rate_limits": self.rates.enabled})
+        if path in self.controls and method == "GET":
+            return Response(200, self.controls[path]())
         if path == "/_fake/faults" and method == "DELETE":
             self.faults.clear()
             return Response(200, self.faults.to_json() | {"rate_limits": self.rates.enabled})
         return Response(404, {"error": f"no control endpoint {method} {path}"})
 
+    def _today(self, method: str, raw: dict[str, Any]) -> Response:
+        """``GET``: the fake's date; ``POST {"today": "YYYY-MM-DD"}`` sets it; ``DELETE``
+        goes back to the clock it started with."""
+        if method == "POST":
+            given = raw.get("today")
+            try:
+                day = date.fromisoformat(given) if isinstance(given, str) else None
+            except ValueError:
+                day = None
+            if day is None:
+                return Response(400, {"error": f"today must be a date YYYY-MM-DD, not {given!r}"})
+            self.today.set(day)
+        elif method == "DELETE":
+            self.today.set(None)
+        elif method != "GET":
+            return Response(405, {"error": f"{method} is not allowed on /_fake/today"})
+        return Response(200, self.today.to_json())
+
     def describe(self) -> dict[str, Any]:
-        """What is served: each system's base URL, batch size, rate limit and reference."""
+        """What is served: each system's base URL, batch size, rate limit and reference, and
+        the fake's date."""
         return {
             "store": str(self.store_path),
+            "today": self.today().isoformat(),
             "systems": {
                 s.slug: {
                     "name": s.name,
@@ -360,7 +408,7 @@ class FakeLMSServer:
                     "rate_limit": s.limit.describe(),
                     "reference": f"docs/lms-api/{s.reference}",
                 }
-                for s in self.systems.values()
+                for s in self.served()
             },
         }
 
@@ -369,7 +417,7 @@ def _encode(response: Response) -> tuple[int, dict[str, str], bytes]:
     headers = dict(response.headers)
     payload = response.payload()
     if payload:
-        headers["Content-Type"] = response.content_type
+        headers.setdefault("Content-Type", response.content_type)
     return response.status, headers, payload
 
 

@@ -74,6 +74,7 @@ def build() -> System:
 
 
 def _rostering(call: Call) -> Response:
+    """Rostering on the server's date: a pause set ahead reads ``on`` until its date."""
     settings = call.model.settings(model.SYSTEM)
     return Response(
         200,
@@ -86,11 +87,22 @@ def _rostering(call: Call) -> Response:
 
 
 def _pause(call: Call, system: System) -> Response:
-    """Pause rostering for the rollover on ``rollover_date``: Twig sets the pause date one
-    business day before it."""
-    rollover = day(system, call.object(), "rollover_date")
+    """Pause rostering for the rollover on ``rollover_date``, from ``pause_date`` (the
+    district calendar's business day before it; default: Twig's, weekends only). Set ahead,
+    the pause takes effect on its date; set late, at once."""
+    body = call.object()
+    rollover = day(system, body, "rollover_date")
+    params = {"rollover_date": rollover}
+    if body.get("pause_date") is not None:
+        params["pause_date"] = day(system, body, "pause_date")
+        if params["pause_date"] >= rollover:
+            raise system.fail(
+                400,
+                "invalid_pause_date",
+                f"pause_date {params['pause_date']} must be before the rollover date {rollover}",
+            )
     write = _write("pause rostering", "settings", "rostering", must_exist=False)
-    return single(call, system, write, Item("rostering", {"rollover_date": rollover}))
+    return single(call, system, write, Item("rostering", params))
 
 
 def _resume(call: Call, system: System) -> Response:
