@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 import pandas as pd
 
 from bot.core.approvals import ApprovalRecord
+from bot.core.targets import Done
 from bot.errors import StateError
 from bot.structures import (
     ApprovalRequest,
@@ -51,8 +52,8 @@ class LMS(ABC):
 
     @abstractmethod
     def execute(self, op: Operation) -> OpResult:
-        """Apply one operation; raises RuleViolation or LMSUnavailable. Repeating ``op.key``
-        returns the first result without applying twice."""
+        """Apply one operation; raises RuleViolation or LMSUnavailable. Like a real API, it
+        applies every call it receives: the bot never relies on it to deduplicate."""
 
     @abstractmethod
     def records(self, system: str, kind: str) -> pd.DataFrame:
@@ -95,6 +96,17 @@ class RunsAndLedger(ABC):
         """Record IDs already applied by this step."""
 
     @abstractmethod
+    def intend(self, step_id: str, fingerprint: str, record_ids: Sequence[str]) -> None:
+        """Before the calls: the records this run of the step's plan will change (replacing
+        an earlier run's), in one durable write."""
+
+    @abstractmethod
+    def unresolved(self, step_id: str, fingerprint: str) -> set[str]:
+        """Records a run of this plan meant to change but did not record as applied (a crash
+        between the call and its outcome, or a call that timed out after the LMS applied it):
+        read back to resolve them."""
+
+    @abstractmethod
     def record_outcome(self, outcome: Outcome) -> None:
         """Add ``outcome`` to the ledger, durably before this returns."""
 
@@ -129,7 +141,7 @@ class Approvals(ABC):
 
     @abstractmethod
     def approval_request(self, step_id: str) -> ApprovalRequest | None:
-        """The latest approval request of a step."""
+        """The latest approval request of a step (None since its changes were undone)."""
 
     @abstractmethod
     def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None:
@@ -150,6 +162,11 @@ class Approvals(ABC):
 
     @abstractmethod
     def decide(self, record: ApprovalRecord) -> None: ...
+
+    @abstractmethod
+    def reset_approvals(self, step_id: str, at: str) -> None:
+        """The step's changes were undone: its next plan needs a request of its own (posted
+        anew, in a new thread) and a new decision, even for the same plan."""
 
     @abstractmethod
     def decision(self, step_id: str) -> ApprovalRecord | None:
@@ -230,7 +247,58 @@ class CycleLog(ABC):
         """The latest ``limit`` cycles, newest first: (started, finished, summary)."""
 
 
-class StateStore(RunsAndLedger, Approvals, LeasesAndClaims, SlackOutbox, CycleLog):
+class Rollovers(ABC):
+    """What spans the steps of one rollover: the ledger of changes made once per rollover
+    (a promotion, a creation, a merge), the threshold's base, and every Step ID given."""
+
+    @abstractmethod
+    def once_entries(self, rollover: str, system: str, kind: str, change: str) -> dict[str, Done]:
+        """This rollover's ``change`` of ``kind`` records, by record ID: the step that holds
+        each, its target, and whether it was applied (else only intended: a crash may have
+        come between the call and its outcome)."""
+
+    @abstractmethod
+    def intend_once(
+        self,
+        rollover: str,
+        system: str,
+        kind: str,
+        change: str,
+        record_id: str,
+        step_id: str,
+        target: Mapping[str, str],
+    ) -> bool:
+        """Record, durably and before the call, that ``step_id`` makes ``change`` of the
+        record towards ``target``; False (recording nothing) when another step holds it."""
+
+    @abstractmethod
+    def settle_once(
+        self, rollover: str, system: str, kind: str, change: str, record_id: str, applied: bool
+    ) -> None:
+        """The call's outcome: applied, or not (then the entry is dropped: it may be tried
+        again)."""
+
+    @abstractmethod
+    def drop_once(self, step_id: str) -> None:
+        """Forget the step's once-per-rollover changes (they were undone)."""
+
+    @abstractmethod
+    def baseline(self, rollover: str, system: str, kind: str) -> int:
+        """The active records of ``kind`` when the rollover's first plan saw them (0 unknown)."""
+
+    @abstractmethod
+    def set_baseline(self, rollover: str, system: str, kind: str, count: int) -> int:
+        """Keep ``count`` as the base unless one is kept already; returns the one kept."""
+
+    @abstractmethod
+    def issued_step_ids(self) -> set[str]:
+        """Every Step ID the bot has seen in the Checklist or given to a row."""
+
+    @abstractmethod
+    def issue_step_ids(self, step_ids: Iterable[str]) -> None: ...
+
+
+class StateStore(RunsAndLedger, Approvals, LeasesAndClaims, SlackOutbox, CycleLog, Rollovers):
     """What the bot remembers between cycles, one concern per base class. Every method's
     writes are committed before it returns."""
 

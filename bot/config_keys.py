@@ -44,6 +44,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "kill_after_apply",
         "pause_at_call",
         "pause_until",
+        "break_on",
         "seed",
     ),
     "state": ("path", "url", "schema"),

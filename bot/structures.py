@@ -65,13 +65,14 @@ class WriteReport:
 
 @dataclass(frozen=True)
 class Operation:
-    """One call to the LMS for one record; ``key`` makes a repeat of it harmless."""
+    """One call to the LMS for one record. Nothing makes a repeat of it harmless: like a real
+    API, the LMS applies every call it receives (the bot sends a change only to a record not
+    yet at its target, and records once-per-rollover changes before it sends them)."""
 
     system: str
     action: str
     kind: str
     record_id: str
-    key: str
     params: dict[str, str] = field(default_factory=dict)
 
 
@@ -79,7 +80,6 @@ class Operation:
 class OpResult:
     status: str
     message: str
-    replayed: bool = False
 
 
 @dataclass(frozen=True)

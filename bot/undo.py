@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -50,7 +49,6 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
         current[(system, kind)] = {
             str(r["id"]): (str(r["status"]), fields_of(r)) for r in frame.to_dict("records")
         }
-    attempt = uuid.uuid4().hex[:12]
     restored = 0
     failures: list[str] = []
     for record in snapshot:
@@ -62,7 +60,6 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
             RESTORE,
             record.kind,
             record.record_id,
-            key=f"undo:{attempt}:{step_id}:{record.kind}:{record.record_id}",
             params={"status": record.status, "data": record.data},
         )
         at = services.clock.now().isoformat(sep=" ", timespec="seconds")
@@ -106,13 +103,12 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
     if failures:
         text += f"; {len(failures):,} failed: " + ", ".join(failures[:3])
     if run is not None and restored:
-        state.finish_run(
-            step_id,
-            run.fingerprint,
-            UNDONE,
-            text,
-            services.clock.now().isoformat(sep=" ", timespec="seconds"),
-        )
+        at = services.clock.now().isoformat(sep=" ", timespec="seconds")
+        state.finish_run(step_id, run.fingerprint, UNDONE, text, at)
+        # Ticked again, the step asks anew: an approval was for changes since undone; and
+        # what it did once per rollover (promotions) may be done again.
+        state.reset_approvals(step_id, at)
+        state.drop_once(step_id)
     if not restored and not failures:
         return UndoReport(f"Nothing to undo: {step_id}'s records are as they were before it ran")
     return UndoReport(text, restored, len(failures))

@@ -4,80 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 import pandas as pd
 
 from bot.abc import LMS
-from bot.core.calendar import DistrictCalendar
+from bot.actions.context import Check, PlanContext, Refuse, Targets, WorkItem
+from bot.actions.targeted import (
+    ALLOW_OVER,
+    GUARDED_VERBS,
+    Explain,
+    plan_against_lms,
+    plan_items,
+    truncated_input,
+)
 from bot.core.catalogue import ActionSpec, Catalogue
 from bot.core.plan import Plan, make_plan, summarize
 from bot.core.problems import Problem
-from bot.core.validate import CheckedStep
-from bot.core.wording import count
+from bot.core.targets import Rule
 from bot.templates import WorkbookTemplate
 
 EXAMPLES = 3
-GUARDED_VERBS = frozenset({"archive", "disable", "delete", "remove"})
-ALLOW_OVER = "allow_over_threshold"
-
-
-@dataclass
-class PlanContext:
-    """What an action sees when it plans: the step, its rows in the sheet, the LMS's view."""
-
-    checked: CheckedStep
-    selected: pd.DataFrame
-    lms_records: pd.DataFrame
-    today: date
-    settings: dict[str, str] = field(default_factory=dict)
-    applied: frozenset[str] = frozenset()
-    id_column: str = ""
-    max_change_percent: float = 100.0
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    calendar: DistrictCalendar | None = None
-    """The district calendar (the config's national holidays and the Calendar tab); None:
-    the Calendar tab's alone."""
-    rollover: date | None = None
-    """The district's rollover date (config or Calendar), when it has one."""
-    run_day: date | None = None
-    """The step's Run-on date when it is still to come (the step runs then, not today)."""
-
-    @property
-    def when(self) -> date:
-        """The day the step will run: its Run-on date, else today."""
-        return self.run_day or self.today
-
-    def tab(self, name: str) -> pd.DataFrame:
-        """Another tab of the workbook as read this cycle (empty when the cycle did not pass it)."""
-        return self.frames.get(name, pd.DataFrame())
-
-    @property
-    def pending(self) -> pd.DataFrame:
-        """Selected rows this step has not applied yet (rules are checked on these only)."""
-        if not self.applied or not self.id_column:
-            return self.selected
-        return self.selected[~self.selected[self.id_column].str.strip().isin(self.applied)]
-
-    @property
-    def params(self) -> dict[str, object]:
-        return self.checked.params
-
-    def lms_status(self, ids: pd.Series) -> pd.Series:
-        """The LMS status of each ID (``not in LMS`` when absent), aligned with ``ids``."""
-        if self.lms_records.empty:
-            return pd.Series("not in LMS", index=ids.index, dtype=object)
-        lookup = self.lms_records.set_index("id")["status"]
-        return ids.map(lookup).fillna("not in LMS")
-
-
-Check = Callable[[PlanContext], list[Problem]]
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    record_id: str
-    params: dict[str, str]
 
 
 @dataclass
@@ -98,6 +44,14 @@ class Action:
         default=lambda record, params: {k: str(v) for k, v in params.items()}
     )
     checks: tuple[Check, ...] = ()
+    rule: Rule | None = None
+    """How the action moves a record; given, the plan is made against the LMS's state."""
+    targets: Targets | None = None
+    """Each selected row's target field values (a frame, one row per row, in order)."""
+    refuse: Refuse | None = None
+    """Why the action's own rule refuses each selected row ("" where it does not)."""
+    explain: Explain | None = None
+    """More words for the plan, from the records that will change."""
     id_column: str = field(init=False, default="")
 
     def on(self, template: WorkbookTemplate) -> Action:
@@ -132,6 +86,8 @@ class Action:
         return tuple(sorted(set(ids[ids != ""])))
 
     def plan(self, ctx: PlanContext) -> tuple[Plan | None, list[Problem]]:
+        if self.rule is not None:
+            return plan_against_lms(self, ctx)
         problems = [p for check in self.checks for p in check(ctx)]
         problems += self.threshold(ctx)
         problems += truncated_input(ctx, self.spec.tab)
@@ -198,6 +154,11 @@ class Action:
         """Rows for other tabs (Matches, Log) once the step has run; none by default."""
         return {}
 
+    @property
+    def has_outputs(self) -> bool:
+        """Whether the action gives rows for other tabs (``output_rows``)."""
+        return False
+
     def example(self, record: dict[str, str]) -> str:
         detail = self.describe_record(record)
         record_id = str(record.get(self.id_column, ""))
@@ -209,6 +170,8 @@ class SettingAction(Action):
     """An action on a system setting (pause imports): one operation, no records."""
 
     setting: str = ""
+    value: str = ""
+    """The value the step gives the setting: already there, nothing is sent."""
 
     def work(self, ctx: PlanContext) -> list[WorkItem]:
         return [WorkItem(self.setting, {k: str(v) for k, v in ctx.params.items()})]
@@ -219,20 +182,18 @@ class SettingAction(Action):
             return None, problems
         current = ctx.settings.get(self.setting, "on")
         summary = f"Will {self.spec.verb} {self.spec.noun} in {self.spec.system} (now {current})"
-        plan = make_plan(
-            ctx.checked.step.step_id,
-            self.spec.system,
-            self.spec.name,
-            "",
-            ctx.checked.params_text,
-            (self.setting,),
-            summary,
-            self.spec.destructive,
-        )
-        return plan, []
+        if self.value and current == self.value:
+            summary = f"Nothing to do: {self.spec.noun} in {self.spec.system} already {current}"
+        items = self.work(ctx)
+        return plan_items(self, ctx, items, summary, self.already), []
+
+    def already(self, ctx: PlanContext, item: WorkItem) -> bool:
+        """Whether the LMS holds the setting's value already (``value``, when given)."""
+        return bool(self.value) and ctx.settings.get(self.setting, "on") == self.value
 
 
 Build = Callable[[PlanContext], tuple[list[WorkItem], str]]
+AtTarget = Callable[[PlanContext, WorkItem], bool]
 Outputs = Callable[[LMS, PlanContext], dict[str, list[dict[str, str]]]]
 
 
@@ -247,6 +208,8 @@ class CustomAction(Action):
     build: Build | None = None
     reads: str = ""
     outputs: Outputs | None = None
+    at_target: AtTarget | None = None
+    """Whether the LMS holds an item's target already (then nothing is sent for it)."""
 
     def work(self, ctx: PlanContext) -> list[WorkItem]:
         assert self.build is not None
@@ -260,53 +223,19 @@ class CustomAction(Action):
             return None, problems
         assert self.build is not None
         items, summary = self.build(ctx)
-        scope = ctx.checked.scope
-        plan = make_plan(
-            ctx.checked.step.step_id,
-            self.spec.system,
-            self.spec.name,
-            scope.canonical() if scope else "",
-            ctx.checked.params_text,
-            tuple(sorted({i.record_id for i in items})),
-            summary,
-            self.spec.destructive,
-            ctx.checked.step.owner,
-        )
-        return plan, []
+        return plan_items(self, ctx, items, summary, self.at_target), []
 
     def output_rows(self, lms: LMS, ctx: PlanContext) -> dict[str, list[dict[str, str]]]:
         return self.outputs(lms, ctx) if self.outputs is not None else {}
+
+    @property
+    def has_outputs(self) -> bool:
+        return self.outputs is not None
 
 
 @dataclass
 class CustomSetting(CustomAction, SettingAction):
     """A computed action with no scope tab (the district calendar, a transfer code)."""
-
-
-def truncated_input(ctx: PlanContext, tab: str | None) -> list[Problem]:
-    """DESIGN section 7: a roster tab that is empty, header-only, or shrank past the threshold
-    (fewer rows than the LMS's active records of that type, by more than
-    ``max_change_percent``) is not acted on, unless the step allows it. Needs ``ctx.frames``."""
-    if not tab or tab not in ctx.frames:
-        return []
-    rows = len(ctx.frames[tab])
-    if rows == 0:
-        return [Problem("Scope", f"the {tab} tab is empty (header only): not acted on")]
-    if ctx.lms_records.empty or "status" not in ctx.lms_records or ctx.params.get(ALLOW_OVER):
-        return []
-    active = int((ctx.lms_records["status"] == "active").sum())
-    if not active or rows * 100 >= (100 - ctx.max_change_percent) * active:
-        return []
-    shrank = (active - rows) * 100 / active
-    return [
-        Problem(
-            "Scope",
-            f"the {tab} tab has {count(rows, 'row')} but the LMS has "
-            f"{count(active, 'active record')} "
-            f"({shrank:.1f}% fewer > {ctx.max_change_percent:g}%): it looks truncated, "
-            f"not acted on (if the roster really shrank, add {ALLOW_OVER}=yes)",
-        )
-    ]
 
 
 class Registry:

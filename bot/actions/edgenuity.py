@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 
@@ -11,7 +12,6 @@ import pandas as pd
 from bot.actions.base import (
     ALLOW_OVER,
     Action,
-    CustomAction,
     CustomSetting,
     PlanContext,
     SettingAction,
@@ -26,6 +26,7 @@ from bot.actions.shared import (
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
+from bot.core.targets import ID, TO, Rule
 from bot.core.values import format_count
 from bot.core.wording import agree, count
 
@@ -172,40 +173,6 @@ def school_given(ctx: PlanContext) -> list[Problem]:
     ]
 
 
-def _permissions(text: object) -> set[str]:
-    return {p.strip() for p in str(text or "").split(",") if p.strip()}
-
-
-def reset_permissions_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
-    """Educators whose LMS permissions differ from their role's defaults, and the changes."""
-    ids = ctx.selected["Educator ID"].str.strip() if not ctx.selected.empty else pd.Series()
-    lms = ctx.lms_records.set_index("id") if not ctx.lms_records.empty else pd.DataFrame()
-    items: list[WorkItem] = []
-    changes: list[str] = []
-    for educator in ids:
-        if educator not in lms.index or lms.loc[educator, "status"] != "active":
-            continue
-        role = str(lms.loc[educator].get("role", "")).strip().casefold()
-        default = _permissions(lms.loc[educator].get("default_permissions", ""))
-        current = _permissions(lms.loc[educator].get("permissions", ""))
-        if current == default:
-            continue
-        diff = [f"+{p}" for p in sorted(default - current)]
-        diff += [f"-{p}" for p in sorted(current - default)]
-        items.append(WorkItem(educator, {"role": role}))
-        changes.append(f"{educator} ({role}): {', '.join(diff)}")
-    same = len(ids) - len(items)
-    if not items:
-        have = f"{count(len(ids), 'educator')} {agree(len(ids), 'has', 'have')} role defaults"
-        return [], f"Nothing to change: {'all ' if len(ids) > 1 else ''}{have}"
-    more = f" and {format_count(len(changes) - SHOWN)} more" if len(changes) > SHOWN else ""
-    summary = (
-        f"Will reset permissions of {format_count(len(items))} of {format_count(len(ids))} "
-        f"educators to role defaults: {'; '.join(changes[:SHOWN])}{more}"
-    )
-    return items, summary + (f" ({format_count(same)} already match)" if same else "")
-
-
 def calendar_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     """The Calendar tab as Edgenuity's district calendar, with a warning when it has no
     holidays or breaks (the vendor's default is a 7-day week with no breaks)."""
@@ -229,6 +196,92 @@ def calendar_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     return [WorkItem("calendar", params)], summary
 
 
+def _lms_field(ctx: PlanContext, rows: pd.DataFrame, name: str) -> pd.Series:
+    """Each row's record's ``name`` in the LMS ("" when absent), in the rows' order."""
+    ids = rows[ctx.id_column].map(str).str.strip()
+    lms = ctx.lms_records
+    if lms.empty or name not in lms:
+        return pd.Series("", index=rows.index, dtype=object)
+    return ids.map(lms.drop_duplicates("id").set_index("id")[name]).fillna("").astype(str)
+
+
+def _constant(**values: object) -> Callable[[PlanContext, pd.DataFrame], pd.DataFrame]:
+    """Targets that are the same for every row: the given Parameters (``None`` left out)."""
+
+    def targets(ctx: PlanContext, rows: pd.DataFrame) -> pd.DataFrame:
+        given = {k: str(ctx.params[str(p)]) for k, p in values.items() if ctx.params.get(str(p))}
+        return pd.DataFrame({k: [v] * len(rows) for k, v in given.items()}, index=rows.index)
+
+    return targets
+
+
+def dates_target(ctx: PlanContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """The start and/or target date the Parameters give (ISO), for every enrollment."""
+    given = {k: ctx.params.get(k) for k in ("start_date", "target_date")}
+    return pd.DataFrame(
+        {k: [v.isoformat()] * len(rows) for k, v in given.items() if isinstance(v, date)},
+        index=rows.index,
+    )
+
+
+def next_grade(ctx: PlanContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """One grade up from the LMS's (a grade that is not a number stays, and is refused)."""
+    grade = pd.to_numeric(_lms_field(ctx, rows, "grade"), errors="coerce")
+    up = (grade + 1).map(lambda g: "" if pd.isna(g) else str(int(g)))
+    return pd.DataFrame({"grade": up}, index=rows.index)
+
+
+def not_a_grade(ctx: PlanContext, rows: pd.DataFrame) -> pd.Series:
+    raw = _lms_field(ctx, rows, "grade")
+    bad = pd.to_numeric(raw, errors="coerce").isna()
+    ids = rows[ctx.id_column].map(str).str.strip()
+    return ("student " + ids + " has grade " + raw.map(repr) + ", not a number").where(bad, "")
+
+
+def no_code(ctx: PlanContext, rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"external_course_code": [""] * len(rows)}, index=rows.index)
+
+
+def school_target(ctx: PlanContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """The school=NAME parameter, else each row's School."""
+    school = str(ctx.params.get("school") or "").strip()
+    column = school if school else rows["School"].map(str).str.strip()
+    return pd.DataFrame({"school": column}, index=rows.index)
+
+
+def role_defaults(ctx: PlanContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """Each educator's role's default permissions, as the LMS knows them."""
+    return pd.DataFrame(
+        {"permissions": _lms_field(ctx, rows, "default_permissions")}, index=rows.index
+    )
+
+
+def permission_changes(ctx: PlanContext, changing: pd.DataFrame) -> str:
+    """Each educator's change: ``T1 (teacher): +view reports, -manage schools``."""
+    roles = ctx.lms_records.drop_duplicates("id").set_index("id").get("role", pd.Series())
+    lines = []
+    for row in changing.head(SHOWN).to_dict("records"):
+        now = _permissions(row.get("permissions"))
+        wanted = _permissions(row.get(TO + "permissions"))
+        diff = [f"+{p}" for p in sorted(wanted - now)] + [f"-{p}" for p in sorted(now - wanted)]
+        lines.append(f"{row[ID]} ({roles.get(row[ID], '')}): {', '.join(diff)}")
+    more = len(changing) - SHOWN
+    return "; ".join(lines) + (f" and {format_count(more)} more" if more > 0 else "")
+
+
+def _permissions(text: object) -> set[str]:
+    return {p.strip() for p in str(text or "").split(",") if p.strip()}
+
+
+def no_defaults(ctx: PlanContext, rows: pd.DataFrame) -> pd.Series:
+    role = _lms_field(ctx, rows, "role")
+    none = _lms_field(ctx, rows, "default_permissions").str.strip() == ""
+    ids = rows[ctx.id_column].map(str).str.strip()
+    return ("educator " + ids + " has role " + role.map(repr) + ", which has no defaults").where(
+        none, ""
+    )
+
+
 _spec = partial(ActionSpec, SYSTEM)
 OVER_THRESHOLD = (
     ParamSpec(ALLOW_OVER, "bool", help="yes to act on more than safety.max_change_percent"),
@@ -246,6 +299,7 @@ ACTIONS: list[Action] = [
         ),
         describe_record=_enrollment,
         checks=(earned_credit_only,),
+        rule=Rule(to_status="completed"),
     ),
     Action(
         _spec(
@@ -258,6 +312,7 @@ ACTIONS: list[Action] = [
             params=OVER_THRESHOLD,
         ),
         describe_record=_enrollment,
+        rule=Rule(to_status="disabled"),
     ),
     Action(
         _spec(
@@ -275,6 +330,8 @@ ACTIONS: list[Action] = [
         ),
         describe_record=_enrollment,
         checks=(target_on_school_day,),
+        rule=Rule(),
+        targets=dates_target,
     ),
     Action(
         _spec(
@@ -287,6 +344,7 @@ ACTIONS: list[Action] = [
             params=OVER_THRESHOLD,
         ),
         describe_record=describe_student,
+        rule=Rule(to_status="archived"),
     ),
     Action(
         _spec(
@@ -301,6 +359,9 @@ ACTIONS: list[Action] = [
         ),
         describe_record=describe_student,
         checks=(seniors_archived_first,),
+        rule=Rule(once="promote"),
+        targets=next_grade,
+        refuse=not_a_grade,
     ),
     Action(
         _spec(
@@ -316,7 +377,7 @@ ACTIONS: list[Action] = [
         describe_record=describe_student,
         universe_status="",
         record_params=new_student_fields,
-        checks=(ids_never_reused,),
+        rule=Rule(to_status="active", from_status=(), once="create", creates=True),
     ),
     SettingAction(
         _spec(
@@ -329,6 +390,7 @@ ACTIONS: list[Action] = [
         ),
         kind="settings",
         setting="imports",
+        value="paused",
     ),
     SettingAction(
         _spec(
@@ -341,6 +403,7 @@ ACTIONS: list[Action] = [
         ),
         kind="settings",
         setting="imports",
+        value="on",
     ),
     Action(
         _spec(
@@ -353,6 +416,8 @@ ACTIONS: list[Action] = [
             params=(ParamSpec("version", required=True, help="the new version, e.g. 2026"),),
         ),
         describe_record=_course,
+        rule=Rule(),
+        targets=_constant(version="version"),
     ),
     Action(
         _spec(
@@ -368,6 +433,7 @@ ACTIONS: list[Action] = [
         ),
         describe_record=_course,
         checks=(code_removed_first,),
+        rule=Rule(to_status="removed"),
     ),
     Action(
         _spec(
@@ -379,6 +445,8 @@ ACTIONS: list[Action] = [
             "Integrations only: clear a course's External Course Code before archiving it.",
         ),
         describe_record=_course,
+        rule=Rule(from_status=()),
+        targets=no_code,
     ),
     Action(
         _spec(
@@ -394,6 +462,7 @@ ACTIONS: list[Action] = [
         ),
         describe_record=_course,
         checks=(code_removed_first,),
+        rule=Rule(to_status="archived"),
     ),
     Action(
         _spec(
@@ -408,6 +477,8 @@ ACTIONS: list[Action] = [
         describe_record=describe_student,
         record_params=_home_school,
         checks=(school_given,),
+        rule=Rule(),
+        targets=school_target,
     ),
     Action(
         _spec(
@@ -420,8 +491,9 @@ ACTIONS: list[Action] = [
             params=OVER_THRESHOLD,
         ),
         describe_record=_educator,
+        rule=Rule(to_status="archived"),
     ),
-    CustomAction(
+    Action(
         _spec(
             "reset permissions",
             "restore default permissions of",
@@ -430,7 +502,11 @@ ACTIONS: list[Action] = [
             False,
             "Reset educators' permissions to their role's defaults; the plan lists each change.",
         ),
-        build=reset_permissions_work,
+        describe_record=_educator,
+        rule=Rule(),
+        targets=role_defaults,
+        refuse=no_defaults,
+        explain=permission_changes,
     ),
     CustomSetting(
         _spec(

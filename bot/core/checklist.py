@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -101,16 +101,19 @@ def signature_of(record: Mapping[str, object]) -> tuple[str, ...]:
     return tuple(_cell(record, c).strip() for c in STAFF_FIELDS)
 
 
-def parse_checklist(frame: pd.DataFrame) -> tuple[list[Step], list[IdFill]]:
+def parse_checklist(
+    frame: pd.DataFrame, issued: Iterable[str] = ()
+) -> tuple[list[Step], list[IdFill]]:
     """Steps in sheet order; rows with every staff field blank are skipped.
 
-    A blank Step ID gets the next free ``S-NNN`` (numbers never reused within the sheet),
-    to be written to the row that still holds the same staff values (``IdFill``);
-    a Step ID used by several rows marks each of those steps ``duplicate_id``.
+    A blank Step ID gets the next free ``S-NNN`` (never one in the sheet, nor one ``issued``
+    before, whose row may since have been deleted: a Step ID is never reused), to be written
+    to the row that still holds the same staff values (``IdFill``); a Step ID used by
+    several rows marks each of those steps ``duplicate_id``.
     """
     records = [r for r in frame.to_dict("records") if any(signature_of(r)) or _cell(r, "Step ID")]
     ids = [step_key(_cell(r, "Step ID")) for r in records]
-    numbers = free_numbers(ids)
+    numbers = free_numbers([*ids, *(step_key(i) for i in issued)])
     counts = pd.Series([i for i in ids if i]).value_counts().to_dict() if any(ids) else {}
     steps: list[Step] = []
     fills: list[IdFill] = []

@@ -116,7 +116,9 @@ class LastRun:
     result: str = ""
     at: str = ""
     same_inputs: bool = False
-    """The run was of the step as staff wrote it now (action, scope, parameters, owner)."""
+    """The run was of the step as staff wrote it now (action, scope, parameters)."""
+    approval: str = ""
+    """The approval it ran under (``Approved by ...``), for a destructive step."""
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,14 @@ def advance(facts: StepFacts) -> Verdict:
         if run is not None and run.finished and run.same_inputs:
             # What the step did itself (a code used, seniors archived) must not make a
             # finished step Invalid: unchanged, it keeps its result and its rows for other tabs.
-            return Verdict(replace(kept, status=run.status, result=run.result), (KeepOutputs(),))
+            view = replace(
+                kept,
+                status=run.status,
+                result=run.result,
+                last_run=run.at or kept.last_run,
+                approval=run.approval or kept.approval,
+            )
+            return Verdict(view, (KeepOutputs(),))
         return _invalid(kept, facts.plan_problems)
     return _planned(facts, facts.plan, kept)
 
@@ -285,7 +294,7 @@ def awaiting(facts: StepFacts, plan: Plan, requested_at: str, link: str) -> Step
     approval) before its Run-on date."""
     note = ""
     decision = facts.decision
-    if standing(decision, plan.fingerprint) == "void" and decision is not None:
+    if standing(decision, plan.fingerprint) == "void" and decision and decision.fingerprint:
         if decision.decision is Decision.VOID:
             note = "Void: the step changed after approval; "
         else:

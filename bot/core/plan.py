@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import pandas as pd
 
 from bot.core.values import format_count, shown
 
@@ -23,6 +25,9 @@ class Plan:
     summary: str
     destructive: bool
     fingerprint: str
+    judged: pd.DataFrame | None = field(default=None, compare=False, hash=False, repr=False)
+    """For a plan made against the LMS's state: each selected record's fate and target
+    (``bot.core.targets.judge``); execution sends the ones that will change."""
 
 
 def fingerprint(

@@ -29,20 +29,25 @@ def _failed(failures: list[Failure]) -> str:
 
 
 def records_result(
-    verb: str, noun: str, applied: int, already: int, failures: list[Failure]
+    verb: str,
+    noun: str,
+    applied: int,
+    already: int,
+    failures: list[Failure],
+    already_as: str = "already done by this step",
 ) -> str:
-    """A step over roster records: ``Archived 1 course; 2 already done by this step``.
-    ``noun`` is the catalogue's plural (``courses``)."""
+    """A step over roster records: ``Archived 1 course; 2 already archived``. ``noun`` is
+    the catalogue's plural (``courses``)."""
     one = singular(noun)
     if applied == 0 and already and not failures:
         every = "all " if already > 1 else ""
         return (
             f"Nothing to do: {every}{count(already, one, noun)} "
-            f"{agree(already, 'was', 'were')} already done by this step"
+            f"{agree(already, 'was', 'were')} {already_as}"
         )
     text = f"{past_tense(verb)} {count(applied, one, noun)}"
     if already:
-        text += f"; {already:,} already done by this step"
+        text += f"; {already:,} {already_as}"
     if failures:
         text += "; " + _failed(failures)
     return text

@@ -59,6 +59,11 @@ def past_tense(verb: str) -> str:
     return capitalised(done + (" " + rest if rest else ""))
 
 
+def past_participle(verb: str) -> str:
+    """``archive`` -> ``archived``, ``set dates on`` -> ``set``: for "3 already archived"."""
+    return past_tense(verb.split(" ")[0]).lower()
+
+
 def capitalised(text: str) -> str:
     """``text`` with its first letter upper case (the rest as it was)."""
     return text[:1].upper() + text[1:]

@@ -7,11 +7,14 @@ import json
 import threading
 from dataclasses import dataclass, field
 
-from bot.actions.base import Action, PlanContext, SettingAction
+import pandas as pd
+
+from bot.actions.base import Action, PlanContext, SettingAction, WorkItem
 from bot.core.lifecycle import Status, finished_label
 from bot.core.plan import Plan
 from bot.core.step_results import Failure, outcome_result, records_result
-from bot.core.wording import past_tense
+from bot.core.targets import FATE, ID, STATUS, TO, Fate
+from bot.core.wording import past_participle, past_tense
 from bot.errors import LMSUnavailable, RuleViolation
 from bot.progress import Progress
 from bot.services import Services
@@ -40,11 +43,13 @@ class Execution:
         fatal: tuple[type[BaseException], ...],
         stop: threading.Event,
         stamp: str,
+        rollover: str,
     ) -> None:
         self.svc = services
         self.fatal = fatal
         self.stop = stop
         self.stamp = stamp
+        self.rollover = rollover
 
     def run(
         self, step_id: str, action: Action, ctx: PlanContext, plan: Plan, inputs: str
@@ -65,10 +70,19 @@ class Execution:
     ) -> tuple[str, str]:
         state = self.svc.state
         spec = action.spec
-        done_before = state.applied(step_id)
         failures = tally.failures
-        items = action.work(ctx)
-        tally.total = len(items)
+        if plan.judged is not None:
+            items, targets = changes(action, ctx, plan.judged)
+            done_before: set[str] = set()
+            tally.already = self._resolve(step_id, action, plan, tally)
+            already_as = f"already {past_participle(spec.verb)}"
+            state.intend(step_id, plan.fingerprint, [i.record_id for i in items])
+        else:
+            items, targets = action.work(ctx), {}
+            done_before = state.applied(step_id)
+            already_as = "already done by this step"
+        tally.total = len(items) + (tally.already if plan.judged is not None else 0)
+        once = action.rule.once if action.rule is not None else ""
         if spec.destructive:
             pending = [i.record_id for i in items if i.record_id not in done_before]
             self._snapshot(step_id, action, ctx, pending)
@@ -79,40 +93,17 @@ class Execution:
                 continue
             if self.stop.is_set():
                 progress.close()
-                return _stopped(tally.applied + tally.already, len(items), failures)
-            op = Operation(
-                spec.system,
-                spec.name,
-                action.kind,
-                item.record_id,
-                key=f"{step_id}:{spec.system}:{spec.name}:{item.record_id}",
-                params=item.params,
-            )
-            at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
-            tally.current = item.record_id
-            try:
-                result = self.svc.lms.execute(op)
-            except (RuleViolation, LMSUnavailable) as exc:
-                failures.append((item.record_id, str(exc)))
-                outcome = Outcome(
-                    step_id, item.record_id, spec.name, action.kind, "failed", str(exc), "", at
-                )
-            else:
-                tally.applied += 1
-                tally.messages.append(result.message)
-                outcome = Outcome(
-                    step_id,
-                    item.record_id,
-                    spec.name,
-                    action.kind,
-                    "applied",
-                    result.message,
-                    result.status,
-                    at,
-                )
+                return _stopped(tally.applied + tally.already, tally.total, failures)
+            target = targets.get(item.record_id, {})
+            if once and not self._intend(step_id, action, item.record_id, target):
+                tally.already += 1
+                continue
+            outcome = self._call(step_id, action, item, target, tally)
+            if once:
+                self._settle(action, item.record_id, outcome.outcome == "applied")
             state.record_outcome(outcome)
             tally.current = ""
-            progress.update(tally.applied + tally.already + len(failures))
+            progress.advance()
         progress.close()
         applied, already = tally.applied, tally.already
         _, label = finished_label(applied + already, len(failures))
@@ -122,9 +113,95 @@ class Execution:
                 spec.verb, spec.noun, tally.messages, failures, len(items), prefix=not setting
             )
         else:
-            text = records_result(spec.verb, spec.noun, applied, already, failures)
+            text = records_result(spec.verb, spec.noun, applied, already, failures, already_as)
         state.finish_run(step_id, plan.fingerprint, label, text, self.stamp)
         return label, text
+
+    def _resolve(self, step_id: str, action: Action, plan: Plan, tally: Tally) -> int:
+        """An interrupted run's calls whose outcome was never recorded: those the LMS now holds
+        at target were applied (recorded now, so the Log has them once); the others are sent
+        again with this run. Returns how many records were at target before this run."""
+        assert plan.judged is not None
+        judged = plan.judged
+        at_target = judged.loc[judged[FATE] == Fate.AT_TARGET.value, ID]
+        landed = sorted(set(at_target) & self.svc.state.unresolved(step_id, plan.fingerprint))
+        at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
+        spec = action.spec
+        status = judged.drop_duplicates(ID).set_index(ID)[STATUS]
+        for record_id in landed:
+            self.svc.state.record_outcome(
+                Outcome(
+                    step_id,
+                    record_id,
+                    spec.name,
+                    action.kind,
+                    "applied",
+                    "found at its target after the run was interrupted",
+                    str(status.get(record_id, "")),
+                    at,
+                )
+            )
+        tally.applied += len(landed)
+        return len(at_target) - len(landed)
+
+    def _call(
+        self,
+        step_id: str,
+        action: Action,
+        item: WorkItem,
+        target: dict[str, str],
+        tally: Tally,
+    ) -> Outcome:
+        """Send one operation to the LMS; its outcome, for the ledger."""
+        spec = action.spec
+        op = Operation(spec.system, spec.name, action.kind, item.record_id, params=item.params)
+        at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
+        tally.current = item.record_id
+        try:
+            result = self.svc.lms.execute(op)
+        except (RuleViolation, LMSUnavailable) as exc:
+            tally.failures.append((item.record_id, str(exc)))
+            return Outcome(
+                step_id, item.record_id, spec.name, action.kind, "failed", str(exc), "", at
+            )
+        tally.applied += 1
+        tally.messages.append(result.message)
+        shown_as = ", ".join(
+            [
+                result.status,
+                *(f"{k.replace('_', ' ')} {v}" for k, v in target.items() if k != "status"),
+            ]
+        )
+        return Outcome(
+            step_id,
+            item.record_id,
+            spec.name,
+            action.kind,
+            "applied",
+            result.message,
+            shown_as if target else result.status,
+            at,
+        )
+
+    def _intend(self, step_id: str, action: Action, record_id: str, target: dict[str, str]) -> bool:
+        """Record, before the call, that this step is making its once-per-rollover change of
+        ``record_id`` (towards ``target``); False when another step holds it."""
+        assert action.rule is not None
+        return self.svc.state.intend_once(
+            self.rollover,
+            action.spec.system,
+            action.kind,
+            action.rule.once,
+            record_id,
+            step_id,
+            target,
+        )
+
+    def _settle(self, action: Action, record_id: str, applied: bool) -> None:
+        assert action.rule is not None
+        self.svc.state.settle_once(
+            self.rollover, action.spec.system, action.kind, action.rule.once, record_id, applied
+        )
 
     def _broke_off(
         self, step_id: str, action: Action, plan: Plan, tally: Tally, exc: Exception
@@ -181,6 +258,30 @@ class Execution:
             for r in frame.to_dict("records")
         ]
         self.svc.state.save_snapshot(step_id, records)
+
+
+def changes(
+    action: Action, ctx: PlanContext, judged: pd.DataFrame
+) -> tuple[list[WorkItem], dict[str, dict[str, str]]]:
+    """The work of a plan made against the LMS: one item per record that will change (what
+    the action sends for its row), and each one's target fields."""
+    change = judged[judged[FATE] == Fate.CHANGE.value]
+    if change.empty:
+        return [], {}
+    names = [c for c in change.columns if c.startswith(TO)]
+    targets = {
+        str(r[ID]): {c[len(TO) :]: str(r[c]) for c in names} for r in change.to_dict("records")
+    }
+    rows = {
+        str(r[action.id_column]).strip(): r
+        for r in ctx.selected.to_dict("records")
+        if str(r[action.id_column]).strip() in targets
+    }
+    items = [
+        WorkItem(i, {**action.record_params(rows.get(i, {}), ctx.params), **targets[i]})
+        for i in change[ID]
+    ]
+    return items, targets
 
 
 def _fields(record: dict[str, object]) -> dict[str, str]:

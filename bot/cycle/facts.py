@@ -4,12 +4,13 @@ it waits on (its own Depends on and the vendors' order rules), and its plan agai
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
 from bot.actions.base import Action, PlanContext, lms_records
+from bot.core.approvals import ApprovalRecord, Decision
 from bot.core.calendar import DistrictCalendar
 from bot.core.checklist import Step
 from bot.core.lifecycle import LastRun, Request, Status, StepView, status_of
@@ -20,6 +21,8 @@ from bot.core.validate import CheckedStep
 from bot.services import Services
 from bot.structures import Run
 from bot.workbook.tab_frames import TabFrames
+
+APPROVE = Decision.APPROVE
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,33 @@ def plan_step(
     frames: TabFrames,
     checked: CheckedStep,
     today: date,
+    period: str,
     calendar: DistrictCalendar | None = None,
     rollover: date | None = None,
     run_day: date | None = None,
 ) -> Planned:
     """Select the step's records and let its action plan them against the LMS; the action
     sees the district ``calendar``, its ``rollover`` date and the step's ``run_day`` (its
-    Run-on date when still to come)."""
+    Run-on date when still to come), and the ledger of the rollover named ``period``."""
+    planned = context_of(services, frames, checked, today, period, calendar, rollover, run_day)
+    if planned.problems:
+        return planned
+    plan, problems = planned.action.plan(planned.ctx)
+    return replace(planned, plan=plan, problems=tuple(problems))
+
+
+def context_of(
+    services: Services,
+    frames: TabFrames,
+    checked: CheckedStep,
+    today: date,
+    period: str,
+    calendar: DistrictCalendar | None = None,
+    rollover: date | None = None,
+    run_day: date | None = None,
+) -> Planned:
+    """What the step's action sees: its selected rows, the LMS's records and settings, this
+    rollover's ledger of its once-changes, and the threshold's base (not yet a plan)."""
     spec = checked.spec
     action = services.actions.action(spec)
     selected = pd.DataFrame()
@@ -55,40 +78,61 @@ def plan_step(
             unusable.append(Problem("Scope", why))
         else:
             selected = frame[select(checked.scope, frame, services.template, today)]
+    records = lms_records(services.lms, action)
+    state = services.state
+    once = action.rule.once if action.rule is not None else ""
     ctx = PlanContext(
         checked=checked,
         selected=selected,
-        lms_records=lms_records(services.lms, action),
+        lms_records=records,
         today=today,
         settings=services.lms.settings(spec.system),
-        applied=frozenset(services.state.applied(checked.step.step_id)),
+        applied=frozenset(state.applied(checked.step.step_id)),
         id_column=action.id_column,
         max_change_percent=services.config.max_change_percent,
         frames=frames,  # other tabs (Calendar, Matches) for plan-time rules
+        ledger=state.once_entries(period, spec.system, action.kind, once) if once else {},
+        baseline=baseline(services, period, spec.system, action.kind, records),
         calendar=calendar,
         rollover=rollover,
         run_day=run_day,
     )
-    if unusable:
-        return Planned(action, ctx, None, tuple(unusable))
-    plan, problems = action.plan(ctx)
-    return Planned(action, ctx, plan, tuple(problems))
+    return Planned(action, ctx, None, tuple(unusable))
+
+
+def baseline(
+    services: Services, rollover: str, system: str, kind: str, records: pd.DataFrame
+) -> int:
+    """The active records of ``kind`` at the start of the rollover: kept the first time a plan
+    sees any (so the threshold's base does not shrink as steps archive)."""
+    kept = services.state.baseline(rollover, system, kind)
+    if kept:
+        return kept
+    active = int((records["status"] == "active").sum()) if not records.empty else 0
+    return services.state.set_baseline(rollover, system, kind, active) if active else 0
 
 
 def inputs_of(checked: CheckedStep) -> str:
-    """The step as staff wrote it (not the records it selects): a finished run with the same
-    inputs is the same step."""
+    """The step's own Action, Scope and Parameters (not the records it selects, not its
+    owner): a finished step is planned again only when these change (or it is ticked again)."""
     scope = checked.scope.canonical() if checked.scope else ""
     spec = checked.spec
-    return fingerprint(spec.system, spec.name, scope, checked.params_text, (), checked.step.owner)
+    return fingerprint(spec.system, spec.name, scope, checked.params_text, ())
 
 
-def last_run(run: Run | None, inputs: str = "") -> LastRun | None:
+def last_run(
+    run: Run | None, inputs: str = "", decision: ApprovalRecord | None = None
+) -> LastRun | None:
+    """The run as the life cycle sees it; ``decision``, the step's latest, names the approval
+    it ran under when that was for its plan."""
     if run is None:
         return None
     finished = run.state == "finished"
     same = bool(inputs) and run.inputs == inputs
-    return LastRun(run.fingerprint, finished, run.status, run.result, run.finished, same)
+    approval = ""
+    if decision and decision.fingerprint == run.fingerprint and decision.decision is APPROVE:
+        approval = f"Approved by {decision.by} {decision.at}"
+    return LastRun(run.fingerprint, finished, run.status, run.result, run.finished, same, approval)
 
 
 def request_of(services: Services, step: Step) -> Request | None:

@@ -38,12 +38,14 @@ from bot.core.lifecycle import (
     status_of,
 )
 from bot.core.ordering import execution_order, in_cycle
-from bot.core.validate import validate_step
+from bot.core.rollover import school_year
+from bot.core.validate import CheckedStep, validate_step
 from bot.cycle import requests
 from bot.cycle.district import DistrictDays
 from bot.cycle.execute import Execution
 from bot.cycle.facts import (
     Planned,
+    context_of,
     implicit_dependencies,
     inputs_of,
     last_run,
@@ -112,7 +114,11 @@ class Cycle:
         snapshot = self.svc.workbook.read([CHECKLIST])
         if CHECKLIST not in snapshot.frames:
             raise WorkbookError("the workbook has no Checklist tab (run `rollover-bot init`)")
-        steps, fills = parse_checklist(snapshot.frames[CHECKLIST])
+        issued = self.svc.state.issued_step_ids()
+        steps, fills = parse_checklist(snapshot.frames[CHECKLIST], issued)
+        new_ids = {s.step_id for s in steps} - issued
+        if new_ids:
+            self.svc.state.issue_step_ids(sorted(new_ids))
         self.frames = TabFrames(self.svc.workbook, snapshot.frames)
         self.days = DistrictDays(self.svc.config, self.frames, self.today)
         self.frames.load(self._tabs_needed(steps))
@@ -137,6 +143,38 @@ class Cycle:
             self.report.started, self.report.finished, self.report.summary()
         )
         return self.report
+
+    @property
+    def rollover(self) -> str:
+        """The name of the rollover this cycle belongs to, for the ledger of changes made
+        once per rollover (the district's rollover, else the school year of today); found
+        when first needed: a cycle with nothing ticked reads nothing but the Checklist."""
+        found = self.days.rollover
+        return found.name if found is not None else school_year(self.today)
+
+    def _plan(self, checked: CheckedStep) -> Planned:
+        run_day = checked.run_on if checked.run_on and checked.run_on > self.today else None
+        return plan_step(
+            self.svc,
+            self.frames,
+            checked,
+            self.today,
+            self.rollover,
+            calendar=self.days.calendar,
+            rollover=self.days.rollover.day if self.days.rollover else None,
+            run_day=run_day,
+        )
+
+    def _context(self, checked: CheckedStep) -> Planned:
+        return context_of(
+            self.svc,
+            self.frames,
+            checked,
+            self.today,
+            self.rollover,
+            calendar=self.days.calendar,
+            rollover=self.days.rollover.day if self.days.rollover else None,
+        )
 
     def _tabs_needed(self, steps: list[Step]) -> list[str]:
         """What ticked steps plan against, read in one pass: their scope tabs and, when any
@@ -213,24 +251,29 @@ class Cycle:
         if manual is not None:
             task = manual_facts(self.svc, self.frames, checked, manual.message)
             return replace(facts, manual=task, run=last_run(state.run_for(step.step_id))), None
-        run_day = checked.run_on if checked.run_on and checked.run_on > self.today else None
-        planned = plan_step(
-            self.svc,
-            self.frames,
-            checked,
-            self.today,
-            calendar=self.days.calendar,
-            rollover=self.days.rollover.day if self.days.rollover else None,
-            run_day=run_day,
-        )
+        run = last_run(state.run_for(step.step_id), inputs_of(checked))
+        if run is not None and run.finished and run.same_inputs:
+            if checked.spec.destructive:
+                run = last_run(
+                    state.run_for(step.step_id), inputs_of(checked), state.decision(step.step_id)
+                )
+            # Done stays Done: a finished step is not planned again until its Action, Scope
+            # or Parameters change or its Run box is ticked again (unticked, then ticked);
+            # only its rows for other tabs (Matches) are kept in line.
+            action = self.svc.actions.action(checked.spec)
+            kept = self._context(checked) if action.has_outputs else None
+            return replace(facts, run=run), kept
+        planned = self._plan(checked)
         plan = planned.plan
         facts = replace(
             facts,
             plan=plan,
             plan_problems=planned.problems,
-            run=last_run(state.run_for(step.step_id), inputs_of(checked)),
+            run=run,
             executing=self.execute and not self.stop.is_set(),
-            runs_on=run_day.isoformat() if run_day else "",
+            runs_on=checked.run_on.isoformat()
+            if checked.run_on and checked.run_on > self.today
+            else "",
         )
         if plan is None or not plan.destructive:
             return facts, planned
@@ -276,7 +319,7 @@ class Cycle:
 
     def _execute(self, facts: StepFacts, effect: Execute, planned: Planned) -> StepView:
         step = facts.step
-        run = Execution(self.svc, self.fatal, self.stop, self.stamp)
+        run = Execution(self.svc, self.fatal, self.stop, self.stamp, self.rollover)
         status, result = run.run(
             step.step_id, planned.action, planned.ctx, effect.plan, inputs_of(planned.ctx.checked)
         )

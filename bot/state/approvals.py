@@ -47,7 +47,8 @@ class SqlApprovals(SqlBase, Approvals):
 
     def approval_request(self, step_id: str) -> ApprovalRequest | None:
         with self.reading() as conn:
-            return latest_request(conn, step_id)
+            latest = latest_request(conn, step_id)
+        return latest if latest is not None and latest.fingerprint else None
 
     def set_thread(self, step_id: str, fingerprint: str, thread: str) -> None:
         with self.writing() as conn:
@@ -113,6 +114,28 @@ class SqlApprovals(SqlBase, Approvals):
                     by=record.by,
                     reason=record.reason,
                     at=record.at,
+                )
+            )
+
+    def reset_approvals(self, step_id: str, at: str) -> None:
+        """A request and a decision for no plan (fingerprint ""): the step's latest, so the
+        next plan is asked for anew and no earlier decision stands for it."""
+        with self.writing(f"approval:{step_id}") as conn:
+            latest = latest_request(conn, step_id)
+            if latest is None or not latest.fingerprint:
+                return
+            conn.execute(
+                insert(approval_requests),
+                asdict(ApprovalRequest(step_id, "", "", "", at)),
+            )
+            conn.execute(
+                insert(decisions).values(
+                    step_id=step_id,
+                    fingerprint="",
+                    decision=Decision.VOID.value,
+                    by="bot",
+                    reason="the step's changes were undone",
+                    at=at,
                 )
             )
 

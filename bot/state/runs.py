@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select, update
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.abc import RunsAndLedger
 from bot.state.base import SqlBase
-from bot.state.tables import OUTCOME_COLUMNS, RUN_COLUMNS, SNAPSHOT_COLUMNS, ledger, runs, snapshots
+from bot.state.tables import (
+    OUTCOME_COLUMNS,
+    RUN_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    intents,
+    ledger,
+    runs,
+    snapshots,
+)
 from bot.structures import Outcome, Run, SnapshotRecord
 
 APPLIED = ("applied", "skipped")
@@ -72,6 +82,33 @@ class SqlRunsAndLedger(SqlBase, RunsAndLedger):
         )
         with self.reading() as conn:
             return set(conn.execute(query).scalars())
+
+    def intend(self, step_id: str, fingerprint: str, record_ids: Sequence[str]) -> None:
+        with self.writing(f"intents:{step_id}") as conn:
+            after = conn.execute(select(func.coalesce(func.max(ledger.c.seq), 0))).scalar_one()
+            conn.execute(delete(intents).where(intents.c.step_id == step_id))
+            rows = [
+                {"step_id": step_id, "fingerprint": fingerprint, "record_id": r, "after_seq": after}
+                for r in dict.fromkeys(record_ids)
+            ]
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(insert(intents), rows[start : start + CHUNK])
+
+    def unresolved(self, step_id: str, fingerprint: str) -> set[str]:
+        meant = select(intents.c.record_id, intents.c.after_seq).where(
+            intents.c.step_id == step_id, intents.c.fingerprint == fingerprint
+        )
+        with self.reading() as conn:
+            rows = conn.execute(meant).all()
+            if not rows:
+                return set()
+            after = min(int(seq) for _, seq in rows)
+            said = select(ledger.c.record_id).where(
+                ledger.c.step_id == step_id,
+                ledger.c.seq > after,
+                ledger.c.outcome.in_(APPLIED),
+            )
+            return {str(r) for r, _ in rows} - set(conn.execute(said).scalars())
 
     def record_outcome(self, outcome: Outcome) -> None:
         row = {

@@ -9,11 +9,18 @@ from bot.state.approvals import SqlApprovals
 from bot.state.cycles import SqlCycleLog
 from bot.state.leases import SqlLeasesAndClaims
 from bot.state.outbox import SqlSlackOutbox
+from bot.state.rollovers import SqlRollovers
 from bot.state.runs import SqlRunsAndLedger
 
 
 class SqlStore(
-    SqlRunsAndLedger, SqlApprovals, SqlLeasesAndClaims, SqlSlackOutbox, SqlCycleLog, StateStore
+    SqlRunsAndLedger,
+    SqlApprovals,
+    SqlLeasesAndClaims,
+    SqlSlackOutbox,
+    SqlCycleLog,
+    SqlRollovers,
+    StateStore,
 ):
     def close(self) -> None:
         self.engine.dispose()

@@ -132,6 +132,13 @@ decisions = Table(
     *_required("step_id", "fingerprint", "decision", "by", "reason", "at"),
     sqlite_autoincrement=True,
 )
+intents = Table(
+    "intents",
+    metadata,
+    *_required("step_id", "fingerprint", "record_id"),
+    Column("after_seq", BigInteger, nullable=False),
+    PrimaryKeyConstraint("step_id", "record_id"),
+)
 snapshots = Table(
     "snapshots",
     metadata,
@@ -161,6 +168,21 @@ claims = Table(
     Column("key", Text, primary_key=True),
     Column("at", Text, nullable=False),
 )
+once_changes = Table(
+    "once_changes",
+    metadata,
+    *_required("rollover", "system", "kind", "change", "record_id", "step_id", "target"),
+    Column("applied", Integer, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("rollover", "system", "kind", "change", "record_id"),
+)
+baselines = Table(
+    "baselines",
+    metadata,
+    *_required("rollover", "system", "kind"),
+    Column("active", Integer, nullable=False),
+    PrimaryKeyConstraint("rollover", "system", "kind"),
+)
+step_ids = Table("step_ids", metadata, Column("step_id", Text, primary_key=True))
 outbox = Table(
     "outbox",
     metadata,

@@ -19,6 +19,7 @@ from bot.core.rollover import pick_rollover
 from bot.core.scope import select
 from bot.core.validate import validate_step
 from bot.core.values import DateAnchors
+from bot.cycle.execute import changes
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.national_holidays import national_holidays
@@ -79,10 +80,12 @@ def plan(
     if checked.spec.tab and checked.scope is not None:
         frame = frames[checked.spec.tab]
         selected = frame[select(checked.scope, frame, TEMPLATE, today)]
+    records = lms_records(lms, act)
     ctx = PlanContext(
         checked=checked,
         selected=selected,
-        lms_records=lms_records(lms, act),
+        lms_records=records,
+        baseline=int((records["status"] == "active").sum()) if not records.empty else 0,
         today=today,
         settings=lms.settings(checked.spec.system),
         id_column=act.id_column,
@@ -101,11 +104,13 @@ def execute(lms: MockLMS, planned: Planned, step_id: str = "S-001") -> dict[str,
     assert planned.action and planned.ctx and planned.plan, planned.why
     spec = planned.action.spec
     outcomes = {}
-    for item in planned.action.work(planned.ctx):
-        key = f"{step_id}:{spec.system}:{spec.name}:{item.record_id}"
-        op = Operation(
-            spec.system, spec.name, planned.action.kind, item.record_id, key, item.params
-        )
+    judged = planned.plan.judged
+    if judged is not None:
+        items = changes(planned.action, planned.ctx, judged)[0]
+    else:
+        items = planned.action.work(planned.ctx)
+    for item in items:
+        op = Operation(spec.system, spec.name, planned.action.kind, item.record_id, item.params)
         try:
             outcomes[item.record_id] = lms.execute(op).message
         except RuleViolation as exc:

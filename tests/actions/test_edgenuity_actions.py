@@ -143,7 +143,7 @@ def test_the_mock_refuses_a_coded_course_and_reproduces_the_import_trap(
     archive = plan(lms, SYS, "archive courses", frames, "Courses: course id = C1")
     assert archive.plan is None
     with pytest.raises(RuleViolation, match="still has External Course Code EXT-1"):
-        lms.execute(Operation(SYS, "archive courses", "courses", "C1", "k1"))
+        lms.execute(Operation(SYS, "archive courses", "courses", "C1"))
     # C99 was archived with its code still on (the vendor's back-end scripts allow it).
     pause = plan(lms, SYS, "pause imports", frames)
     execute(lms, pause)
@@ -194,12 +194,13 @@ def test_reset_permissions_lists_each_change(lms: MockLMS, frames: dict[str, pd.
     planned = plan(lms, SYS, "reset permissions", frames, "Educators: selected")
     assert planned.plan is not None
     summary = planned.plan.summary
-    assert "1 of 2 educators to role defaults" in summary
+    assert summary.startswith("Will restore default permissions of 1 of ")
     assert "T1 (teacher): +view reports, +view students, -manage schools" in summary
-    assert "(1 already match)" in summary
+    assert "; 1 already restored" in summary
     assert execute(lms, planned) == {"T1": "permissions reset to teacher defaults"}
     again = plan(lms, SYS, "reset permissions", frames, "Educators: selected", step_id="S-002")
-    assert again.plan and again.plan.summary.startswith("Nothing to change")
+    assert again.plan and again.plan.summary.startswith("Nothing to restore")
+    assert again.plan.summary.endswith("2 already restored")
 
 
 def test_a_calendar_without_holidays_gets_a_warning(
@@ -232,6 +233,6 @@ def test_target_dates_fall_on_school_days(lms: MockLMS, frames: dict[str, pd.Dat
     with pytest.raises(RuleViolation, match="not a school day"):
         lms.execute(
             Operation(
-                SYS, "set enrollment dates", "enrollments", "E1", "k", {"target_date": "2027-11-25"}
+                SYS, "set enrollment dates", "enrollments", "E1", {"target_date": "2027-11-25"}
             )
         )

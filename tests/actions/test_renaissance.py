@@ -98,9 +98,7 @@ def test_a_code_cannot_be_used_on_the_site_that_made_it(
     refused = plan(lms, SYS, "preview transfer", frames, params=f"code={mine}", step_id="S-2")
     assert f"code {mine} was made on District site" in refused.why
     with pytest.raises(RuleViolation, match="cannot be used on the site that generated it"):
-        lms.execute(
-            Operation(SYS, "preview transfer", "transfers", mine, "k", {"on": "2027-05-20"})
-        )
+        lms.execute(Operation(SYS, "preview transfer", "transfers", mine, {"on": "2027-05-20"}))
 
 
 def test_a_code_expires_after_30_days(lms: MockLMS, frames: dict[str, pd.DataFrame]) -> None:
@@ -110,7 +108,7 @@ def test_a_code_expires_after_30_days(lms: MockLMS, frames: dict[str, pd.DataFra
     late = TODAY + timedelta(days=29)
     stale = plan(lms, SYS, "preview transfer", frames, params=f"code={CODE}", today=late)
     assert f"code {CODE} was generated 2027-05-18, more than 30 days ago" in stale.why
-    op = Operation(SYS, "preview transfer", "transfers", CODE, "k", {"on": late.isoformat()})
+    op = Operation(SYS, "preview transfer", "transfers", CODE, {"on": late.isoformat()})
     with pytest.raises(RuleViolation, match="31 days old"):
         lms.execute(op)
     on_time = plan(

@@ -60,9 +60,7 @@ def test_the_acting_user_must_be_an_active_system_admin(
     assert refused.why == "Action: acting user teach@d.org has role 'teacher', not System Admin"
     assert "teach@d.org" in plan(lms, SYS, "set sync mode", frames, params="mode=manual").why
     with pytest.raises(RuleViolation, match=r"teach@d\.org"):
-        lms.execute(
-            Operation(SYS, "set sync mode", "settings", "sync_mode", "k", {"mode": "manual"})
-        )
+        lms.execute(Operation(SYS, "set sync mode", "settings", "sync_mode", {"mode": "manual"}))
 
 
 def test_the_active_year_is_set_only_while_sync_is_manual(
@@ -73,7 +71,7 @@ def test_the_active_year_is_set_only_while_sync_is_manual(
     early = plan(lms, SYS, "set active year", frames, params="year=2027-2028")
     assert "sync is automatic: set the sync mode to manual before" in early.why
     with pytest.raises(RuleViolation, match="set it to Manual"):
-        lms.execute(Operation(SYS, "set active year", "settings", "y", "k", {"year": "2027-2028"}))
+        lms.execute(Operation(SYS, "set active year", "settings", "y", {"year": "2027-2028"}))
     execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=manual"), "S-001")
     planned = plan(lms, SYS, "set active year", frames, params="year=2027-2028", step_id="S-002")
     assert planned.plan and "nothing synced before is removed" in planned.plan.summary
@@ -91,7 +89,7 @@ def test_setting_the_active_year_stops_earlier_years_and_removes_nothing(
         lms.store.put(SYS, "classes", "OLD", "active", {"year": "2026-2027", "title": "Old"})
     execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=manual"), "S-001")
     execute(lms, plan(lms, SYS, "set active year", frames, params="year=2027-2028"), "S-002")
-    manual = Operation(SYS, "sync now", "sync", "run", "k0", {"feed": "[]"})
+    manual = Operation(SYS, "sync now", "sync", "run", {"feed": "[]"})
     with pytest.raises(RuleViolation, match="sync is Manual"):
         lms.execute(manual)
     execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=automatic"), "S-003")
@@ -99,9 +97,7 @@ def test_setting_the_active_year_stops_earlier_years_and_removes_nothing(
         {"kind": "classes", "id": "OLD", "year": "2026-2027", "title": "Old renamed"},
         {"kind": "classes", "id": "NEW", "year": "2027-2028", "title": "New"},
     ]
-    result = lms.execute(
-        Operation(SYS, "sync now", "sync", "run", "k1", {"feed": json.dumps(feed)})
-    )
+    result = lms.execute(Operation(SYS, "sync now", "sync", "run", {"feed": json.dumps(feed)}))
     assert result.message == "1 synced, 1 from other years ignored"
     classes = lms.records(SYS, "classes").set_index("id")
     assert classes.loc["OLD", "title"] == "Old" and classes.loc["OLD", "status"] == "active"

@@ -153,7 +153,7 @@ def test_delete_needs_the_snapshot_and_an_approval(
     execute(lms, plan(lms, SYS, "download reports", frames), "S-000")
     with lms.store.transaction():
         lms.store.put(SYS, "students", "LATE", "active", {"first_name": "Late"})
-    late = Operation(SYS, "delete students", "students", "LATE", "k-late")
+    late = Operation(SYS, "delete students", "students", "LATE")
     with pytest.raises(RuleViolation, match="not in the last students report"):
         lms.execute(late)
     planned = plan(lms, SYS, "delete students", frames, "Students: status = withdrawn")

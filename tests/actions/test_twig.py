@@ -170,7 +170,6 @@ def test_summer_school_rosters_are_imported_before_the_pause(
         "import summer school roster",
         "students",
         "S2",
-        "k",
         {"first_name": "X", "last_name": "Y"},
     )
     with pytest.raises(RuleViolation, match=r"paused since 2027-06-11: .* must be done before"):
@@ -250,10 +249,10 @@ def test_a_user_id_that_exists_or_ever_existed_is_never_reused_or_reassigned(
         assert "belonged to archived users in Twig Science (002)" in refused.why
         reassigned = "1 user ID belongs to another person in Twig Science (003)"
         assert f"{reassigned}; an ID is never reassigned" in refused.why
-    reuse = Operation(SYS, "create students", "students", "002", "k1", {"first_name": "Dee"})
+    reuse = Operation(SYS, "create students", "students", "002", {"first_name": "Dee"})
     with pytest.raises(RuleViolation, match="never reused"):
         lms.execute(reuse)
-    reassign = Operation(SYS, "create students", "students", "003", "k2", {"first_name": "Eve"})
+    reassign = Operation(SYS, "create students", "students", "003", {"first_name": "Eve"})
     with pytest.raises(RuleViolation, match="never reassigned"):
         lms.execute(reassign)
 

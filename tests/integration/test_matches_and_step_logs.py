@@ -32,6 +32,9 @@ def test_matches_are_written_reviewed_and_the_import_log_lands_once(tmp_path: Pa
             row[4].value = "new student"
     book.save(workbook.path)
 
+    # The plan binds to the staff's Decisions: the bot plans the changed one before the admin
+    # approves (an approval given for the earlier plan would be void).
+    assert main(["check", "--config", config]) == 0
     assert main(["approve", "S-005", "--as", "admin@demo-district.org", "--config", config]) == 0
     assert main(["run", "--once", "--config", config]) == 0
     assert main(["run", "--once", "--config", config]) == 0

@@ -17,7 +17,6 @@ receives, so it never relies on an LMS deduplicating repeated operation keys.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,6 @@ CASES = [
     for implementation in IMPLEMENTATIONS
     for system in implementation.systems
 ]
-KEYS = itertools.count(1)
 Rows = dict[str, dict[str, object]]
 
 
@@ -50,12 +48,9 @@ class Subject:
         return self.harness.lms
 
     def execute(self, call: Call) -> OpResult:
-        """``call`` as a new operation (a key never used before)."""
-        key = f"contract:{next(KEYS)}"
+        """``call`` as an operation (the LMS applies every one it receives)."""
         system = self.scenario.system
-        operation = Operation(
-            system, call.action, call.kind, call.record_id, key, dict(call.params)
-        )
+        operation = Operation(system, call.action, call.kind, call.record_id, dict(call.params))
         return self.lms.execute(operation)
 
     def records(self, kind: str = "") -> pd.DataFrame:

@@ -47,7 +47,7 @@ def assert_applied_once(
         for n in re.findall(r"([\d,]+) (?:enrollments?|already)", step["Result"])
     )
     assert done == len(planned), step["Result"]
-    assert step["Approval"].startswith(f"Approved by {ADMIN}")
+    assert step["Approval"].startswith(f"Approved by {ADMIN}"), step.to_dict()
 
     lms = MockLMS(district.config.lms_path)
     try:

@@ -161,11 +161,12 @@ class District:
         ]
         self.api.batch_write(data)
 
-    def changes(self, step_id: str = STEP) -> Counter[str]:
-        """Changes the mock LMS applied under each of the step's idempotency keys."""
+    def changes(self, action: str = "complete enrollments") -> Counter[str]:
+        """Changes the mock LMS applied by ``action``, per record (``system:action:record``):
+        the LMS offers no idempotency keys, so more than one is a record applied twice."""
         lms = MockLMS(self.config.lms_path)
         try:
-            keys = [h[3] for h in lms.store.history() if h[3].startswith(f"{step_id}:")]
+            keys = [h[3] for h in lms.store.history() if h[2] == action]
         finally:
             lms.close()
         return Counter(keys)

@@ -45,7 +45,8 @@ def count_outcomes(
     planned: list[str], applied: list[str], failed: list[str], changes: Counter[str]
 ) -> tuple[int, int]:
     """Records lost (planned, neither applied nor reported failed) and applied twice (more
-    than one change in the mock LMS under the step's idempotency key); adds both to FIGURES."""
+    than one change of the record in the mock LMS, which applies every call it receives);
+    adds both to FIGURES."""
     accounted = set(applied) | set(failed)
     lost = sum(1 for record in set(planned) if record not in accounted)
     doubled = sum(1 for n in changes.values() if n > 1)

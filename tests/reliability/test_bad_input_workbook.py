@@ -27,7 +27,7 @@ GOOD_IDS = ("GOOD-1", "GOOD-2")
 GOOD = step_row(
     "S-900", "change home school", "Students: student id in (GOOD-1, GOOD-2)", "school=South High"
 )
-FORMULAS = step_row("S-901", "change home school", "Students: selected", "school=North High")
+FORMULAS = step_row("S-901", "change home school", "Students: selected", "school=West High")
 STAFF = {t.name: {c.name for c in t.columns if not c.is_bot} for t in TEMPLATE.tabs}
 FORMULA_START = tuple("=+-@")
 Grid = dict[tuple[str, int, int], tuple[Any, bool]]

@@ -168,8 +168,7 @@ def test_a_second_approval_is_answered_not_applied(world: World) -> None:
 
 def test_editing_the_step_after_approval_voids_it(world: World) -> None:
     old = approval_message(world.fake, "S-007")["ts"]
-    scope = checklist(world.config)["S-007"]["Scope"]
-    set_cell(world.config, "S-007", "Scope", scope + "; grade = 12")
+    set_cell(world.config, "S-007", "Parameters", "allow_over_threshold=yes")
     world.server.runner.run()
     row = checklist(world.config)["S-007"]
     assert row["Status"] == "Awaiting approval"

@@ -25,7 +25,10 @@ class Faults:
     before anything is applied. ``pause_at_call`` holds the process during that call, before
     anything is applied, until a line can be read from ``pause_until`` (a FIFO: opening it
     blocks until a writer opens it, so a test knows the process is paused mid-step, and
-    writing a line lets it go on). ``injected`` counts the errors and timeouts raised.
+    writing a line lets it go on). ``break_on`` (``"promote grades S-1"``) raises an error
+    that is no vendor's rule on that operation (a fault in the code, for tests of how one
+    step's unexpected failure is contained). ``injected`` counts the errors and timeouts
+    raised.
     """
 
     error_rate: float = 0.0
@@ -37,6 +40,7 @@ class Faults:
     kill_after_apply: bool = True
     pause_at_call: int = 0
     pause_until: str = ""
+    break_on: str = ""
     seed: int = 0
     calls: int = 0
     injected: int = 0
@@ -57,6 +61,7 @@ class Faults:
             kill_after_apply=bool(raw.get("kill_after_apply", True)),
             pause_at_call=int(str(raw.get("pause_at_call", 0))),
             pause_until=str(raw.get("pause_until", "")),
+            break_on=str(raw.get("break_on", "")),
             seed=int(str(raw.get("seed", 0))),
         )
 
@@ -70,6 +75,8 @@ class Faults:
         if self.pause_at_call == self.calls and self.pause_until:
             with Path(self.pause_until).open(encoding="utf-8") as gate:
                 gate.readline()
+        if self.break_on and what == self.break_on:
+            raise ValueError(f"injected fault in the code on {what}")
         if self.calls in self.fail_calls or self._happens(self.error_rate):
             self.injected += 1
             raise LMSUnavailable(f"injected fault on call {self.calls} ({what})")

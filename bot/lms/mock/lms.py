@@ -65,9 +65,6 @@ class MockLMS(LMS):
             raise LMSError(f"{op.system} has no operation {op.action!r}")
         self.faults.before(f"{op.action} {op.record_id}")
         with self.store.transaction():
-            earlier = self.store.replay(op.key)
-            if earlier is not None:
-                return OpResult(status=earlier[0], message=earlier[1], replayed=True)
             before = self.store.get(op.system, op.kind, op.record_id)
             kept: KeptChanges | None = None
             try:
@@ -75,14 +72,12 @@ class MockLMS(LMS):
             except KeptChanges as exc:
                 kept, status, message = exc, "failed", str(exc)
             after = self.store.get(op.system, op.kind, op.record_id)
-            if kept is None:
-                self.store.remember(op.key, status, message)
             self.store.log(
                 op.system,
                 op.kind,
                 op.record_id,
                 op.action,
-                op.key,
+                f"{op.system}:{op.action}:{op.record_id}",
                 json.dumps(before),
                 json.dumps(after),
             )

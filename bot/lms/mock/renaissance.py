@@ -66,7 +66,8 @@ def add_site(store: MockStore, site: str, students: list[dict[str, str]]) -> Non
 
 
 def code_for(key: str) -> str:
-    """The code a generation with this operation key makes (deterministic, for the demo)."""
+    """The code a generation seeded with ``key`` makes (deterministic, for the demo): each
+    call of the API makes a new code, as the vendor's does."""
     return "RT-" + hashlib.sha256(key.encode()).hexdigest()[:8].upper()
 
 
@@ -88,7 +89,8 @@ def generate(store: MockStore, op: Operation) -> tuple[str, str]:
     site = op.params.get("site") or home(store)
     student, year = op.params.get("student", ""), op.params.get("year", "")
     on = date.fromisoformat(op.params["on"])
-    code = generate_code(store, op.key, site, on, student, year)
+    made = store.count(SYSTEM, "codes")
+    code = generate_code(store, f"{site}:{student}:{year}:{on}:{made}", site, on, student, year)
     until = on + timedelta(days=VALID_DAYS)
     what = f"student {student}" if student else f"year {year}"
     return "unused", f"transfer code {code} for {what} on {site}, valid until {until}"
@@ -243,7 +245,7 @@ def import_transfer(store: MockStore, op: Operation) -> tuple[str, str]:
         plan.append((student, target))
     broken = [s.get("student_id", "?") for s, _ in plan if not s.get("last_name")]
     if broken:
-        reference = _reference(op.key)
+        reference = _reference(f"{op.record_id}:{store.count(SYSTEM, 'transfers')}")
         store.put(SYSTEM, "transfers", op.record_id, "failed", transfer | {"reference": reference})
         raise KeptChanges(
             f"Import Failed: reference code {reference}; contact Renaissance Support with it "

@@ -1,4 +1,4 @@
-"""The mock LMS's persistence: records, IDs ever used, settings, applied operation keys."""
+"""The mock LMS's persistence: records, IDs ever used, settings, and the history of changes."""
 
 from __future__ import annotations
 
@@ -26,8 +26,6 @@ CREATE TABLE IF NOT EXISTS ever (
 CREATE TABLE IF NOT EXISTS settings (
     system TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
     PRIMARY KEY (system, key));
-CREATE TABLE IF NOT EXISTS applied (
-    key TEXT PRIMARY KEY, status TEXT NOT NULL, message TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS history (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, system TEXT, kind TEXT, id TEXT,
     action TEXT, key TEXT, before TEXT, after TEXT);
@@ -149,15 +147,6 @@ class MockStore:
             "INSERT INTO settings (system, key, value) VALUES (?, ?, ?) "
             "ON CONFLICT (system, key) DO UPDATE SET value=excluded.value",
             (system, key, value),
-        )
-
-    def replay(self, key: str) -> tuple[str, str] | None:
-        row = self.db.execute("SELECT status, message FROM applied WHERE key=?", (key,)).fetchone()
-        return None if row is None else (row[0], row[1])
-
-    def remember(self, key: str, status: str, message: str) -> None:
-        self.db.execute(
-            "INSERT INTO applied (key, status, message) VALUES (?, ?, ?)", (key, status, message)
         )
 
     def log(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +64,6 @@ class Outcome:
     outcome: str
     status: str
     message: str
-    key: str = ""
     kept: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -169,8 +167,7 @@ class LMSModel:
                 before[0],
                 f"{write.noun} {item.record} is already {write.target}",
             )
-        key = f"fake-lms:{uuid.uuid4().hex}"
-        op = Operation(write.system, write.action, write.kind, item.record, key, dict(item.params))
+        op = Operation(write.system, write.action, write.kind, item.record, dict(item.params))
         settings_before = store.settings(write.system)
         state = self._fingerprint(write.system) if write.kind == SETTINGS_KIND else ""
         store.db.execute("SAVEPOINT record")
@@ -180,21 +177,21 @@ class LMSModel:
             self._log(op, before, settings_before)
             store.db.execute("RELEASE SAVEPOINT record")
             found = store.get(write.system, write.kind, item.record)
-            return Outcome(item.record, REFUSED, found[0] if found else "", str(exc), key, True)
+            return Outcome(item.record, REFUSED, found[0] if found else "", str(exc), True)
         except RuleViolation as exc:
             store.db.execute("ROLLBACK TO SAVEPOINT record")
             store.db.execute("RELEASE SAVEPOINT record")
-            return Outcome(item.record, REFUSED, before[0] if before else "", str(exc), key)
+            return Outcome(item.record, REFUSED, before[0] if before else "", str(exc))
         except BaseException:
             store.db.execute("ROLLBACK TO SAVEPOINT record")
             store.db.execute("RELEASE SAVEPOINT record")
             raise
         if state and self._fingerprint(write.system) == state:
             store.db.execute("RELEASE SAVEPOINT record")
-            return Outcome(item.record, UNCHANGED, status, message, key)
+            return Outcome(item.record, UNCHANGED, status, message)
         self._log(op, before, settings_before)
         store.db.execute("RELEASE SAVEPOINT record")
-        return Outcome(item.record, APPLIED, status, message, key)
+        return Outcome(item.record, APPLIED, status, message)
 
     def _fingerprint(self, system: str) -> str:
         """A digest of a system's settings and records: a setting's operation that leaves it
@@ -232,7 +229,13 @@ class LMSModel:
                 else None
             )
         store.log(
-            op.system, op.kind, op.record_id, op.action, op.key, json.dumps(was), json.dumps(now)
+            op.system,
+            op.kind,
+            op.record_id,
+            op.action,
+            f"{op.system}:{op.action}:{op.record_id}",
+            json.dumps(was),
+            json.dumps(now),
         )
 
     def changes(self, since: int = 0) -> list[dict[str, Any]]:

@@ -98,7 +98,7 @@ def _request(call: Call, system: System, body: dict[str, Any]) -> Item:
 def _generated(call: Call, outcome: Outcome) -> dict[str, Any]:
     answer = outcome.to_json()
     if outcome.outcome == APPLIED:
-        code = model.code_for(outcome.key)
+        code = next((w for w in outcome.message.split() if w.startswith("RT-")), "")
         found = call.model.get(model.SYSTEM, "codes", code)
         if found is not None:
             answer |= _code_json({"id": code, "status": found[0], **found[1]})
