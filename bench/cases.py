@@ -30,8 +30,8 @@ from typing import Any
 
 from bench.district import ADMIN, ARCHIVE_STEP, District, archive_count, build, with_case
 from bench.prepare import case_dir, push_district, reset_checklist, seed_lms, write_workbook
-from bot.approve import decide
 from bot.config import load_config
+from bot.steps.approve import decide
 from bot.templates import WorkbookTemplate, load_template
 from bot.testing.fake_sheets import FakeSheetsServer
 from bot.wiring import build_services

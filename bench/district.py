@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.playbooks import load_playbook
+from bot.districts.playbooks import load_playbook
 
 FIRST = ("Ana", "Ben", "Chloe", "Diego", "Emma", "Farah", "Gus", "Hana", "Ivan", "Jade", "Kofi")
 LAST = ("Garcia", "Smith", "Nguyen", "Johnson", "Okafor", "Patel", "Kim", "Rossi", "Haddad")

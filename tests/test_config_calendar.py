@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config, parse_config
-from bot.config_calendar import CalendarConfig, weekday_numbers
+from bot.config.calendar import CalendarConfig, weekday_numbers
 from bot.errors import ConfigError
 
 

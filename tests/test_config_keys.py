@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import load_configs, parse_config
-from bot.config_keys import KEYS
+from bot.config.keys import KEYS
 from bot.errors import ConfigError
 from bot.lms.mock.faults import Faults
 

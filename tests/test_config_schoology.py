@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import parse_config
-from bot.config_schoology import DEFAULT_ENDPOINT, SchoologyConfig
+from bot.config.schoology import DEFAULT_ENDPOINT, SchoologyConfig
 from bot.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from bot.calendar.district import district_calendar
+from bot.calendar.holidays import national_holidays
 from bot.config import parse_config
-from bot.district_calendar import district_calendar
 from bot.errors import ConfigError
-from bot.national_holidays import national_holidays
 
 
 def test_us_federal_holidays_2026() -> None:

@@ -7,7 +7,7 @@ from functools import cache
 from bot.actions import edgenuity, renaissance, schoology, schoolstatus, twig
 from bot.actions.base import Action, PlanContext, Registry, SettingAction
 from bot.actions.manual import manual_specs
-from bot.messages import message_templates
+from bot.districts.messages import message_templates
 from bot.templates import load_template
 
 __all__ = ["Action", "PlanContext", "Registry", "SettingAction", "registry"]

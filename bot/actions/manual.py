@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.catalogue import ActionSpec
 from bot.core.manual import manual_spec
-from bot.messages import message_templates, step_placeholders
+from bot.districts.messages import message_templates, step_placeholders
 
 SETTINGS: dict[str, dict[str, str]] = {
     "Edgenuity": {"imports": "on"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from bot.actions.base import PlanContext
@@ -85,3 +87,22 @@ def new_student_fields(record: dict[str, str], params: dict[str, object]) -> dic
         "school": record.get("School", ""),
         "email": record.get("Email", ""),
     }
+
+
+def lms_field(ctx: PlanContext, rows: pd.DataFrame, name: str) -> pd.Series:
+    """Each row's record's ``name`` in the LMS ("" when absent), in the rows' order."""
+    ids = rows[ctx.id_column].map(str).str.strip()
+    lms = ctx.lms_records
+    if lms.empty or name not in lms:
+        return pd.Series("", index=rows.index, dtype=object)
+    return ids.map(lms.drop_duplicates("id").set_index("id")[name]).fillna("").astype(str)
+
+
+def constant_targets(**values: object) -> Callable[[PlanContext, pd.DataFrame], pd.DataFrame]:
+    """Targets that are the same for every row: the given Parameters (``None`` left out)."""
+
+    def targets(ctx: PlanContext, rows: pd.DataFrame) -> pd.DataFrame:
+        given = {k: str(ctx.params[str(p)]) for k, p in values.items() if ctx.params.get(str(p))}
+        return pd.DataFrame({k: [v] * len(rows) for k, v in given.items()}, index=rows.index)
+
+    return targets

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from bot.actions import registry
+from bot.commands.table import table
 from bot.core.catalogue import MANUAL, ActionSpec
 from bot.core.wording import count, listed
 from bot.errors import RolloverError
-from bot.report import table
 
 WIDTHS = (28, 12, 11, 11, 40, 80)
 

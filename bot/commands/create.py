@@ -9,18 +9,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.actions import registry
+from bot.calendar.holidays import national_holidays
 from bot.clock import LocalClock
 from bot.commands.common import config_option, config_warnings
 from bot.commands.demo_hints import demo_steps, next_steps
 from bot.config import Config, load_config, render_config
 from bot.core.catalogue import MANUAL
 from bot.core.wording import count
-from bot.demo import ADMIN, COORDINATOR, build_district, seed_extras
+from bot.districts.demo import ADMIN, COORDINATOR, build_district
+from bot.districts.demo_playbooks import seed_extras
+from bot.districts.new import NewDistrict, locale_country
+from bot.districts.playbooks import playbook_names
 from bot.errors import ConfigError, RolloverError
 from bot.lms.mock import MockLMS
-from bot.national_holidays import national_holidays
-from bot.new_district import NewDistrict, locale_country
-from bot.playbooks import playbook_names
 from bot.progress import phase, worth_a_line
 from bot.structures import ROW
 from bot.templates import load_template

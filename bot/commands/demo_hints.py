@@ -10,9 +10,9 @@ from pathlib import Path
 from bot.actions import registry
 from bot.config import load_config
 from bot.core.catalogue import MANUAL
-from bot.core.lifecycle import Status, StepView, status_of
+from bot.core.status import Status, StepView, status_of
 from bot.cycle import CycleReport
-from bot.demo import ADMIN, COORDINATOR
+from bot.districts.demo import ADMIN, COORDINATOR
 from bot.templates import load_template, normalize_header
 from bot.workbook.xlsx import XlsxWorkbook
 

@@ -11,8 +11,8 @@ from bot.core.checklist import CHECKLIST, parse_checklist, step_key
 from bot.core.params import parse_parameters
 from bot.cycle.district import DistrictDays
 from bot.cycle.manual import message_for
+from bot.districts.messages import message_templates
 from bot.errors import RolloverError, WorkbookError
-from bot.messages import message_templates
 from bot.wiring import build_services
 from bot.workbook.tab_frames import TabFrames
 

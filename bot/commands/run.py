@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from bot.approve import decide
 from bot.commands.acting import DEFAULT_WAIT, acting, wait_option
 from bot.commands.common import chosen_config, config_option
+from bot.commands.table import table
 from bot.config import Config
 from bot.core.approvals import Policy, refusal
 from bot.core.checklist import step_key
 from bot.core.wording import count
 from bot.cycle import Cycle, CycleReport
 from bot.errors import ApprovalRefused, RolloverError
-from bot.report import table
+from bot.steps.approve import decide
 from bot.wiring import build_services
 
 
@@ -108,7 +108,7 @@ def _approve(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
-    from bot.undo import undo
+    from bot.steps.undo import undo
 
     config = chosen_config(args)
     why = refusal(Policy.of(list(config.admins), config.two_person_rule), args.who, owner="")

@@ -7,14 +7,14 @@ import argparse
 
 import pandas as pd
 
+from bot.calendar.district import district_rollover
 from bot.commands.common import chosen_config, config_option, warn
 from bot.config import Config, load_configs
 from bot.core.rollover import Rollover
 from bot.core.wording import agree, count, listed
-from bot.district_calendar import district_rollover
 from bot.errors import RolloverError, WorkbookError
 from bot.services import Services
-from bot.step_report import SHOWN_LOG_ROWS, attention_lines, show_step, status_counts
+from bot.steps.report import SHOWN_LOG_ROWS, attention_lines, show_step, status_counts
 from bot.wiring import build_services
 
 CHECKLIST, LOG = "Checklist", "Log"

@@ -28,217 +28,25 @@ whether to post the result in the approval thread. Nothing here reads or writes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 
-from bot.core.approvals import ApprovalRecord, Decision, standing
-from bot.core.checklist import Step
+from bot.core.approvals import Decision, standing
 from bot.core.plan import Plan
 from bot.core.problems import Problem, describe
-
-
-class Status(StrEnum):
-    IDLE = "Idle"
-    INVALID = "Invalid"
-    WAITING = "Waiting"
-    PLANNED = "Planned"
-    AWAITING_APPROVAL = "Awaiting approval"
-    RUNNING = "Running"
-    DONE = "Done"
-    PARTLY_DONE = "Partly done"
-    FAILED = "Failed"
-    REJECTED = "Rejected"
-    UNDONE = "Undone"
-    SCHEDULED = "Scheduled"
-    UNCONFIRMED = "Not confirmed"
-
-
-FINISHED = frozenset({Status.DONE, Status.PARTLY_DONE, Status.FAILED, Status.UNDONE})
-
-
-def status_of(text: str) -> Status:
-    """Read a Status cell back: ``Waiting on S-003`` is WAITING, ``Partly done (4 failed)``..."""
-    folded = str(text or "").strip().casefold()
-    for status in sorted(Status, key=lambda s: -len(s.value)):
-        if folded.startswith(status.value.casefold()):
-            return status
-    return Status.IDLE
-
-
-def finished_label(applied: int, failed: int) -> tuple[Status, str]:
-    """The status after executing: Done, Partly done (N failed) or Failed."""
-    if failed == 0:
-        return Status.DONE, Status.DONE.value
-    if applied == 0:
-        return Status.FAILED, Status.FAILED.value
-    return Status.PARTLY_DONE, f"{Status.PARTLY_DONE.value} ({failed:,} failed)"
-
-
-@dataclass(frozen=True)
-class StepView:
-    """What the bot shows for a step in its columns of the Checklist."""
-
-    status: str
-    plan: str = ""
-    approval: str = ""
-    result: str = ""
-    last_run: str = ""
-    thread: str = ""
-
-    def cells(self) -> dict[str, str]:
-        return {
-            "Status": self.status,
-            "Plan": self.plan,
-            "Approval": self.approval,
-            "Result": self.result,
-            "Last run": self.last_run,
-            "Thread": self.thread,
-        }
-
-    @classmethod
-    def of(cls, step: Step) -> StepView:
-        """The bot's columns of ``step`` as the sheet has them now."""
-        return cls(step.status, step.plan, step.approval, step.result, step.last_run, step.thread)
-
-    def last_result(self) -> str:
-        """The Result of the last run, kept while a new plan waits; other notes are dropped (a
-        step Failed with no Plan never ran: its plan could not be made)."""
-        return self.result if status_of(self.status) in FINISHED and self.plan else ""
-
-
-@dataclass(frozen=True)
-class LastRun:
-    """A step's latest run, as far as the life cycle cares."""
-
-    fingerprint: str
-    finished: bool
-    status: str = ""
-    result: str = ""
-    at: str = ""
-    same_inputs: bool = False
-    """The run was of the step as staff wrote it now (action, scope, parameters)."""
-    approval: str = ""
-    """The approval it ran under (``Approved by ...``), for a destructive step."""
-
-
-@dataclass(frozen=True)
-class Request:
-    """The step's latest approval request: its plan, when, and its thread (reference, link)."""
-
-    fingerprint: str
-    requested_at: str
-    thread: str = ""
-    link: str = ""
-    lost: bool = False
-    """Its thread is not one the notifier can reply in (posted elsewhere, or gone)."""
-
-
-@dataclass(frozen=True)
-class Manual:
-    """What the cycle knows of a person's task (Action ``manual``)."""
-
-    fingerprint: str
-    """The task as staff wrote it (system, parameters): a recorded claim holds for it."""
-    message: str = ""
-    """The filled-in message the step carries, shown in its Plan."""
-    disputed: str = ""
-    """What the bot read that contradicts the owner's claim (blank: nothing does)."""
-    confirmed: str = ""
-    """What the bot read that bears the claim out (blank: nothing to check)."""
-
-
-@dataclass(frozen=True)
-class StepFacts:
-    """What the cycle knows of one step when it decides what happens to it."""
-
-    step: Step
-    problems: tuple[Problem, ...] = ()
-    """Validation problems: any makes the step Invalid."""
-    waiting_on: tuple[str, ...] = ()
-    waiting_reasons: tuple[str, ...] = ()
-    plan: Plan | None = None
-    plan_problems: tuple[Problem, ...] = ()
-    """Why no plan could be made (with ``plan`` None)."""
-    error: str = ""
-    """An unexpected error while checking or planning the step (a reason people can act on)."""
-    run: LastRun | None = None
-    request: Request | None = None
-    decision: ApprovalRecord | None = None
-    over_threshold: str = ""
-    """How far over the safety threshold an allowed plan goes, to call out in the request."""
-    executing: bool = True
-    """The cycle executes (``run``), rather than only checking (``check``), and is not
-    stopping."""
-    now: str = ""
-    approve_how: str = "`rollover-bot approve STEP --as EMAIL`"
-    runs_on: str = ""
-    """The step's Run-on date when it is still to come (ISO): it is Scheduled till then."""
-    manual: Manual | None = None
-    """Set for a person's task: it is never planned or executed."""
-
-
-class Effect:
-    """Something the cycle carries out for a step."""
-
-
-@dataclass(frozen=True)
-class ResetRuns(Effect):
-    """Forget the step's finished runs (its Run box was unticked); the ledger is kept."""
-
-
-@dataclass(frozen=True)
-class KeepOutputs(Effect):
-    """Keep a finished step's rows for other tabs (Matches, its Log) in line."""
-
-
-@dataclass(frozen=True)
-class Void(Effect):
-    """A decision given for another plan no longer holds: record it void, and say so."""
-
-    decision: ApprovalRecord
-
-
-@dataclass(frozen=True)
-class RequestApproval(Effect):
-    """Ask the admins to approve ``plan``: once per plan, and once more in a new thread when
-    the thread it was asked in is lost (``lost``)."""
-
-    plan: Plan
-    over_threshold: str = ""
-    lost: str = ""
-    runs_on: str = ""
-    """The step's Run-on date when still to come: approved ahead, it runs then."""
-
-
-@dataclass(frozen=True)
-class Execute(Effect):
-    """Execute ``plan`` now; ``approval`` is the Approval column while it runs."""
-
-    plan: Plan
-    approval: str = ""
-
-
-@dataclass(frozen=True)
-class RecordDone(Effect):
-    """Record that the owner says a person's task is done (its run and a Log row)."""
-
-    fingerprint: str
-    status: str
-    result: str
-
-
-@dataclass(frozen=True)
-class PostResult(Effect):
-    """Post a destructive step's result in its approval thread."""
-
-    text: str
-    thread: str
-
-
-@dataclass(frozen=True)
-class Verdict:
-    view: StepView
-    effects: tuple[Effect, ...] = field(default=())
+from bot.core.status import Status, StepView, scheduled, status_of
+from bot.core.step_facts import (
+    Effect,
+    Execute,
+    KeepOutputs,
+    Manual,
+    PostResult,
+    RecordDone,
+    RequestApproval,
+    ResetRuns,
+    StepFacts,
+    Verdict,
+    Void,
+)
 
 
 def advance(facts: StepFacts) -> Verdict:
@@ -351,13 +159,6 @@ def _planned(facts: StepFacts, plan: Plan, kept: StepView) -> Verdict:
         return Verdict(view)
     return Verdict(
         StepView(Status.RUNNING.value, plan.summary, approval), (Execute(plan, approval),)
-    )
-
-
-def scheduled(runs_on: str, awaiting_approval: bool = False) -> str:
-    """``Scheduled: runs on 2027-06-29`` (``; awaiting approval`` until it is approved)."""
-    return f"{Status.SCHEDULED.value}: runs on {runs_on}" + (
-        " (awaiting approval)" if awaiting_approval else ""
     )
 
 

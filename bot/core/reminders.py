@@ -17,7 +17,7 @@ from bot.core.approvals import is_slack_user_id
 from bot.core.calendar import DistrictCalendar
 from bot.core.catalogue import MANUAL
 from bot.core.checklist import Step, parse_checklist
-from bot.core.lifecycle import Status, status_of
+from bot.core.status import Status, status_of
 from bot.core.values import DateAnchors, parse_date
 from bot.templates import normalize_header
 

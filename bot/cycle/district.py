@@ -12,11 +12,11 @@ from functools import cached_property
 
 import pandas as pd
 
+from bot.calendar.district import district_calendar, district_rollover
 from bot.config import Config
 from bot.core.calendar import DistrictCalendar
 from bot.core.rollover import Rollover
 from bot.core.values import DateAnchors
-from bot.district_calendar import district_calendar, district_rollover
 from bot.workbook.tab_frames import TabFrames
 
 CALENDAR = "Calendar"

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bot.actions.base import Action, PlanContext, SettingAction, WorkItem
-from bot.core.lifecycle import Status, finished_label
 from bot.core.plan import Plan
+from bot.core.status import Status, finished_label
 from bot.core.step_results import Failure, outcome_result, records_result
 from bot.core.targets import FATE, ID, STATUS, TO, Fate
 from bot.core.wording import past_participle, past_tense
 from bot.errors import LMSUnavailable, RuleViolation
 from bot.progress import Progress
 from bot.services import Services
-from bot.step_failure import log_failure
+from bot.steps.failure import log_failure
 from bot.structures import Operation, Outcome, SnapshotRecord
 
 

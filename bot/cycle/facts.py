@@ -13,10 +13,11 @@ from bot.actions.base import Action, PlanContext, lms_records
 from bot.core.approvals import ApprovalRecord, Decision
 from bot.core.calendar import DistrictCalendar
 from bot.core.checklist import Step
-from bot.core.lifecycle import LastRun, Request, Status, StepView, status_of
 from bot.core.plan import Plan, fingerprint
 from bot.core.problems import Problem
 from bot.core.scope import select
+from bot.core.status import Status, StepView, status_of
+from bot.core.step_facts import LastRun, Request
 from bot.core.validate import CheckedStep
 from bot.services import Services
 from bot.structures import Run

@@ -10,15 +10,15 @@ import pandas as pd
 
 from bot.actions.manual import defaults
 from bot.core.checklist import Step
-from bot.core.lifecycle import Manual, RecordDone
 from bot.core.manual import KIND, TRAINING, check_claim
 from bot.core.messages import fill, placeholders
 from bot.core.params import parse_parameters
 from bot.core.plan import fingerprint
 from bot.core.rollover import Rollover
+from bot.core.step_facts import Manual, RecordDone
 from bot.core.validate import CheckedStep
 from bot.cycle.district import DistrictDays
-from bot.messages import message_templates
+from bot.districts.messages import message_templates
 from bot.services import Services
 from bot.structures import Outcome
 from bot.workbook.tab_frames import TabFrames

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from bot.actions.base import ALLOW_OVER
 from bot.core.approvals import ApprovalRecord, Decision
 from bot.core.checklist import Step
-from bot.core.lifecycle import RequestApproval
 from bot.core.plan import Plan
+from bot.core.step_facts import RequestApproval
 from bot.notify.rich import RichMessage
 from bot.services import Services
 from bot.structures import ApprovalRequest, Message, Outcome

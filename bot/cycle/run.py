@@ -16,10 +16,13 @@ from datetime import datetime
 
 from bot.actions.base import ALLOW_OVER
 from bot.bulk import gc_paused
-from bot.cell_limit import fit_batch
 from bot.core.catalogue import MANUAL
 from bot.core.checklist import CHECKLIST, Step, parse_checklist
-from bot.core.lifecycle import (
+from bot.core.lifecycle import advance, awaiting, finished
+from bot.core.ordering import execution_order, in_cycle
+from bot.core.rollover import school_year
+from bot.core.status import Status, StepView, status_of
+from bot.core.step_facts import (
     Execute,
     KeepOutputs,
     Manual,
@@ -27,18 +30,10 @@ from bot.core.lifecycle import (
     RecordDone,
     RequestApproval,
     ResetRuns,
-    Status,
     StepFacts,
-    StepView,
     Verdict,
     Void,
-    advance,
-    awaiting,
-    finished,
-    status_of,
 )
-from bot.core.ordering import execution_order, in_cycle
-from bot.core.rollover import school_year
 from bot.core.validate import CheckedStep, validate_step
 from bot.cycle import requests
 from bot.cycle.district import DistrictDays
@@ -59,9 +54,10 @@ from bot.cycle.writeback import add_outcomes, step_cells
 from bot.errors import WorkbookError
 from bot.progress import Progress
 from bot.services import Services
-from bot.step_failure import CYCLE_FAILURES, log_failure
+from bot.steps.failure import CYCLE_FAILURES, log_failure
 from bot.structures import Message, WriteReport
 from bot.templates import normalize_header
+from bot.workbook.cell_limit import fit_batch
 from bot.workbook.tab_frames import TabFrames
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 
 from bot.core.checklist import CHECKLIST, Step
 from bot.core.id_fill import IdFill
-from bot.core.lifecycle import StepView
 from bot.core.manual import KIND as MANUAL_KIND
+from bot.core.status import StepView
 from bot.structures import CellWrite, Outcome, WriteBatch
 from bot.templates import WorkbookTemplate
 

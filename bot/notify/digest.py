@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from bot.calendar.district import date_anchors, district_calendar, district_rollover
 from bot.core.reminders import Digest, Item, Kind, Reminders, Settings, build_reminders
-from bot.district_calendar import date_anchors, district_calendar, district_rollover
 from bot.notify.blocks import context, escape, section
 from bot.notify.rich import RichMessage
 from bot.services import Services

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bot.cell_limit import UNWRITABLE
 from bot.roster.errors import Findings
+from bot.workbook.cell_limit import UNWRITABLE
 
 MAX_SHOWN = 20
 SPACES = {"\x0b": " ", "\x0c": " "}

@@ -8,10 +8,10 @@ changes nothing. An ID that long is refused: an ID cannot be cut.
 
 from __future__ import annotations
 
-from bot.cell_limit import CELL_LIMIT, fit
 from bot.roster.csvfile import LINE
 from bot.roster.errors import Findings
 from bot.roster.frames import SOURCE, RosterData
+from bot.workbook.cell_limit import CELL_LIMIT, fit
 
 MAX_SHOWN = 20
 SHOWN_ID = 40

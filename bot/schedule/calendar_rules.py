@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 
 from bot.abc import Workbook
+from bot.calendar.district import district_calendar
 from bot.config import Config
-from bot.district_calendar import district_calendar
 from bot.schedule.digest import DayRules
 
 

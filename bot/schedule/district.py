@@ -15,7 +15,7 @@ from functools import partial
 
 from bot.clock import SystemClock
 from bot.config import Config
-from bot.config_districts import slug
+from bot.config.districts import slug
 from bot.errors import RolloverError
 from bot.notify.digest import send_reminders
 from bot.run.runner import CycleRunner

@@ -21,7 +21,6 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.approve import decide
 from bot.core.approvals import Decision, parse_reply, refusal, standing
 from bot.errors import ApprovalRefused, NotifierError, RolloverError
 from bot.notify.blocks import approval_blocks, decided_blocks, escape, reason_modal
@@ -30,6 +29,7 @@ from bot.notify.rich import RichMessage
 from bot.run.runner import CycleRunner
 from bot.run.seen import Seen, event_key, message_key
 from bot.slack.people import Directory
+from bot.steps.approve import decide
 
 log = logging.getLogger(__name__)
 EDIT_HINT = "Edited messages are not read: reply again with `approve` or `reject &lt;reason&gt;`."

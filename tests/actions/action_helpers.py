@@ -11,6 +11,7 @@ import pandas as pd
 from bot.abc import Clock
 from bot.actions import registry
 from bot.actions.base import Action, PlanContext, lms_records
+from bot.calendar.holidays import national_holidays
 from bot.core.calendar import CalendarRules, DistrictCalendar
 from bot.core.checklist import Step
 from bot.core.plan import Plan
@@ -22,7 +23,6 @@ from bot.core.values import DateAnchors
 from bot.cycle.execute import changes
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
-from bot.national_holidays import national_holidays
 from bot.structures import Operation
 from bot.templates import load_template
 

@@ -11,8 +11,8 @@ from action_helpers import plan, seeded, tab
 
 from bot.actions import registry
 from bot.cli import main
-from bot.core.lifecycle import status_of
-from bot.playbooks import playbook_names, playbooks_dir
+from bot.core.status import status_of
+from bot.districts.playbooks import playbook_names, playbooks_dir
 from bot.templates import load_template
 from bot.workbook.xlsx import XlsxWorkbook
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.actions import registry
-from bot.playbooks import read_playbook
+from bot.districts.playbooks import read_playbook
 from tests.seed_steps import EXTRA, SEEDS, find
 
 

@@ -8,7 +8,11 @@ import pytest
 
 from bot.core.approvals import ApprovalRecord, Decision
 from bot.core.checklist import Step
-from bot.core.lifecycle import (
+from bot.core.lifecycle import advance, awaiting, finished
+from bot.core.plan import Plan, make_plan
+from bot.core.problems import Problem
+from bot.core.status import Status, StepView, status_of
+from bot.core.step_facts import (
     Effect,
     Execute,
     KeepOutputs,
@@ -19,17 +23,9 @@ from bot.core.lifecycle import (
     Request,
     RequestApproval,
     ResetRuns,
-    Status,
     StepFacts,
-    StepView,
     Void,
-    advance,
-    awaiting,
-    finished,
-    status_of,
 )
-from bot.core.plan import Plan, make_plan
-from bot.core.problems import Problem
 
 NOW = "2026-11-27 09:00:00"
 STEP = Step("S-007", 8, "Edgenuity", "archive students", "Students: grade = 12", run=True)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from bot.core.approvals import ApprovalRecord, Decision, Policy, parse_reply, refusal, standing
-from bot.core.lifecycle import Status, finished_label, status_of
 from bot.core.plan import fingerprint, summarize
+from bot.core.status import Status, finished_label, status_of
 
 
 def test_fingerprint_changes_with_anything_an_approval_vouches_for() -> None:

@@ -14,7 +14,7 @@ import time_machine
 
 from bot.cli import main
 from bot.config import load_config
-from bot.playbooks import playbook_names
+from bot.districts.playbooks import playbook_names
 from tests.integration.test_whole_loop import checklist
 
 DAY = datetime(2026, 11, 23, 9, tzinfo=ZoneInfo("America/Chicago"))

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.approve import decide
 from bot.commands.create import make_demo
 from bot.config import load_config
 from bot.cycle import Cycle, CycleReport
-from bot.demo import ADMIN
+from bot.districts.demo import ADMIN
 from bot.services import Services
+from bot.steps.approve import decide
 from bot.templates import load_template
 from bot.testing.fake_sheets import FakeSheetsServer, RecordedRequest
 from bot.wiring import build_services

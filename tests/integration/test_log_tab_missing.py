@@ -13,14 +13,14 @@ import pytest
 from google.auth.credentials import AnonymousCredentials
 from openpyxl import load_workbook
 
-from bot.approve import decide
 from bot.commands.create import make_demo
 from bot.config import Config, load_config
 from bot.cycle import Cycle
-from bot.demo import ADMIN
+from bot.districts.demo import ADMIN
 from bot.errors import WorkbookError
 from bot.notify.console import ConsoleNotifier
 from bot.services import Services
+from bot.steps.approve import decide
 from bot.testing.fake_sheets import FakeSheetsServer
 from bot.wiring import build_services
 from bot.workbook.google_http import authorized_session

@@ -14,12 +14,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from bot.approve import decide
 from bot.cli import main
 from bot.commands.create import make_demo
 from bot.config import Config, load_config
 from bot.cycle import Cycle
-from bot.demo import ADMIN
+from bot.districts.demo import ADMIN
 from bot.errors import StateError
 from bot.lms.mock import MockLMS
 from bot.lms.mock.edgenuity import SYSTEM
@@ -28,6 +27,7 @@ from bot.lms.mock.store import MockStore
 from bot.notify.console import ConsoleNotifier
 from bot.services import Services
 from bot.state.sqlite import SqliteState
+from bot.steps.approve import decide
 from bot.templates import load_template
 from bot.wiring import build_services
 from bot.workbook.xlsx import XlsxWorkbook

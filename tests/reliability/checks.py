@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bot.approve import decide
 from bot.lms.mock import MockLMS
+from bot.steps.approve import decide
 from tests.reliability.district import ADMIN, STEP, District
 from tests.reliability.figures import count_outcomes
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from bot.approve import decide
 from bot.lms.mock import MockLMS
-from bot.undo import undo
+from bot.steps.approve import decide
+from bot.steps.undo import undo
 from tests.reliability.district import ADMIN, District, build_district, step_row
 
 STUDENTS = 100

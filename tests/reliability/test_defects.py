@@ -6,7 +6,6 @@ from datetime import date
 
 import pandas as pd
 
-from bot.cell_limit import CELL_LIMIT, fit_batch
 from bot.core.checklist import Step
 from bot.core.params import ParamSpec, check_parameters, parse_parameters
 from bot.core.plan import summarize
@@ -15,6 +14,7 @@ from bot.core.scope import check_values, parse_scope, select
 from bot.core.validate import is_email, validate_step
 from bot.core.values import parse_number
 from bot.structures import CellWrite, WriteBatch
+from bot.workbook.cell_limit import CELL_LIMIT, fit_batch
 from tests.reliability.strategies import TEMPLATE
 from tests.reliability.test_bad_input_core import CATALOGUE
 

@@ -14,13 +14,13 @@ import pytest
 import slack_sdk.http_retry.builtin_handlers as slack_retries
 
 from bot.abc import StateStore
-from bot.approve import decide
 from bot.cycle import Cycle
 from bot.notify.outbox import SENT, Outbox
 from bot.notify.slack import SlackNotifier
 from bot.services import Services
 from bot.slack.client import make_client
 from bot.state.sqlite import SqliteState
+from bot.steps.approve import decide
 from bot.structures import Message
 from bot.testing.fake_slack import FakeSlack
 from tests.reliability.district import ADMIN, District, build_district, step_row

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.commands.create import make_empty
-from bot.new_district import NewDistrict
+from bot.districts.new import NewDistrict
 from tests.shared_data import shared_path
 
 

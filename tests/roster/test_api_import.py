@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from bot.commands.create import make_empty
-from bot.new_district import NewDistrict
+from bot.districts.new import NewDistrict
 from bot.roster.rest.auth import CORE_SCOPE, DEMOGRAPHICS_SCOPE
 from bot.roster.rest.fields import collections
 from bot.testing.oneroster_fake import FakeOneRoster, Paging

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from bot.cell_limit import UNWRITABLE
+from bot.workbook.cell_limit import UNWRITABLE
 from tests.roster.bundles import frames, oneroster, run, workbook_bytes, write
 
 Files = dict[str, str | bytes]

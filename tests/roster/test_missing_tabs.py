@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.commands.create import make_empty
-from bot.new_district import NewDistrict
+from bot.districts.new import NewDistrict
 from tests.roster.bundles import oneroster, run, write
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from bot.commands.create import make_empty
-from bot.new_district import NewDistrict
+from bot.districts.new import NewDistrict
 from tests.roster.bundles import frames, run, workbook_bytes
 
 TABS = ("Students", "Educators", "Courses", "Classes", "Enrollments")

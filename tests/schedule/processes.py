@@ -91,12 +91,17 @@ class Gate:
             target=lambda: opened.append(self.path.open("w", encoding="utf-8")), daemon=True
         )
         opener.start()
-        opener.join(timeout)
+        waited = 0.0
+        while not opened and waited < timeout and process.poll() is None:
+            opener.join(1.0)
+            waited += 1.0
         if not opened:
+            ended = process.poll()
             process.kill()
             os.close(os.open(self.path, os.O_RDONLY | os.O_NONBLOCK))
             opener.join()
-            raise AssertionError(f"process {process.pid} never reached its pause point")
+            how = f"ended with {ended}" if ended is not None else f"after {timeout:g} s"
+            raise AssertionError(f"process {process.pid} never reached its pause point ({how})")
         self.writer = opened[0]
 
     def release(self) -> None:

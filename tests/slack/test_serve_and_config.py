@@ -16,7 +16,7 @@ import yaml
 
 from bot.commands.serve import stop_on_signals
 from bot.config import SlackConfig, parse_config
-from bot.config_schedule import ScheduleConfig
+from bot.config.schedule import ScheduleConfig
 from bot.core.approvals import Policy, refusal
 from bot.errors import ConfigError
 from bot.testing.fake_slack import FakeSlack

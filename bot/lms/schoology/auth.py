@@ -31,7 +31,7 @@ from requests_oauthlib import OAuth1
 
 from bot.abc import Clock
 from bot.clock import SystemClock
-from bot.config_schoology import HMAC_SHA1, PLAINTEXT, SIGNATURE_METHODS
+from bot.config.schoology import HMAC_SHA1, PLAINTEXT, SIGNATURE_METHODS
 from bot.errors import ConfigError, LMSError
 
 __all__ = [

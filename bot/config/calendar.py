@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from bot.config_keys import refuse_unknown
+from bot.config.keys import refuse_unknown
 from bot.errors import ConfigError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -97,7 +97,7 @@ def parse_calendar(table: dict[str, object]) -> CalendarConfig:
         raise ConfigError(f"calendar.school_days_only must be true or false, not {only!r}")
     country, subdivision = _text(table, "country"), _text(table, "subdivision")
     if country or subdivision:
-        from bot.national_holidays import national_holidays
+        from bot.calendar.holidays import national_holidays
 
         national_holidays(country, subdivision, ())
     return CalendarConfig(

@@ -13,7 +13,7 @@ from bot.errors import ApprovalRefused, LMSUnavailable, RolloverError, RuleViola
 from bot.lms.mock.lms import RESTORE
 from bot.lms.mock.shared import fields_of
 from bot.services import Services
-from bot.step_row import read_step, unknown_step
+from bot.steps.row import read_step, unknown_step
 from bot.structures import Operation, Outcome
 
 UNDONE = "Undone"

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from bot.config_keys import refuse_unknown_in_district
+from bot.config.keys import refuse_unknown_in_district
 from bot.errors import ConfigError
 
 DISTRICT_KEYS = ("name", "timezone")

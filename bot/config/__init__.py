@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config_calendar import CalendarConfig, parse_calendar
-from bot.config_districts import parse_districts, slug
-from bot.config_keys import KEYS, refuse_unknown, refuse_unknown_sections
-from bot.config_schedule import MOVED_FROM_SLACK, ScheduleConfig, parse_schedule
-from bot.config_schoology import SchoologyConfig, parse_schoology
+from bot.config.calendar import CalendarConfig, parse_calendar
+from bot.config.districts import parse_districts, slug
+from bot.config.keys import KEYS, refuse_unknown, refuse_unknown_sections
+from bot.config.schedule import MOVED_FROM_SLACK, ScheduleConfig, parse_schedule
+from bot.config.schoology import SchoologyConfig, parse_schoology
 from bot.core.approvals import is_slack_user_id
 from bot.errors import ConfigError
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.core.approvals import ApprovalRecord, Decision, refusal
 from bot.core.checklist import step_key
-from bot.core.lifecycle import Status, status_of
+from bot.core.status import Status, status_of
 from bot.core.values import is_checked
 from bot.errors import ApprovalRefused, RolloverError, WorkbookError
 from bot.services import Services
-from bot.step_row import read_step, unknown_step
+from bot.steps.row import read_step, unknown_step
 
 DONE_AS = {Decision.APPROVE: "approved", Decision.REJECT: "rejected", Decision.VOID: "voided"}
 

@@ -6,12 +6,12 @@ from datetime import date
 
 import pandas as pd
 
+from bot.calendar.holidays import national_holidays
 from bot.config import Config
-from bot.config_calendar import weekday_numbers
+from bot.config.calendar import weekday_numbers
 from bot.core.calendar import CalendarRules, DistrictCalendar, calendar_rows
 from bot.core.rollover import Rollover, pick_rollover
 from bot.core.values import DateAnchors
-from bot.national_holidays import national_holidays
 
 
 def district_calendar(config: Config, frame: pd.DataFrame, today: date) -> DistrictCalendar:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.config_keys import KEYS, refuse_unknown
+from bot.config.keys import KEYS, refuse_unknown
 from bot.errors import ConfigError
 
 DEFAULT_ENDPOINT = "https://api.schoology.com"

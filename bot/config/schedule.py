@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from bot.config_keys import refuse_unknown
+from bot.config.keys import refuse_unknown
 from bot.errors import ConfigError
 
 MOVED_FROM_SLACK = ("poll_seconds", "digest_time")

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.calendar.holidays import national_holidays
 from bot.core.calendar import CalendarRules, DistrictCalendar
 from bot.core.rollover import rollover_name
 from bot.core.values import DateAnchors
+from bot.districts.playbooks import combine, load_playbook, playbook_names
 from bot.errors import ConfigError
-from bot.national_holidays import national_holidays
-from bot.playbooks import combine, load_playbook, playbook_names
 
 LOCALE_VARIABLES = ("LC_ALL", "LC_CTYPE", "LANG")
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pandas as pd
 
 from bot.abc import StateStore
-from bot.approve import DONE_AS
-from bot.core.lifecycle import Status, status_of
+from bot.commands.table import shorten
+from bot.core.status import Status, status_of
 from bot.core.values import is_checked
 from bot.core.wording import count
-from bot.report import shorten
-from bot.step_row import find_row, step_key, unknown_step
+from bot.steps.approve import DONE_AS
+from bot.steps.row import find_row, step_key, unknown_step
 from bot.structures import Outcome
 
 ATTENTION = (
