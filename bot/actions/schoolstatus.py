@@ -1,8 +1,13 @@
-"""SchoolStatus Connect actions (seed 001: end of year guide)."""
+"""SchoolStatus Connect actions (seed 001: end of year guide), planned against the LMS: staff,
+classrooms and students move by their ``Rule``; the sync, the merge and the settings are
+computed from what SchoolStatus holds now and read back, so that a repeat sends nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
 
 import pandas as pd
@@ -20,13 +25,17 @@ from bot.actions.shared import ids_text
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
+from bot.core.targets import Rule
 from bot.core.values import format_count
-from bot.core.wording import agree, count
+from bot.core.wording import agree, count, listed
+from bot.structures import ROW
 from bot.templates import load_template
 
 SYSTEM = "SchoolStatus"
 DEFAULT_THRESHOLD = 10.0
 FEED_FIELDS = ("first_name", "last_name", "birth_date", "email", "grade", "school")
+SYNCED = ("active", "archived")
+"""The students a sync knows: active ones it updates or archives, archived ones it leaves."""
 
 
 def _student(record: dict[str, str]) -> str:
@@ -69,50 +78,220 @@ def staff_who_left(ctx: PlanContext) -> list[Problem]:
     ]
 
 
+def one_row_per_student(ctx: PlanContext) -> list[Problem]:
+    """A student on two rows of the scope: which row would the sync send? Not acted on until
+    the Students tab says (naming the rows)."""
+    if ctx.selected.empty:
+        return []
+    ids = ctx.selected["Student ID"].map(str).str.strip()
+    twice = ctx.selected[ids.duplicated(keep=False) & (ids != "")]
+    if twice.empty:
+        return []
+    rows = twice.groupby(ids[twice.index], sort=True)[ROW].apply(list)
+    named = [f"{i} (rows {', '.join(str(r) for r in at)})" for i, at in rows.items()]
+    return [
+        Problem(
+            "Scope",
+            f"{count(len(named), 'Student ID')} on more than one row of Students: "
+            f"{listed(named)}; keep one row per student",
+        )
+    ]
+
+
+def sync_on(ctx: PlanContext) -> list[Problem]:
+    """SchoolStatus refuses a sync while it is paused."""
+    if ctx.settings.get("sync", "on") != "paused":
+        return []
+    return [
+        Problem(
+            "Action",
+            f"the sync is paused in {SYSTEM}: resume it (a 'resume sync' step) before syncing "
+            "the roster",
+        )
+    ]
+
+
 def _threshold(ctx: PlanContext) -> float:
     return float(ctx.settings.get("deletion_threshold") or DEFAULT_THRESHOLD)
 
 
-def sync_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
-    """The roster in scope as the sync feed; the plan says what the sync will do, and that it
-    will fail its archiving if that is over the deletion threshold."""
+def percent_in_range(params: dict[str, object], today: date) -> list[Problem]:
+    """The deletion threshold is a share of the active students: more than 0, at most 100."""
+    percent = params.get("percent")
+    if isinstance(percent, int | float) and not 0 < percent <= 100:
+        return [
+            Problem(
+                "Parameters",
+                f"percent={percent:g} is not a share of the active students: give a number "
+                "more than 0 and at most 100",
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class Sync:
+    """What a sync of the scope would do to SchoolStatus as it is now."""
+
+    feed: pd.DataFrame
+    new: int
+    updated: int
+    gone: tuple[str, ...]
+    """Active students missing from the feed: the sync archives them."""
+    left: int
+    """Students in the feed that SchoolStatus holds archived, deleted or merged: left so."""
+    active: int
+    outside: tuple[str, ...]
+    """Every student the sync leaves or makes archived (active or archived, not in the feed)."""
+    threshold: float
+
+    @property
+    def over(self) -> bool:
+        """Whether the archiving is over the deletion threshold (the sync fails it)."""
+        return bool(self.gone) and len(self.gone) * 100 > self.threshold * self.active
+
+    @property
+    def done(self) -> bool:
+        """SchoolStatus holds the roster already: nothing to create, update or archive."""
+        return not (self.new or self.updated or self.gone)
+
+
+def sync_of(ctx: PlanContext) -> Sync:
+    """The scope's roster as the sync feed, against SchoolStatus's students now."""
     fields = load_template().require("Students").fields
     to_feed = {column: name for column, name in fields.items() if name in FEED_FIELDS}
-    feed = ctx.selected.rename(columns=to_feed).assign(id=ctx.selected["Student ID"].str.strip())
-    feed = feed[["id", *FEED_FIELDS]]
-    lms = ctx.lms_records
-    active = lms[lms["status"] == "active"] if not lms.empty else lms
-    known = set(lms["id"]) if not lms.empty else set()
-    new = int((~feed["id"].isin(known)).sum())
-    gone = int((~active["id"].isin(feed["id"])).sum()) if not active.empty else 0
-    threshold = _threshold(ctx)
-    summary = (
-        f"Will sync {count(len(feed), 'student')} to {SYSTEM}: {format_count(new)} new, "
-        f"{format_count(gone)} to archive of {format_count(len(active))} active"
+    feed = ctx.selected.rename(columns=to_feed).assign(
+        id=ctx.selected["Student ID"].map(str).str.strip() if not ctx.selected.empty else ""
     )
-    if gone and gone * 100 > threshold * len(active):
-        share = gone * 100 / len(active)
-        summary += (
-            f"; {share:.1f}% is over the deletion threshold of {threshold:g}%: the sync will fail "
-            "its archiving (creates and updates still apply) unless the threshold is raised"
+    feed = feed.reindex(columns=["id", *FEED_FIELDS]).fillna("").astype(str)
+    feed = feed[feed["id"] != ""].drop_duplicates("id", keep="last")
+    lms = ctx.lms_records
+    known = lms.drop_duplicates("id").set_index("id") if not lms.empty else pd.DataFrame()
+    status = feed["id"].map(known["status"]) if not known.empty else feed["id"].map(lambda _: None)
+    differs = pd.Series(False, index=feed.index)
+    for name in FEED_FIELDS:
+        current = feed["id"].map(known[name]) if name in known else None
+        now = pd.Series(current, index=feed.index).fillna("").astype(str)
+        differs |= now != feed[name]
+    statuses = known["status"] if not known.empty else pd.Series(dtype=object)
+    outside = ~statuses.index.isin(feed["id"])
+    active = (statuses == "active").to_numpy()
+    return Sync(
+        feed=feed,
+        new=int(status.isna().sum()),
+        updated=int(((status == "active") & differs).sum()),
+        gone=tuple(sorted(map(str, statuses.index[outside & active]))),
+        left=int((status.notna() & (status != "active")).sum()),
+        active=int(active.sum()),
+        outside=tuple(sorted(map(str, statuses.index[outside & statuses.isin(SYNCED).to_numpy()]))),
+        threshold=_threshold(ctx),
+    )
+
+
+def sync_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
+    """The roster in scope as the sync feed; the plan says, from SchoolStatus's students now,
+    what the sync will create, update and archive, and that it will fail its archiving if
+    that is over the deletion threshold SchoolStatus has now. The operation's target is the
+    feed and the students it leaves archived: an approval binds to both."""
+    sync = sync_of(ctx)
+    feed = sync.feed
+    if sync.done:
+        summary = (
+            f"Nothing to sync: {SYSTEM} holds the {count(len(feed), 'student')} in scope as "
+            "they are and no other student is active"
         )
-    item = WorkItem("students", {"feed": json.dumps(feed.to_dict("records"))})
+    else:
+        summary = (
+            f"Will sync {count(len(feed), 'student')} to {SYSTEM}: {format_count(sync.new)} "
+            f"new, {format_count(sync.updated)} to update, {format_count(len(sync.gone))} to "
+            f"archive of {format_count(sync.active)} active"
+        )
+        if sync.gone:
+            summary += f" ({ids_text(list(sync.gone), 3)})"
+    if sync.left:
+        summary += (
+            f"; {format_count(sync.left)} in scope {agree(sync.left, 'is', 'are')} archived, "
+            f"deleted or merged in {SYSTEM} and the sync leaves {agree(sync.left, 'it', 'them')}"
+        )
+    if sync.over:
+        share = len(sync.gone) * 100 / sync.active
+        summary += (
+            f"; {share:.1f}% is over the deletion threshold of {sync.threshold:g}%: the sync "
+            "will fail its archiving (creates and updates still apply) unless the threshold is "
+            "raised"
+        )
+    item = WorkItem(
+        "students",
+        {"feed": json.dumps(feed.to_dict("records")), "archived": _digest(sync.outside)},
+    )
     return [item], summary
+
+
+def _digest(ids: tuple[str, ...]) -> str:
+    """A count and a hash of sorted IDs: what an approval binds to, short."""
+    digest = hashlib.sha256("\x1e".join(ids).encode()).hexdigest()[:12]
+    return f"{len(ids)} #{digest}"
+
+
+def synced(ctx: PlanContext, item: WorkItem) -> bool:
+    return sync_of(ctx).done
 
 
 def merge_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     """Duplicate students (same name and birth date, or same email) touching the scope, each
-    merged into a survivor: the roster's own ID, else the lowest ID."""
+    merged into a survivor: the roster's own ID, else the lowest ID.
+
+    A merge is made once per rollover: this step's merges in the rollover ledger keep their
+    survivor (read back: merged into it, at target; still active after a crash before the
+    call, merged now), and a student another step merged or is merging is left to it."""
+    step = ctx.checked.step.step_id
+    mine = {d: e.target.get("survivor", "") for d, e in ctx.ledger.items() if e.step_id == step}
+    others = {d: e.step_id for d, e in ctx.ledger.items() if e.step_id != step}
     pairs = duplicate_pairs(ctx.lms_records, set(ctx.tab("Students").get("Student ID", [])))
     scope = set(ctx.selected["Student ID"].str.strip()) if not ctx.selected.empty else set()
-    pairs = [p for p in pairs if p[0] in scope or p[1] in scope]
-    items = [WorkItem(dup, {"survivor": keep}) for dup, keep, _ in pairs]
-    if not pairs:
-        return [], f"No duplicate students found among {format_count(len(scope))} in scope"
-    shown = [f"{dup} into {keep} ({why})" for dup, keep, why in pairs]
-    return items, (
-        f"Will merge {format_count(len(pairs))} duplicate students (the survivor keeps every "
-        f"enrollment): {ids_text(shown)}"
+    touching = [p for p in pairs if p[0] in scope or p[1] in scope]
+    held = [p for p in touching if p[0] in others or p[1] in others]
+    fresh = [p for p in touching if p[0] not in mine and p not in held]
+    items = [WorkItem(dup, {"survivor": keep}) for dup, keep in sorted(mine.items())]
+    items += [WorkItem(dup, {"survivor": keep}) for dup, keep, _ in fresh]
+    done = [i for i in items if merged(ctx, i)]
+    why = {dup: reason for dup, _, reason in fresh}
+    to_merge = [
+        f"{i.record_id} into {i.params['survivor']} ({why.get(i.record_id, 'as planned')})"
+        for i in items
+        if i not in done
+    ]
+    if to_merge:
+        summary = (
+            f"Will merge {count(len(to_merge), 'duplicate student')} (the survivor keeps "
+            f"every enrollment): {ids_text(to_merge)}"
+        )
+    elif done:
+        summary = "Nothing to merge: no other duplicate students found in scope"
+    else:
+        summary = f"No duplicate students found among {format_count(len(scope))} in scope"
+    if done:
+        summary += f"; {format_count(len(done))} already merged by this step"
+    if held:
+        by = sorted({others.get(d) or others[k] for d, k, _ in held})
+        summary += (
+            f"; {count(len(held), 'duplicate')} left alone: another step merges "
+            f"{agree(len(held), 'it', 'them')} this rollover ({', '.join(by)})"
+        )
+    return items, summary
+
+
+def merged(ctx: PlanContext, item: WorkItem) -> bool:
+    """The duplicate is merged into the item's survivor in SchoolStatus (its enrollments
+    went with it: the vendor moves them in the merge)."""
+    lms = ctx.lms_records
+    if lms.empty or "merged_into" not in lms:
+        return False
+    row = lms[lms["id"] == item.record_id]
+    return (
+        not row.empty
+        and row["status"].iloc[0] == "merged"
+        and row["merged_into"].iloc[0] == item.params.get("survivor")
     )
 
 
@@ -148,17 +327,48 @@ def duplicate_pairs(lms: pd.DataFrame, roster: set[str]) -> list[tuple[str, str,
     ]
 
 
+def _percent(ctx: PlanContext) -> str:
+    return f"{float(str(ctx.params['percent'])):g}"
+
+
 def threshold_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
-    percent = float(str(ctx.params["percent"]))
-    now = ctx.settings.get("deletion_threshold") or f"{DEFAULT_THRESHOLD:g}"
-    summary = f"Will set the {SYSTEM} deletion threshold to {percent:g}% (now {now}%)"
-    return [WorkItem("deletion_threshold", {"percent": f"{percent:g}"})], summary
+    """The threshold the step gives, against the one SchoolStatus has now."""
+    percent = _percent(ctx)
+    now = f"{_threshold(ctx):g}"
+    summary = f"Will set the {SYSTEM} deletion threshold to {percent}% (now {now}%)"
+    if now == percent:
+        summary = f"Nothing to do: the {SYSTEM} deletion threshold is already {now}%"
+    return [WorkItem("deletion_threshold", {"percent": percent})], summary
+
+
+def threshold_set(ctx: PlanContext, item: WorkItem) -> bool:
+    return f"{_threshold(ctx):g}" == item.params["percent"]
 
 
 def reports_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
-    return [WorkItem("reports", {"on": ctx.today.isoformat()})], (
+    """The Connect reports as SchoolStatus's data is now; when the last ones hold it already
+    (no record changed since), nothing is downloaded again."""
+    item = WorkItem("reports", {"on": ctx.today.isoformat()})
+    if reports_current(ctx, item):
+        names = json.loads(ctx.settings["reports"]).values()
+        return [item], (
+            f"Nothing to download: the Connect reports saved last ({', '.join(names)}) hold "
+            f"{SYSTEM} as it is now"
+        )
+    return [item], (
         f"Will download the Connect reports (students, staff, classrooms) from {SYSTEM} to the "
         "district's reports folder"
+    )
+
+
+def reports_current(ctx: PlanContext, item: WorkItem) -> bool:
+    """The last reports were saved after SchoolStatus's latest change to a record."""
+    settings = ctx.settings
+    version = settings.get("data_version", "")
+    return (
+        bool(settings.get("reports"))
+        and bool(version)
+        and (settings.get("reports_as_of") == version)
     )
 
 
@@ -178,6 +388,7 @@ ACTIONS: list[Action] = [
         ),
         kind="settings",
         setting="sync",
+        value="paused",
     ),
     SettingAction(
         _spec(
@@ -190,6 +401,7 @@ ACTIONS: list[Action] = [
         ),
         kind="settings",
         setting="sync",
+        value="on",
     ),
     CustomSetting(
         _spec(
@@ -200,9 +412,11 @@ ACTIONS: list[Action] = [
             False,
             "Raise (or lower) the share of records a sync may archive before it fails.",
             params=(ParamSpec("percent", "number", required=True, help="e.g. 25"),),
+            param_check=percent_in_range,
         ),
         kind="settings",
         build=threshold_work,
+        at_target=threshold_set,
     ),
     CustomAction(
         _spec(
@@ -216,7 +430,10 @@ ACTIONS: list[Action] = [
         ),
         kind="sync",
         reads="students",
+        checks=(sync_on, one_row_per_student),
         build=sync_work,
+        at_target=synced,
+        resets_baseline="students",
     ),
     CustomSetting(
         _spec(
@@ -229,6 +446,7 @@ ACTIONS: list[Action] = [
         ),
         kind="reports",
         build=reports_work,
+        at_target=reports_current,
     ),
     Action(
         _spec(
@@ -244,6 +462,7 @@ ACTIONS: list[Action] = [
         ),
         describe_record=_staff,
         checks=(reports_first, staff_who_left),
+        rule=Rule(to_status="removed"),
     ),
     Action(
         _spec(
@@ -259,6 +478,7 @@ ACTIONS: list[Action] = [
         ),
         describe_record=_classroom,
         checks=(reports_first,),
+        rule=Rule(to_status="archived"),
     ),
     Action(
         _spec(
@@ -274,6 +494,7 @@ ACTIONS: list[Action] = [
         ),
         describe_record=_student,
         checks=(reports_first,),
+        rule=Rule(to_status="archived"),
     ),
     Action(
         _spec(
@@ -290,6 +511,7 @@ ACTIONS: list[Action] = [
         universe_status="",
         describe_record=_student,
         checks=(reports_first,),
+        rule=Rule(to_status="deleted", from_status=SYNCED),
     ),
     CustomAction(
         _spec(
@@ -301,5 +523,7 @@ ACTIONS: list[Action] = [
             "Find students with the same name and birth date, or email, and merge them.",
         ),
         build=merge_work,
+        at_target=merged,
+        rule=Rule(to_status="merged", once="merge"),
     ),
 ]

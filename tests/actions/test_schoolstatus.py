@@ -71,7 +71,9 @@ def test_a_sync_over_the_deletion_threshold_fails_and_keeps_creates_and_updates(
     feed = dict(frames, Students=tab("Students", roster))
     planned = plan(lms, SYS, "sync roster", feed, "Students: all")
     assert planned.plan is not None, planned.why
-    assert "1 new, 5 to archive of 40 active" in planned.plan.summary
+    assert "1 new, 1 to update, 5 to archive of 40 active (001, 002, 003 and 2 more)" in (
+        planned.plan.summary
+    )
     assert "12.5% is over the deletion threshold of 10%" in planned.plan.summary
     outcome = execute(lms, planned)["students"]
     assert outcome.startswith("failed: deletion threshold error: the sync tried to archive 5 of 40")
@@ -93,10 +95,20 @@ def test_pausing_the_sync_stops_it_until_resumed(
     SchoolStatus Connect portal." (seed 001)"""
     execute(lms, plan(lms, SYS, "pause sync", frames))
     assert lms.settings(SYS)["sync"] == "paused"
-    sync = execute(lms, plan(lms, SYS, "sync roster", frames, "Students: all"), "S-002")
-    assert sync["students"].startswith("failed: the sync is paused")
+    roster = [*_students(40), {"Student ID": "NEW", "First name": "N", "Last name": "W"}]
+    feed = dict(frames, Students=tab("Students", roster))
+    paused = plan(lms, SYS, "sync roster", feed, "Students: all", step_id="S-002")
+    assert paused.why == (
+        "Action: the sync is paused in SchoolStatus: resume it (a 'resume sync' step) before "
+        "syncing the roster"
+    )
+    op = Operation(SYS, "sync roster", "sync", "students", {"feed": "[]"})
+    with pytest.raises(RuleViolation, match="the sync is paused"):
+        lms.execute(op)
     execute(lms, plan(lms, SYS, "resume sync", frames), "S-003")
     assert lms.settings(SYS)["sync"] == "on"
+    sync = execute(lms, plan(lms, SYS, "sync roster", feed, "Students: all"), "S-002")
+    assert sync == {"students": "1 created, 0 updated, 0 archived"}
 
 
 def test_reports_are_downloaded_before_anything_is_archived(

@@ -136,7 +136,12 @@ def test_summer_school_rosters_are_imported_before_the_pause(
     )
     before = plan(lms, SYS, "import summer school roster", dated, "Students: selected")
     assert before.plan is not None, before.why
-    assert execute(lms, before) == {"S1": "created user S1", "001": "001 already rostered; updated"}
+    assert before.plan.summary == (
+        "Will import 1 summer school student (selected); e.g. S1 Sue Lee (grade , ); 1 left "
+        "alone: "
+        "summer school student 001 already exists (active); an ID is never reused"
+    )
+    assert execute(lms, before) == {"S1": "created user S1"}
     execute(lms, plan(lms, SYS, "pause rostering", frames), "S-002")
     still = plan(lms, SYS, "import summer school roster", dated, "Students: selected")
     assert still.plan is not None, "the pause is set but not in effect before its date"
