@@ -266,7 +266,7 @@ def merge_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
             f"Will merge {count(len(to_merge), 'duplicate student')} (the survivor keeps "
             f"every enrollment): {ids_text(to_merge)}"
         )
-    elif done:
+    elif done or held:
         summary = "Nothing to merge: no other duplicate students found in scope"
     else:
         summary = f"No duplicate students found among {format_count(len(scope))} in scope"

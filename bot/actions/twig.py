@@ -97,20 +97,32 @@ def pause_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
             f"Nothing to do: rostering in {SYSTEM} is paused from {since} for the rollover "
             f"date {rollover} already"
         )
+        if not _in_force(ctx):
+            summary = (
+                f"Nothing to do: rostering in {SYSTEM} was paused from {since} for the "
+                f"rollover date {rollover}, which has come (the pause is over)"
+            )
     return [item], summary
+
+
+def _in_force(ctx: PlanContext) -> bool:
+    """A pause is in effect, or set ahead to take effect on its date."""
+    return ctx.settings.get("rostering") == "paused" or bool(ctx.settings.get("pause_scheduled"))
 
 
 def paused_as_planned(ctx: PlanContext, item: WorkItem) -> bool:
     """Twig Science holds the pause for this rollover date from the item's pause date (or,
     when it received it late, from a later day that has come: sending it again would only
-    move the pause later)."""
+    move the pause later), in force or over once the rollover date has come: sent again
+    then, it would pause rostering anew."""
     settings = ctx.settings
     if settings.get("rollover_date") != item.params["rollover_date"]:
         return False
-    if settings.get("rostering") != "paused" and not settings.get("pause_scheduled"):
-        return False
+    today = ctx.today.isoformat()
     since, wanted = settings.get("pause_date", ""), item.params["pause_date"]
-    return since == wanted or (wanted < since <= ctx.today.isoformat())
+    if not (since == wanted or wanted < since <= today):
+        return False
+    return _in_force(ctx) or today >= item.params["rollover_date"]
 
 
 def resume_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:

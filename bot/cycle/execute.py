@@ -118,6 +118,8 @@ class Execution:
                 text = _nothing_sent(plan, spec.system)
         else:
             text = records_result(spec.verb, spec.noun, applied, already, failures, already_as)
+            if not applied and not already and not failures and plan.judged is not None:
+                text = _nothing_sent(plan, spec.system)
         state.finish_run(step_id, plan.fingerprint, label, text, self.stamp)
         return label, text
 
@@ -296,7 +298,8 @@ def changes(
 
 
 def _nothing_sent(plan: Plan, system: str) -> str:
-    """The Result of a step whose every item the LMS held already: its plan said so."""
+    """The Result of a step that sent nothing, every item held by the LMS already or done
+    this rollover by another step: its plan said so."""
     if plan.summary.startswith("Nothing to"):
         return plan.summary
     return f"Nothing to do: {system} already holds what the step asks"
