@@ -87,8 +87,11 @@ def one_row_per_student(ctx: PlanContext) -> list[Problem]:
     twice = ctx.selected[ids.duplicated(keep=False) & (ids != "")]
     if twice.empty:
         return []
-    rows = twice.groupby(ids[twice.index], sort=True)[ROW].apply(list)
-    named = [f"{i} (rows {', '.join(str(r) for r in at)})" for i, at in rows.items()]
+    if ROW in twice:
+        rows = twice.groupby(ids[twice.index], sort=True)[ROW].apply(list)
+        named = [f"{i} (rows {', '.join(str(r) for r in at)})" for i, at in rows.items()]
+    else:
+        named = sorted(set(ids[twice.index]))
     return [
         Problem(
             "Scope",

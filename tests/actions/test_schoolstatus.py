@@ -328,3 +328,14 @@ def test_a_sync_schoolstatus_holds_is_not_sent_and_its_approval_binds_outside_st
         "(HAND)"
     )
     assert outside.plan.fingerprint != synced.plan.fingerprint
+
+
+def test_a_student_on_two_rows_makes_the_sync_invalid(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """Which row would the sync send? Not acted on until the Students tab says."""
+    rows = [*_students(40), dict(_students(40)[5], Grade="9")]
+    twice = plan(lms, SYS, "sync roster", {"Students": tab("Students", rows)}, "Students: all")
+    assert twice.why == (
+        "Scope: 1 Student ID on more than one row of Students: 006; keep one row per student"
+    )
