@@ -291,6 +291,11 @@ class Rollovers(ABC):
         """Keep ``count`` as the base unless one is kept already; returns the one kept."""
 
     @abstractmethod
+    def reset_baseline(self, rollover: str, system: str, kind: str, count: int) -> None:
+        """Make ``count`` the base, replacing any kept: a roster sync starts a new one
+        (DESIGN section 7: the active count at the start of the rollover, or the last sync)."""
+
+    @abstractmethod
     def issued_step_ids(self) -> set[str]:
         """Every Step ID the bot has seen in the Checklist or given to a row."""
 

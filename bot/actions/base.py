@@ -52,6 +52,9 @@ class Action:
     """Why the action's own rule refuses each selected row ("" where it does not)."""
     explain: Explain | None = None
     """More words for the plan, from the records that will change."""
+    resets_baseline: str = ""
+    """The LMS kind whose threshold base the action starts anew once it ran (a roster sync:
+    DESIGN section 7, the active count at the start of the rollover or the last sync)."""
     id_column: str = field(init=False, default="")
 
     def on(self, template: WorkbookTemplate) -> Action:

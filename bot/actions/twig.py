@@ -1,11 +1,13 @@
-"""Twig Science actions (seed 002: end of year rostering)."""
+"""Twig Science actions (seed 002: end of year rostering), planned against the LMS: users are
+created once per rollover (the rollover ledger), classes archived by their ``Rule``, and the
+roster pause read back, so that a repeat sends nothing."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import partial
 
-from bot.actions.base import Action, CustomSetting, PlanContext, SettingAction, WorkItem
+from bot.actions.base import Action, CustomSetting, PlanContext, WorkItem
 from bot.actions.edgenuity import OVER_THRESHOLD
 from bot.actions.freeze import freezes, not_frozen
 from bot.actions.shared import (
@@ -18,6 +20,7 @@ from bot.core.catalogue import ActionSpec
 from bot.core.freeze import Freeze
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
+from bot.core.targets import Rule
 
 SYSTEM = "Twig Science"
 
@@ -87,7 +90,54 @@ def pause_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
         f"date {rollover} (rostering now {now})"
     )
     params = {"rollover_date": rollover.isoformat(), "pause_date": right.isoformat()}
-    return [WorkItem("rostering", params)], summary
+    item = WorkItem("rostering", params)
+    if paused_as_planned(ctx, item):
+        since = ctx.settings.get("pause_date", "")
+        summary = (
+            f"Nothing to do: rostering in {SYSTEM} is paused from {since} for the rollover "
+            f"date {rollover} already"
+        )
+        if not _in_force(ctx):
+            summary = (
+                f"Nothing to do: rostering in {SYSTEM} was paused from {since} for the "
+                f"rollover date {rollover}, which has come (the pause is over)"
+            )
+    return [item], summary
+
+
+def _in_force(ctx: PlanContext) -> bool:
+    """A pause is in effect, or set ahead to take effect on its date."""
+    return ctx.settings.get("rostering") == "paused" or bool(ctx.settings.get("pause_scheduled"))
+
+
+def paused_as_planned(ctx: PlanContext, item: WorkItem) -> bool:
+    """Twig Science holds the pause for this rollover date from the item's pause date (or,
+    when it received it late, from a later day that has come: sending it again would only
+    move the pause later), in force or over once the rollover date has come: sent again
+    then, it would pause rostering anew."""
+    settings = ctx.settings
+    if settings.get("rollover_date") != item.params["rollover_date"]:
+        return False
+    today = ctx.today.isoformat()
+    since, wanted = settings.get("pause_date", ""), item.params["pause_date"]
+    if not (since == wanted or wanted < since <= today):
+        return False
+    return _in_force(ctx) or today >= item.params["rollover_date"]
+
+
+def resume_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
+    item = WorkItem("rostering", {})
+    scheduled = ctx.settings.get("pause_scheduled", "")
+    if resumed(ctx, item):
+        return [item], f"Nothing to do: rostering in {SYSTEM} is on already"
+    now = f"paused from {scheduled}" if scheduled else ctx.settings.get("rostering", "on")
+    return [item], f"Will resume rostering in {SYSTEM} (rostering now {now})"
+
+
+def resumed(ctx: PlanContext, item: WorkItem) -> bool:
+    """Rostering is on, with no pause set ahead to take effect later."""
+    settings = ctx.settings
+    return settings.get("rostering", "on") == "on" and not settings.get("pause_scheduled")
 
 
 def lms_paused(ctx: PlanContext) -> str:
@@ -144,6 +194,8 @@ def no_reuse(ctx: PlanContext) -> list[Problem]:
 
 
 _spec = partial(ActionSpec, SYSTEM)
+CREATE = Rule(to_status="active", from_status=(), once="create", creates=True)
+"""A user is created once per rollover; an ID already in Twig Science is never given again."""
 
 ACTIONS: list[Action] = [
     Action(
@@ -163,6 +215,7 @@ ACTIONS: list[Action] = [
             before_pause,
             no_reuse,
         ),
+        rule=CREATE,
     ),
     CustomSetting(
         _spec(
@@ -180,6 +233,7 @@ ACTIONS: list[Action] = [
         ),
         kind="settings",
         build=pause_work,
+        at_target=paused_as_planned,
         checks=(pause_date_rule,),
     ),
     Action(
@@ -198,8 +252,9 @@ ACTIONS: list[Action] = [
         ),
         describe_record=_class,
         checks=(at_end_of_pause,),
+        rule=Rule(to_status="archived"),
     ),
-    SettingAction(
+    CustomSetting(
         _spec(
             "resume rostering",
             "resume",
@@ -211,7 +266,8 @@ ACTIONS: list[Action] = [
             after_reason="archive the previous year first",
         ),
         kind="settings",
-        setting="rostering",
+        build=resume_work,
+        at_target=resumed,
     ),
     Action(
         _spec(
@@ -232,5 +288,6 @@ ACTIONS: list[Action] = [
             not_paused,
             no_reuse,
         ),
+        rule=CREATE,
     ),
 ]

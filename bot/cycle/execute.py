@@ -105,6 +105,8 @@ class Execution:
             tally.current = ""
             progress.advance()
         progress.close()
+        if action.resets_baseline and (tally.applied or tally.already):
+            self._rebase(action)
         applied, already = tally.applied, tally.already
         _, label = finished_label(applied + already, len(failures))
         setting = isinstance(action, SettingAction)
@@ -112,10 +114,21 @@ class Execution:
             text = outcome_result(
                 spec.verb, spec.noun, tally.messages, failures, len(items), prefix=not setting
             )
+            if not tally.messages and not failures and already:
+                text = _nothing_sent(plan, spec.system)
         else:
             text = records_result(spec.verb, spec.noun, applied, already, failures, already_as)
+            if not applied and not already and not failures and plan.judged is not None:
+                text = _nothing_sent(plan, spec.system)
         state.finish_run(step_id, plan.fingerprint, label, text, self.stamp)
         return label, text
+
+    def _rebase(self, action: Action) -> None:
+        """The threshold's base after a roster sync: the LMS's active records now."""
+        system, kind = action.spec.system, action.resets_baseline
+        records = self.svc.lms.records(system, kind)
+        active = int((records["status"] == "active").sum()) if not records.empty else 0
+        self.svc.state.reset_baseline(self.rollover, system, kind, active)
 
     def _resolve(self, step_id: str, action: Action, plan: Plan, tally: Tally) -> int:
         """An interrupted run's calls whose outcome was never recorded: those the LMS now holds
@@ -282,6 +295,14 @@ def changes(
         for i in change[ID]
     ]
     return items, targets
+
+
+def _nothing_sent(plan: Plan, system: str) -> str:
+    """The Result of a step that sent nothing, every item held by the LMS already or done
+    this rollover by another step: its plan said so."""
+    if plan.summary.startswith("Nothing to"):
+        return plan.summary
+    return f"Nothing to do: {system} already holds what the step asks"
 
 
 def _fields(record: dict[str, object]) -> dict[str, str]:

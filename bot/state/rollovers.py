@@ -99,6 +99,15 @@ class SqlRollovers(SqlBase, Rollovers):
             )
             return count
 
+    def reset_baseline(self, rollover: str, system: str, kind: str, count: int) -> None:
+        c = baselines.c
+        where = (c.rollover == rollover, c.system == system, c.kind == kind)
+        with self.writing(f"baseline:{rollover}:{system}:{kind}") as conn:
+            conn.execute(delete(baselines).where(*where))
+            conn.execute(
+                insert(baselines).values(rollover=rollover, system=system, kind=kind, active=count)
+            )
+
     def issued_step_ids(self) -> set[str]:
         with self.reading() as conn:
             return {str(i) for i in conn.execute(select(step_ids.c.step_id)).scalars()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from bot.core.plan import Plan
 from bot.core.problems import Problem
 from bot.core.rollover import pick_rollover
 from bot.core.scope import select
+from bot.core.targets import Done
 from bot.core.validate import validate_step
 from bot.core.values import DateAnchors
 from bot.cycle.execute import changes
@@ -60,9 +62,11 @@ def plan(
     step_id: str = "S-001",
     run_on: str = "",
     country: str = "",
+    ledger: Mapping[str, Done] | None = None,
 ) -> Planned:
     """As the cycle plans: the district calendar of the Calendar tab (with ``country``'s
-    national holidays), its rollover row, and the step's Run-on date when still to come."""
+    national holidays), its rollover row, the step's Run-on date when still to come, and
+    ``ledger``, the rollover's once-changes of the action's kind (none by default)."""
     step = Step(step_id, 2, system, action, scope, params, due=due, run=True, run_on=run_on)
     years = {today.year - 1, today.year, today.year + 1}
     rules = CalendarRules(national_holidays=national_holidays(country, "", years))
@@ -94,6 +98,7 @@ def plan(
         calendar=calendar,
         rollover=anchors.rollover,
         run_day=run_day,
+        ledger=ledger or {},
     )
     made, problems = act.plan(ctx)
     return Planned(act, ctx, made, problems)

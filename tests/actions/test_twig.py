@@ -136,7 +136,12 @@ def test_summer_school_rosters_are_imported_before_the_pause(
     )
     before = plan(lms, SYS, "import summer school roster", dated, "Students: selected")
     assert before.plan is not None, before.why
-    assert execute(lms, before) == {"S1": "created user S1", "001": "001 already rostered; updated"}
+    assert before.plan.summary == (
+        "Will import 1 summer school student (selected); e.g. S1 Sue Lee (grade , ); 1 left "
+        "alone: "
+        "summer school student 001 already exists (active); an ID is never reused"
+    )
+    assert execute(lms, before) == {"S1": "created user S1"}
     execute(lms, plan(lms, SYS, "pause rostering", frames), "S-002")
     still = plan(lms, SYS, "import summer school roster", dated, "Students: selected")
     assert still.plan is not None, "the pause is set but not in effect before its date"
@@ -277,3 +282,70 @@ def test_previous_year_data_is_archived_at_the_end_of_the_pause(
     execute(lms, plan(lms, SYS, "resume rostering", frames, today=day), "S-003")
     assert lms.settings(SYS)["rostering"] == "on"
     assert date.fromisoformat(lms.settings(SYS)["pause_date"]).weekday() == 4
+
+
+def test_a_pause_twig_science_holds_is_not_sent_again_and_a_corrected_one_is(
+    lms: MockLMS, frames: dict[str, pd.DataFrame], clock: FixedClock
+) -> None:
+    """The pause's target is rostering paused from the pause date for the rollover date:
+    Twig Science holding it (set ahead, or in effect), nothing is sent; a rollover date the
+    Calendar moves is a new target, sent."""
+    execute(lms, plan(lms, SYS, "pause rostering", frames))
+    again = plan(lms, SYS, "pause rostering", frames)
+    assert again.plan is not None
+    assert again.plan.summary == (
+        "Nothing to do: rostering in Twig Science is paused from 2027-06-11 for the rollover "
+        "date 2027-06-14 already"
+    )
+    assert execute(lms, again) == {}
+    during = plan(lms, SYS, "pause rostering", frames, today=on(clock, "2027-06-11"))
+    assert during.plan is not None and execute(lms, during) == {}
+    moved = dict(frames, Calendar=tab("Calendar", [{"Date": "2027-06-21", "Type": "rollover"}]))
+    on(clock, "2027-05-20")
+    corrected = plan(lms, SYS, "pause rostering", moved)
+    assert corrected.plan and corrected.plan.summary.startswith(
+        "Will pause rostering in Twig Science from 2027-06-18"
+    )
+    execute(lms, corrected)
+    assert (lms.settings(SYS)["pause_date"], lms.settings(SYS)["rollover_date"]) == (
+        "2027-06-18",
+        "2027-06-21",
+    )
+
+
+def test_a_late_pause_sent_again_would_move_it_later_so_it_is_not(
+    lms: MockLMS, frames: dict[str, pd.DataFrame], clock: FixedClock
+) -> None:
+    """A pause received after its date runs from the day it came; planned again the next
+    day it is at target (sent, it would say "paused from" a later day)."""
+    execute(lms, plan(lms, SYS, "pause rostering", frames, today=on(clock, "2027-06-12")))
+    assert lms.settings(SYS)["pause_date"] == "2027-06-12"
+    later = plan(lms, SYS, "pause rostering", frames, today=on(clock, "2027-06-13"))
+    assert later.plan is not None
+    assert later.plan.summary == (
+        "Nothing to do: rostering in Twig Science is paused from 2027-06-12 for the rollover "
+        "date 2027-06-14 already"
+    )
+    assert execute(lms, later) == {}
+    assert lms.settings(SYS)["pause_date"] == "2027-06-12"
+
+
+def test_resuming_clears_a_pause_set_ahead_and_a_repeat_sends_nothing(
+    lms: MockLMS, frames: dict[str, pd.DataFrame], clock: FixedClock
+) -> None:
+    """Rostering reads "on" while a pause set ahead waits for its date: resuming is not at
+    target until that pause is gone too."""
+    execute(lms, plan(lms, SYS, "pause rostering", frames))
+    assert lms.settings(SYS)["rostering"] == "on"
+    resume = plan(lms, SYS, "resume rostering", frames)
+    assert resume.plan is not None
+    assert resume.plan.summary == (
+        "Will resume rostering in Twig Science (rostering now paused from 2027-06-11)"
+    )
+    assert execute(lms, resume) == {"rostering": "rostering now on"}
+    again = plan(lms, SYS, "resume rostering", frames)
+    assert again.plan is not None
+    assert again.plan.summary == "Nothing to do: rostering in Twig Science is on already"
+    assert execute(lms, again) == {}
+    on(clock, "2027-06-11")
+    assert lms.settings(SYS)["rostering"] == "on", "the pause set ahead was resumed"

@@ -228,6 +228,23 @@ def test_snapshots_keep_the_first_state_and_count_new_records(store: StateStore)
     assert store.snapshot("S-009") == []
 
 
+def test_a_baseline_is_kept_from_the_first_plan_until_a_sync_resets_it(store: StateStore) -> None:
+    """The threshold's base is the active count the rollover's first plan saw; a later count
+    does not replace it, a roster sync does (DESIGN section 7), for its own kind alone."""
+    assert store.baseline("2027", "SchoolStatus", "students") == 0
+    assert store.set_baseline("2027", "SchoolStatus", "students", 290) == 290
+    assert store.set_baseline("2027", "SchoolStatus", "students", 270) == 290
+    store.set_baseline("2027", "SchoolStatus", "classes", 40)
+    store.reset_baseline("2027", "SchoolStatus", "students", 273)
+    assert store.baseline("2027", "SchoolStatus", "students") == 273
+    assert store.set_baseline("2027", "SchoolStatus", "students", 260) == 273
+    assert store.baseline("2027", "SchoolStatus", "classes") == 40
+    assert store.baseline("2028", "SchoolStatus", "students") == 0
+    store.reset_baseline("2028", "SchoolStatus", "students", 12)
+    assert store.baseline("2028", "SchoolStatus", "students") == 12
+    assert store.baseline("2027", "SchoolStatus", "students") == 273
+
+
 def test_cycles_newest_first(store: StateStore) -> None:
     assert store.cycles() == []
     for hour in range(3):

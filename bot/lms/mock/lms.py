@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -36,11 +37,18 @@ LMS_STATES = {"enrollments": ("completed", "disabled"), "courses": ("archived",)
 VIEWS: dict[str, SettingsView] = {twig.SYSTEM: twig.settings_view}
 """Per system, its settings as the LMS reports them today (a scheduled pause reads as not
 yet in effect)."""
+LIVE: dict[str, Callable[[MockStore], dict[str, str]]] = {
+    schoolstatus.SYSTEM: schoolstatus.live_settings
+}
+"""Per system, what its settings say of its data now (SchoolStatus's ``data_version``)."""
 
 
 def reported_settings(store: MockStore, system: str) -> dict[str, str]:
     """``system``'s settings as it reports them on the store's date."""
     settings = store.settings(system)
+    live = LIVE.get(system)
+    if live is not None:
+        settings |= live(store)
     view = VIEWS.get(system)
     return settings if view is None else view(settings, store.today())
 

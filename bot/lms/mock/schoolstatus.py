@@ -4,13 +4,16 @@ Rules kept here: a sync that would archive more than the deletion threshold fail
 many records it tried to archive, and still applies its creates and updates; nothing is
 archived, removed or deleted before the Connect reports are downloaded; a student is deleted
 only when the last students report holds it (the snapshot); a merged duplicate's enrollments
-all move to the survivor.
+all move to the survivor. A download never overwrites an earlier one, and says which version
+of the data it holds (``reports_as_of``, against the settings' ``data_version``, a number
+that moves whenever a record changes).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 from bot.core.wording import count
 from bot.errors import RuleViolation
@@ -21,6 +24,8 @@ from bot.structures import Operation
 SYSTEM = "SchoolStatus"
 DEFAULT_THRESHOLD = "10"
 REPORTS = {"students": "students", "staff": "educators", "classrooms": "classes"}
+NOT_DATA = ("settings", "reports")
+"""Kinds of operations that change no record (a sync changes students)."""
 FEED_FIELDS = ("first_name", "last_name", "birth_date", "email", "grade", "school")
 
 
@@ -77,7 +82,7 @@ def sync(store: MockStore, op: Operation) -> tuple[str, str]:
 def download_reports(store: MockStore, op: Operation) -> tuple[str, str]:
     """Write the Connect reports (students, staff, classrooms) to the reports folder."""
     folder = reports_dir(store)
-    stamp = op.params.get("on", "latest")
+    stamp = _fresh_stamp(folder, op.params.get("on", "latest"))
     written = {}
     for report, kind in REPORTS.items():
         frame = store.frame(SYSTEM, kind).fillna("")
@@ -85,7 +90,30 @@ def download_reports(store: MockStore, op: Operation) -> tuple[str, str]:
         write_csv(path, frame.astype(str).to_dict("records"), list(frame.columns))
         written[report] = path.name
     store.set_setting(SYSTEM, "reports", json.dumps(written))
+    store.set_setting(SYSTEM, "reports_as_of", str(data_version(store)))
     return "downloaded", "wrote " + ", ".join(written.values()) + f" to {folder}"
+
+
+def _fresh_stamp(folder: Path, stamp: str) -> str:
+    """``stamp``, or ``stamp-2``, ``stamp-3``...: a download never overwrites an earlier one
+    (a report of the day before a delete still holds the deleted students)."""
+    taken = {p.name for p in folder.glob(f"schoolstatus-*-{stamp}*.csv")}
+    fresh, n = stamp, 1
+    while any(name.endswith(f"-{fresh}.csv") for name in taken):
+        n += 1
+        fresh = f"{stamp}-{n}"
+    return fresh
+
+
+def data_version(store: MockStore) -> int:
+    """A number that moves whenever a SchoolStatus record changes: its operations on records
+    so far (a sync, a restore included)."""
+    return store.changes(SYSTEM, NOT_DATA)
+
+
+def live_settings(store: MockStore) -> dict[str, str]:
+    """What SchoolStatus's settings say of its data now (``data_version``)."""
+    return {"data_version": str(data_version(store))}
 
 
 def _reports_first(store: MockStore, what: str) -> dict[str, str]:

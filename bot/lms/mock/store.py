@@ -158,6 +158,16 @@ class MockStore:
             (system, kind, record_id, action, key, before, after),
         )
 
+    def changes(self, system: str, leaving_out: tuple[str, ...] = ()) -> int:
+        """How many changes ``system`` has taken, those to kinds in ``leaving_out`` (its
+        settings) not counted: a number that moves whenever one of its records changes."""
+        marks = ", ".join("?" for _ in leaving_out) or "''"
+        row = self.db.execute(
+            f"SELECT COUNT(*) FROM history WHERE system=? AND kind NOT IN ({marks})",
+            (system, *leaving_out),
+        ).fetchone()
+        return int(row[0])
+
     def history(self, system: str | None = None) -> list[tuple[str, str, str, str, str, str]]:
         """Every change applied, oldest first: (kind, id, action, key, before, after)."""
         query = "SELECT kind, id, action, key, before, after FROM history"
