@@ -1,4 +1,11 @@
-"""Renaissance actions (seed 003: transferring student data between sites)."""
+"""Renaissance actions (seed 003: transferring student data between sites).
+
+No change here is idempotent by state the way an archive is: each generation makes a new code,
+each import merges students. What the vendor shows says whether one happened: a usable code
+for the same student or year in the site's code list, the transfer's status among the completed
+imports. A plan finds them there (already at target), so a second run, or a run again after a
+crash between a call and its outcome, sends nothing: no second code, no second import.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +22,14 @@ from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
 from bot.core.wording import count
-from bot.templates import normalize_header
 
 SYSTEM = "Renaissance"
 VALID_DAYS = 30
 CODE = ParamSpec("code", required=True, help="the transfer code the other site sent")
+IMPORTED = ("imported with changes", "imported with no changes")
+"""A transfer's statuses once it is imported (the vendor's Completed Imports)."""
+NEW = "new"
+ACCEPT = "accept"
 
 
 def one_of_student_or_year(params: dict[str, object], today: date) -> list[Problem]:
@@ -35,10 +45,22 @@ def _row(frame: pd.DataFrame, record: str) -> dict[str, str] | None:
     return found
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A text column of ``frame`` ("" where absent or blank)."""
+    if name not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[name].fillna("").astype(str)
+
+
+def _site(ctx: PlanContext) -> str:
+    """The site the step acts on: ``site=`` or this district's."""
+    return str(ctx.params.get("site") or ctx.settings.get("site", "")).strip()
+
+
 def code_usable(ctx: PlanContext) -> list[Problem]:
     """A code works once, for 30 days, never on the site that made it."""
     code = str(ctx.params.get("code", "")).strip()
-    site = str(ctx.params.get("site") or ctx.settings.get("site", ""))
+    site = _site(ctx)
     row = _row(ctx.lms_records, code)
     if row is None:
         return []
@@ -64,30 +86,121 @@ def code_usable(ctx: PlanContext) -> list[Problem]:
     return []
 
 
-def generate_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
-    site = str(ctx.params.get("site") or ctx.settings.get("site", "this site"))
+def _wanted(ctx: PlanContext) -> tuple[str, str, str]:
+    """The code a generation asks for: site, student, year (one of the two blank)."""
     student, year = ctx.params.get("student"), ctx.params.get("year")
-    what = f"student {student}" if student else f"year {year}"
-    params = {"site": site, "on": ctx.today.isoformat()}
-    params |= {"student": str(student)} if student else {"year": str(year)}
-    until = ctx.today + timedelta(days=VALID_DAYS)
-    summary = (
-        f"Will generate a transfer code on {site} for {what}: usable once, on another site, "
-        f"until {until}"
+    return _site(ctx), str(student or "").strip(), str(year or "").strip()
+
+
+def live_code(ctx: PlanContext, site: str, student: str, year: str) -> dict[str, str] | None:
+    """The newest unused code of ``site`` for this student or year that is still usable on
+    the day the step runs: the one to send, rather than a second one (none when there is no
+    such code)."""
+    codes = ctx.lms_records
+    if codes.empty:
+        return None
+    created = pd.to_datetime(_column(codes, "created"), errors="coerce")
+    fresh = created + pd.Timedelta(days=VALID_DAYS) >= pd.Timestamp(ctx.when)
+    same = (
+        (_column(codes, "site") == site)
+        & (_column(codes, "student") == student)
+        & (_column(codes, "year") == year)
+        & (codes["status"] == "unused")
+        & fresh
     )
+    if not same.any():
+        return None
+    newest = codes[same].assign(_made=created[same]).sort_values(["_made", "id"]).iloc[-1]
+    return {k: str(v) for k, v in newest.drop("_made").fillna("").items()}
+
+
+def student_on_site(ctx: PlanContext) -> list[Problem]:
+    """A code for one student names a student of the site."""
+    site, student, _ = _wanted(ctx)
+    students = ctx.records("students")
+    if not student or students.empty:
+        return []
+    there = (_column(students, "site") == site) & (_column(students, "student_id") == student)
+    if there.any():
+        return []
+    return [
+        Problem(
+            "Parameters",
+            f"no student {student} on {site} in {SYSTEM}: check the student ID "
+            "(or give year=N for a whole year)",
+        )
+    ]
+
+
+def _what(student: str, year: str) -> str:
+    return f"student {student}" if student else f"year {year}"
+
+
+def generate_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
+    site, student, year = _wanted(ctx)
+    what = _what(student, year)
+    params = {"site": site} | ({"student": student} if student else {"year": year})
+    live = live_code(ctx, site, student, year)
+    if live is not None:
+        made = date.fromisoformat(live["created"])
+        summary = (
+            f"Transfer code {live['id']} for {what} on {site} (made {made}) is unused and "
+            f"usable until {made + timedelta(days=VALID_DAYS)}: send that one; no new code is "
+            "made while it is usable"
+        )
+    else:
+        until = ctx.when + timedelta(days=VALID_DAYS)
+        summary = (
+            f"Will generate a transfer code on {site} for {what}: usable once, on another "
+            f"site, until {until}"
+        )
     return [WorkItem(f"{site}: {what}", params)], summary
+
+
+def code_made(ctx: PlanContext, item: WorkItem) -> bool:
+    """The site's code list holds a usable code for the item's student or year already."""
+    p = item.params
+    return live_code(ctx, p["site"], p.get("student", ""), p.get("year", "")) is not None
+
+
+def _transfer(ctx: PlanContext, code: str) -> dict[str, str] | None:
+    """The transfer of ``code`` on this site as the vendor lists its imports: the action's
+    own records (import, cancel), or those it also reads (preview, which reads the codes)."""
+    return _row(ctx.more_records.get("transfers", ctx.lms_records), code)
 
 
 def preview_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     code = str(ctx.params["code"]).strip()
-    params = {"on": ctx.today.isoformat(), "enrol_in": str(ctx.params.get("enrol_in") or "")}
-    if ctx.params.get("site"):
-        params["site"] = str(ctx.params["site"])
-    summary = (
-        f"Will enter transfer code {code} and preview the import (new and matched students "
-        "go to the Matches tab for review)"
+    params = {"enrol_in": str(ctx.params.get("enrol_in") or "")}
+    site = _site(ctx)
+    if site:
+        params["site"] = site
+    item = WorkItem(code, params)
+    if previewed_already(ctx, item):
+        found = _transfer(ctx, code) or {}
+        matches = _matches(found)
+        matched = sum(1 for m in matches if m.get("proposed"))
+        summary = (
+            f"Transfer code {code} is previewed already ({matched:,} matched, "
+            f"{len(matches) - matched:,} new): review the Matches tab; nothing is sent again"
+        )
+    else:
+        summary = (
+            f"Will enter transfer code {code} and preview the import (new and matched "
+            "students go to the Matches tab for review)"
+        )
+    return [item], summary
+
+
+def previewed_already(ctx: PlanContext, item: WorkItem) -> bool:
+    """The site holds this code's import preview, for the same school, waiting for review."""
+    found = _transfer(ctx, item.record_id)
+    if found is None or found["status"] != "previewed":
+        return False
+    site = item.params.get("site", "")
+    return found.get("enrol_in", "") == item.params["enrol_in"] and (
+        not site or found.get("site", "") == site
     )
-    return [WorkItem(code, params)], summary
 
 
 def _matches(lms_row: dict[str, str] | None) -> list[dict[str, str]]:
@@ -116,52 +229,147 @@ def match_rows(lms: LMS, ctx: PlanContext) -> dict[str, list[dict[str, str]]]:
     return {"Matches": rows}
 
 
-def decisions(ctx: PlanContext, code: str) -> dict[str, str]:
-    """Staff decisions from the Matches tab for this transfer (blank keeps the proposal)."""
+def _decision(raw: str) -> str:
+    """A Decision as the import reads it: "" keeps the proposed match (blank or ``accept``),
+    ``new`` makes a new student (``new`` or ``new student``), else a student ID."""
+    text = raw.strip()
+    folded = " ".join(text.casefold().split())
+    if folded in ("", ACCEPT):
+        return ""
+    if folded in (NEW, "new student"):
+        return NEW
+    return text
+
+
+def _reviewed(ctx: PlanContext, code: str) -> pd.DataFrame:
+    """The Matches rows of this transfer: ``source`` (incoming student ID), ``decision`` (as
+    the import reads it), ``_row``."""
     tab = ctx.tab("Matches")
     if tab.empty or "Transfer" not in tab:
-        return {}
-    mine = tab[tab["Transfer"].str.startswith(code + ":")]
-    source = mine["Transfer"].str.split(":", n=1).str[1]
-    chosen = mine["Decision"].fillna("").str.strip()
-    return {s: d for s, d in zip(source, chosen, strict=True) if d}
+        return pd.DataFrame({"source": [], "decision": [], "_row": []}, dtype=object)
+    mine = tab[tab["Transfer"].astype(str).str.startswith(code + ":")]
+    return pd.DataFrame(
+        {
+            "source": mine["Transfer"].astype(str).str.split(":", n=1).str[1],
+            "decision": _column(mine, "Decision").map(_decision),
+            "_row": _column(mine, "_row"),
+        }
+    )
+
+
+def decisions(ctx: PlanContext, code: str) -> dict[str, str]:
+    """Staff decisions from the Matches tab for this transfer (blank keeps the proposal)."""
+    reviewed = _reviewed(ctx, code)
+    return {s: d for s, d in zip(reviewed["source"], reviewed["decision"], strict=True) if d}
+
+
+def _proposal(match: dict[str, str]) -> str:
+    return match.get("proposed") or NEW
+
+
+def merges(ctx: PlanContext, code: str) -> tuple[dict[str, str], dict[str, str]]:
+    """What the import does with each incoming student (``new`` or the student it merges
+    into), and the staff decisions that differ from the vendor's proposal (what is sent)."""
+    chosen = decisions(ctx, code)
+    resolved, changed = {}, {}
+    for match in _matches(_transfer(ctx, code)):
+        source = match.get("student_id", "")
+        decision = chosen.get(source, "")
+        resolved[source] = decision or _proposal(match)
+        if decision and decision != _proposal(match):
+            changed[source] = decision
+    return resolved, changed
 
 
 def previewed(ctx: PlanContext) -> list[Problem]:
-    """Import only a transfer whose preview is ready (and reviewed in Matches)."""
+    """Import only a transfer whose preview is ready (and reviewed in Matches); one imported
+    already is at target (nothing is sent again)."""
     code = str(ctx.params.get("code", "")).strip()
-    row = _row(ctx.lms_records, code)
-    if row is None or row["status"] != "previewed":
-        state = row["status"] if row else "not previewed"
+    row = _transfer(ctx, code)
+    if row is not None and row["status"] in ("previewed", *IMPORTED):
+        return []
+    if row is not None and row["status"] == "failed":
         return [
             Problem(
                 "Parameters",
-                f"transfer {code} is {state}: preview it first "
-                "(action 'preview transfer') and review the Matches tab",
+                f"the import of transfer {code} failed (reference code "
+                f"{row.get('reference') or 'none'}): give Renaissance Support the reference "
+                "code, then preview it again (action 'preview transfer')",
             )
         ]
-    return []
+    state = row["status"] if row else "not previewed"
+    return [
+        Problem(
+            "Parameters",
+            f"transfer {code} is {state}: preview it first "
+            "(action 'preview transfer') and review the Matches tab",
+        )
+    ]
+
+
+def decisions_known(ctx: PlanContext) -> list[Problem]:
+    """A Decision naming a student names one of the site's students (else the import would
+    fail on it): the rows are named, so staff can fix them before anyone approves."""
+    code = str(ctx.params.get("code", "")).strip()
+    row = _transfer(ctx, code)
+    students = ctx.records("students")
+    if row is None or row["status"] in IMPORTED or students.empty:
+        return []
+    site = row.get("site", "")
+    known = set(_column(students, "student_id")[_column(students, "site") == site])
+    reviewed = _reviewed(ctx, code)
+    named = reviewed[(reviewed["decision"] != "") & (reviewed["decision"] != NEW)]
+    unknown = named[~named["decision"].isin(known)]
+    if unknown.empty:
+        return []
+    shown = [
+        f"{d!r} for {s}" + (f" (row {r})" if str(r) else "")
+        for s, d, r in zip(unknown["source"], unknown["decision"], unknown["_row"], strict=True)
+    ]
+    return [
+        Problem(
+            "Matches",
+            f"{count(len(shown), 'Decision')} of transfer {code} "
+            f"{'names' if len(shown) == 1 else 'name'} no student of {site}: "
+            f"{ids_text(shown)}; give a student ID of {site}, new, or leave it blank to keep "
+            "the proposed match",
+        )
+    ]
 
 
 def import_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
+    """One import: its target is what happens to every incoming student (the proposals and
+    the staff's Decisions), so a changed Decision is a new plan and voids an approval."""
     code = str(ctx.params["code"]).strip()
-    matches = _matches(_row(ctx.lms_records, code))
-    chosen = decisions(ctx, code)
-    new = sum(
-        1
-        for m in matches
-        if normalize_header(chosen.get(m.get("student_id", ""), "")) == "new"
-        or (not m["proposed"] and not chosen.get(m.get("student_id", "")))
-    )
-    changed = [f"{s}: {d}" for s, d in chosen.items()]
+    resolved, changed = merges(ctx, code)
+    params = {
+        "decisions": json.dumps(changed, sort_keys=True),
+        "merges": json.dumps(resolved, sort_keys=True),
+    }
+    item = WorkItem(code, params)
+    row = _transfer(ctx, code) or {}
+    if imported_already(ctx, item):
+        students = len(json.loads(row.get("log") or "[]"))
+        return [item], (
+            f"Transfer {code} is imported already ({row['status']}, "
+            f"{count(students, 'student')}): nothing is sent again; its log is in the Log tab "
+            "and the reports folder"
+        )
+    new = sum(1 for d in resolved.values() if d == NEW)
     summary = (
-        f"Will import {count(len(matches), 'student')} from transfer {code}: {new:,} new, "
-        f"{len(matches) - new:,} matched"
+        f"Will import {count(len(resolved), 'student')} from transfer {code}: {new:,} new, "
+        f"{len(resolved) - new:,} matched"
     )
     if changed:
-        summary += f"; staff changed {count(len(changed), 'match')}: {ids_text(changed)}"
-    params = {"on": ctx.today.isoformat(), "decisions": json.dumps(chosen)}
-    return [WorkItem(code, params)], summary
+        shown = [f"{s}: {'new student' if d == NEW else d}" for s, d in changed.items()]
+        summary += f"; staff changed {count(len(shown), 'match')}: {ids_text(shown)}"
+    return [item], summary
+
+
+def imported_already(ctx: PlanContext, item: WorkItem) -> bool:
+    """The vendor lists the transfer among its completed imports."""
+    found = _transfer(ctx, item.record_id)
+    return found is not None and found["status"] in IMPORTED
 
 
 def log_rows(lms: LMS, ctx: PlanContext) -> dict[str, list[dict[str, str]]]:
@@ -204,9 +412,38 @@ def _log_message(r: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
+def cancellable(ctx: PlanContext) -> list[Problem]:
+    """Only an import waiting for review (previewed) is cancelled; a cancelled one is at
+    target."""
+    code = str(ctx.params.get("code", "")).strip()
+    row = _transfer(ctx, code)
+    if row is None:
+        return [Problem("Parameters", f"no import of transfer {code} on this site to cancel")]
+    if row["status"] in ("previewed", "cancelled"):
+        return []
+    return [
+        Problem(
+            "Parameters",
+            f"transfer {code} is {row['status']}: only a pending import (previewed, not yet "
+            "imported) can be cancelled",
+        )
+    ]
+
+
 def cancel_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     code = str(ctx.params["code"]).strip()
-    return [WorkItem(code, {})], f"Will cancel the pending import of {code} (the code stays usable)"
+    item = WorkItem(code, {})
+    if cancelled_already(ctx, item):
+        return [item], (
+            f"The import of {code} is cancelled already (the code can be entered again): "
+            "nothing is sent"
+        )
+    return [item], f"Will cancel the pending import of {code} (the code stays usable)"
+
+
+def cancelled_already(ctx: PlanContext, item: WorkItem) -> bool:
+    found = _transfer(ctx, item.record_id)
+    return found is not None and found["status"] == "cancelled"
 
 
 _spec = partial(ActionSpec, SYSTEM)
@@ -230,6 +467,9 @@ ACTIONS: list[Action] = [
         ),
         kind="codes",
         build=generate_work,
+        checks=(student_on_site,),
+        at_target=code_made,
+        also_reads=("students",),
     ),
     CustomSetting(
         _spec(
@@ -246,6 +486,8 @@ ACTIONS: list[Action] = [
         build=preview_work,
         checks=(code_usable,),
         outputs=match_rows,
+        at_target=previewed_already,
+        also_reads=("transfers",),
     ),
     CustomSetting(
         _spec(
@@ -262,8 +504,10 @@ ACTIONS: list[Action] = [
         kind="transfers",
         reads="transfers",
         build=import_work,
-        checks=(previewed,),
+        checks=(previewed, decisions_known),
         outputs=log_rows,
+        at_target=imported_already,
+        also_reads=("students",),
     ),
     CustomSetting(
         _spec(
@@ -277,5 +521,7 @@ ACTIONS: list[Action] = [
         ),
         kind="transfers",
         build=cancel_work,
+        checks=(cancellable,),
+        at_target=cancelled_already,
     ),
 ]

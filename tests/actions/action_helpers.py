@@ -10,7 +10,7 @@ import pandas as pd
 
 from bot.abc import Clock
 from bot.actions import registry
-from bot.actions.base import Action, PlanContext, lms_records
+from bot.actions.base import Action, PlanContext, lms_records, more_records
 from bot.core.calendar import CalendarRules, DistrictCalendar
 from bot.core.checklist import Step
 from bot.core.plan import Plan
@@ -94,6 +94,7 @@ def plan(
         calendar=calendar,
         rollover=anchors.rollover,
         run_day=run_day,
+        more_records=more_records(lms, act),
     )
     made, problems = act.plan(ctx)
     return Planned(act, ctx, made, problems)

@@ -123,5 +123,12 @@ def test_grading_periods_are_created_per_school(
         "must be after start_date"
         in plan(lms, SYS, "create grading periods", frames, params=backwards).why
     )
-    again = execute(lms, plan(lms, SYS, "create grading periods", frames, params=params), "S-2")
-    assert again["North"].startswith("failed: grading period North: 2027-28 S1 exists")
+    again = plan(lms, SYS, "create grading periods", frames, params=params, step_id="S-2")
+    assert again.plan and again.plan.summary == (
+        "Nothing to do: grading period 2027-28 S1 (2027-08-16 to 2027-12-17) is in 2 schools "
+        "already: North, South"
+    )
+    assert execute(lms, again, "S-2") == {}
+    period = {"name": "2027-28 S1", "start_date": "2027-08-16", "end_date": "2027-12-17"}
+    with pytest.raises(RuleViolation, match="North: 2027-28 S1 exists: select it instead"):
+        lms.execute(Operation(SYS, "create grading periods", "grading_periods", "North", period))
