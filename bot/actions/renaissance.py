@@ -181,8 +181,8 @@ def preview_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
         matches = _matches(found)
         matched = sum(1 for m in matches if m.get("proposed"))
         summary = (
-            f"Transfer code {code} is previewed already ({matched:,} matched, "
-            f"{len(matches) - matched:,} new): review the Matches tab; nothing is sent again"
+            f"Transfer code {code} is previewed already ({len(matches) - matched:,} new, "
+            f"{matched:,} matched): review the Matches tab; nothing is sent again"
         )
     else:
         summary = (
