@@ -213,6 +213,8 @@ class CustomAction(Action):
     outputs: Outputs | None = None
     at_target: AtTarget | None = None
     """Whether the LMS holds an item's target already (then nothing is sent for it)."""
+    also_reads: tuple[str, ...] = ()
+    """Other LMS kinds the plan looks at (``PlanContext.records``)."""
 
     def work(self, ctx: PlanContext) -> list[WorkItem]:
         assert self.build is not None
@@ -277,3 +279,9 @@ def lms_records(lms: LMS, action: Action) -> pd.DataFrame:
     if isinstance(action, SettingAction):
         return pd.DataFrame({"id": [], "status": []}, dtype=object)
     return lms.records(action.spec.system, action.kind)
+
+
+def more_records(lms: LMS, action: Action) -> dict[str, pd.DataFrame]:
+    """The other LMS kinds a computed action's plan looks at (``CustomAction.also_reads``)."""
+    kinds = action.also_reads if isinstance(action, CustomAction) else ()
+    return {kind: lms.records(action.spec.system, kind) for kind in kinds}

@@ -39,11 +39,22 @@ class PlanContext:
     """The district's rollover date (config or Calendar), when it has one."""
     run_day: date | None = None
     """The step's Run-on date when it is still to come (the step runs then, not today)."""
+    more_records: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    """Other kinds of LMS records the action reads besides ``lms_records`` (its
+    ``also_reads``: a transfer's preview looks at the codes and the transfers), by kind."""
 
     @property
     def when(self) -> date:
         """The day the step will run: its Run-on date, else today."""
         return self.run_day or self.today
+
+    def records(self, kind: str) -> pd.DataFrame:
+        """The LMS's records of ``kind`` read for this plan (``more_records``); empty, with
+        ``id`` and ``status``, when the action does not read them."""
+        found = self.more_records.get(kind)
+        if found is None:
+            return pd.DataFrame({"id": [], "status": []}, dtype=object)
+        return found
 
     def tab(self, name: str) -> pd.DataFrame:
         """Another tab of the workbook as read this cycle (empty when the cycle did not pass it)."""

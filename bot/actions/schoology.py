@@ -1,26 +1,41 @@
-"""Schoology with PowerSchool actions (seed 004: new school year)."""
+"""Schoology with PowerSchool actions (seed 004: new school year).
+
+Each plan compares what the step asks with what Schoology holds: a setting already at the
+value, a school that has the grading period with those dates already, is not sent again; a
+corrected value (another year, other dates) is a new target and is sent. Checking the acting
+user is a read: the plan reads the user and the setting, and nothing is sent.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from functools import partial
 
+import pandas as pd
+
 from bot.actions.base import Action, CustomSetting, PlanContext, WorkItem
 from bot.actions.shared import ids_text
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
-from bot.core.wording import count
+from bot.core.wording import agree, count
 
 SYSTEM = "Schoology"
 ADMIN_ROLE = "system admin"
+
+
+def _educators(ctx: PlanContext) -> pd.DataFrame:
+    """Schoology's staff users: the action's own records, or those it also reads."""
+    return ctx.more_records.get("educators", ctx.lms_records)
 
 
 def user_problem(ctx: PlanContext, email: str) -> str:
     """Why ``email`` may not be the acting user (an active System Admin); blank if it may."""
     if not email:
         return "no acting user is set for the PowerSchool app"
-    users = ctx.lms_records
+    users = _educators(ctx)
+    if users.empty:
+        return f"acting user {email} is not a member of the organization in {SYSTEM}"
     found = users[users.get("email", users["id"]).fillna("").str.casefold() == email.casefold()]
     if found.empty:
         return f"acting user {email} is not a member of the organization in {SYSTEM}"
@@ -44,10 +59,15 @@ def new_user_ok(ctx: PlanContext) -> list[Problem]:
     return [Problem("Parameters", problem)] if problem else []
 
 
+def _mode(ctx: PlanContext) -> str:
+    return ctx.settings.get("sync_mode", "automatic")
+
+
 def sync_is_manual(ctx: PlanContext) -> list[Problem]:
-    """The active year is set only while sync is Manual."""
-    mode = ctx.settings.get("sync_mode", "automatic")
-    if mode == "manual":
+    """The active year is set only while sync is Manual (and not at all when Schoology has
+    that year already: nothing is sent)."""
+    mode = _mode(ctx)
+    if mode == "manual" or ctx.settings.get("active_year", "") == str(ctx.params.get("year")):
         return []
     return [
         Problem(
@@ -57,35 +77,59 @@ def sync_is_manual(ctx: PlanContext) -> list[Problem]:
 
 
 def check_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
+    """A read: the plan's checks read the acting user in Schoology; nothing is sent."""
     user = ctx.settings.get("acting_user", "")
-    return [WorkItem("acting_user", {})], (
-        f"Will confirm the acting user of the PowerSchool app, {user}, is an active System Admin"
+    return [WorkItem("acting_user", {"user": user})], (
+        f"The acting user of the PowerSchool app, {user}, is an active System Admin "
+        f"(read from {SYSTEM}; nothing is changed)"
     )
+
+
+def read_only(ctx: PlanContext, item: WorkItem) -> bool:
+    """A check changes nothing: its item is at target once the plan's checks pass."""
+    return True
 
 
 def set_user_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
-    user = str(ctx.params["user"])
-    before = ctx.settings.get("acting_user", "-")
-    return [WorkItem("acting_user", {"user": user})], (
-        f"Will make {user} the acting user of the PowerSchool app (now {before})"
-    )
+    user = str(ctx.params["user"]).strip()
+    item = WorkItem("acting_user", {"user": user})
+    if user_set(ctx, item):
+        return [item], f"Nothing to do: {user} is the acting user of the PowerSchool app already"
+    before = ctx.settings.get("acting_user") or "none"
+    return [item], f"Will make {user} the acting user of the PowerSchool app (now {before})"
+
+
+def user_set(ctx: PlanContext, item: WorkItem) -> bool:
+    now = ctx.settings.get("acting_user", "")
+    return now.casefold() == item.params["user"].casefold()
 
 
 def mode_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     mode = str(ctx.params["mode"])
-    now = ctx.settings.get("sync_mode", "automatic")
-    return [WorkItem("sync_mode", {"mode": mode})], (
-        f"Will set the PowerSchool sync to {mode} (now {now})"
-    )
+    item = WorkItem("sync_mode", {"mode": mode})
+    if mode_set(ctx, item):
+        return [item], f"Nothing to do: the PowerSchool sync is {mode} already"
+    return [item], f"Will set the PowerSchool sync to {mode} (now {_mode(ctx)})"
+
+
+def mode_set(ctx: PlanContext, item: WorkItem) -> bool:
+    return _mode(ctx) == item.params["mode"]
 
 
 def year_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     year = str(ctx.params["year"])
+    item = WorkItem("active_year", {"year": year})
+    if year_set(ctx, item):
+        return [item], f"Nothing to do: the PowerSchool active year is {year} already"
     now = ctx.settings.get("active_year") or "none set"
-    return [WorkItem("active_year", {"year": year})], (
+    return [item], (
         f"Will set the PowerSchool active year to {year} (now {now}): changes from earlier "
         "years stop syncing; nothing synced before is removed"
     )
+
+
+def year_set(ctx: PlanContext, item: WorkItem) -> bool:
+    return ctx.settings.get("active_year", "") == item.params["year"]
 
 
 def _schools(ctx: PlanContext) -> list[str]:
@@ -118,14 +162,63 @@ def period_dates(params: dict[str, object], today: date) -> list[Problem]:
     return []
 
 
+def _period(ctx: PlanContext, school: str, name: str) -> dict[str, str] | None:
+    """The grading period ``name`` of ``school`` as Schoology holds it, if it has one."""
+    periods = ctx.records("grading_periods")
+    found = periods[periods["id"] == f"{school}: {name}"] if not periods.empty else periods
+    if found.empty:
+        return None
+    return {k: str(v) for k, v in found.iloc[0].fillna("").items()}
+
+
+def period_there(ctx: PlanContext, item: WorkItem) -> bool:
+    """The school has the grading period with those dates already: nothing is sent."""
+    found = _period(ctx, item.record_id, item.params["name"])
+    return found is not None and all(
+        found.get(k, "") == item.params[k] for k in ("start_date", "end_date")
+    )
+
+
 def periods_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
+    """One item per school: the period with its dates (created, or its dates corrected when
+    the school has it with others: ``update_existing``)."""
     keys = ("name", "start_date", "end_date")
     params = {k: str(ctx.params[k]) for k in keys if k in ctx.params}
-    schools = _schools(ctx)
-    return [WorkItem(s, params) for s in schools], (
-        f"Will create grading period {params['name']} ({params.get('start_date', '?')} to "
-        f"{params.get('end_date', '?')}) in {count(len(schools), 'school')}: {ids_text(schools)}"
-    )
+    params["update_existing"] = "1"
+    items = [WorkItem(s, params) for s in _schools(ctx)]
+    name = params["name"]
+    dates = f"{params.get('start_date', '?')} to {params.get('end_date', '?')}"
+    there = [i.record_id for i in items if period_there(ctx, i)]
+    found = {i.record_id: _period(ctx, i.record_id, name) for i in items}
+    redated = [
+        f"{s} (now {p.get('start_date', '?')} to {p.get('end_date', '?')})"
+        for s, p in found.items()
+        if p is not None and s not in there
+    ]
+    new = [s for s, p in found.items() if p is None]
+    parts = []
+    if new:
+        parts.append(
+            f"create grading period {name} ({dates}) in {count(len(new), 'school')}: "
+            f"{ids_text(new)}"
+        )
+    if redated:
+        parts.append(
+            f"change the dates of grading period {name} to {dates} in "
+            f"{count(len(redated), 'school')}: {ids_text(redated)}"
+        )
+    if not parts:
+        return items, (
+            f"Nothing to do: grading period {name} ({dates}) is in "
+            f"{count(len(there), 'school')} already: {ids_text(there)}"
+        )
+    summary = "Will " + "; ".join(parts)
+    if there:
+        summary += (
+            f"; {count(len(there), 'school')} {agree(len(there), 'has', 'have')} it already: "
+            f"{ids_text(there)}"
+        )
+    return items, summary
 
 
 _spec = partial(ActionSpec, SYSTEM)
@@ -144,6 +237,7 @@ ACTIONS: list[Action] = [
         reads="educators",
         build=check_work,
         checks=(acting_user_ok,),
+        at_target=read_only,
     ),
     CustomSetting(
         _spec(
@@ -159,6 +253,7 @@ ACTIONS: list[Action] = [
         reads="educators",
         build=set_user_work,
         checks=(new_user_ok,),
+        at_target=user_set,
     ),
     CustomSetting(
         _spec(
@@ -174,6 +269,7 @@ ACTIONS: list[Action] = [
         reads="educators",
         build=mode_work,
         checks=(acting_user_ok,),
+        at_target=mode_set,
     ),
     CustomSetting(
         _spec(
@@ -191,6 +287,7 @@ ACTIONS: list[Action] = [
         reads="educators",
         build=year_work,
         checks=(acting_user_ok, sync_is_manual),
+        at_target=year_set,
     ),
     CustomSetting(
         _spec(
@@ -213,6 +310,8 @@ ACTIONS: list[Action] = [
         kind="grading_periods",
         reads="schools",
         build=periods_work,
-        checks=(schools_known,),
+        checks=(schools_known, acting_user_ok),
+        at_target=period_there,
+        also_reads=("grading_periods", "educators"),
     ),
 ]

@@ -110,7 +110,9 @@ class Execution:
         applied, already = tally.applied, tally.already
         _, label = finished_label(applied + already, len(failures))
         setting = isinstance(action, SettingAction)
-        if setting or self.svc.template.tab_of_kind(action.kind) is None:
+        if setting and not items and not failures:
+            text = plan.summary  # nothing sent: the plan says what the LMS holds already
+        elif setting or self.svc.template.tab_of_kind(action.kind) is None:
             text = outcome_result(
                 spec.verb, spec.noun, tally.messages, failures, len(items), prefix=not setting
             )

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from bot.actions.base import Action, PlanContext, lms_records
+from bot.actions.base import Action, PlanContext, lms_records, more_records
 from bot.core.approvals import ApprovalRecord, Decision
 from bot.core.calendar import DistrictCalendar
 from bot.core.checklist import Step
@@ -97,6 +97,7 @@ def context_of(
         calendar=calendar,
         rollover=rollover,
         run_day=run_day,
+        more_records=more_records(services.lms, action),
     )
     return Planned(action, ctx, None, tuple(unusable))
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from bot.abc import Clock
 from bot.actions import registry
-from bot.actions.base import Action, PlanContext, lms_records
+from bot.actions.base import Action, PlanContext, lms_records, more_records
 from bot.calendar.holidays import national_holidays
 from bot.core.calendar import CalendarRules, DistrictCalendar
 from bot.core.checklist import Step
@@ -99,6 +99,7 @@ def plan(
         rollover=anchors.rollover,
         run_day=run_day,
         ledger=ledger or {},
+        more_records=more_records(lms, act),
     )
     made, problems = act.plan(ctx)
     return Planned(act, ctx, made, problems)

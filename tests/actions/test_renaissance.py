@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from action_helpers import TODAY, execute, plan, seeded, tab
+from action_helpers import TODAY, Planned, execute, plan, seeded, tab
 
+from bot.clock import FixedClock
+from bot.core.targets import FATE, ID, TO, Fate
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.lms.mock import renaissance as model
@@ -36,7 +39,7 @@ def frames() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def lms(tmp_path: Path, frames: dict[str, pd.DataFrame]) -> MockLMS:
-    lms = seeded(tmp_path, SYS, frames)
+    lms = seeded(tmp_path, SYS, frames, FixedClock(datetime.combine(TODAY, time(9), UTC)))
     incoming = [
         {
             "student_id": "L1",
@@ -225,3 +228,170 @@ def test_blank_values_in_the_import_log_say_blank_not_a_double_space(
     assert all("  " not in message for message in logged.values())
     assert "user (blank) -> " in logged["L3"] and "email (blank) -> " in logged["L3"]
     assert logged["L3"].startswith("Di Fox (year 7); ScoreImportStatus: No scores to import")
+
+
+CHANGE, AT_TARGET = Fate.CHANGE.value, Fate.AT_TARGET.value
+
+
+def fates(planned: Planned) -> dict[str, str]:
+    """Each item's fate in the plan."""
+    assert planned.plan and planned.plan.judged is not None, planned.why
+    judged = planned.plan.judged
+    return dict(zip(judged[ID], judged[FATE], strict=True))
+
+
+def calls(lms: MockLMS, action: str) -> int:
+    """How many calls of ``action`` the vendor received (its history keeps every one)."""
+    return sum(1 for h in lms.store.history(SYS) if h[2] == action)
+
+
+def test_a_code_is_generated_once_then_found_in_the_sites_code_list(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """Each generation makes a new code, so a second run (or a run after a crash between the
+    call and its outcome) looks at the site's code list: a usable code for that student is the
+    one to send, no second one is made. Another student is a new target."""
+    first = plan(lms, SYS, "generate transfer code", frames, params="student=100")
+    assert fates(first) == {"District site: student 100": CHANGE}
+    code = execute(lms, first)["District site: student 100"].split()[2]
+    again = plan(lms, SYS, "generate transfer code", frames, params="student=100")
+    assert fates(again) == {"District site: student 100": AT_TARGET}
+    assert again.plan and again.plan.summary == (
+        f"Transfer code {code} for student 100 on District site (made 2027-05-20) is unused "
+        "and usable until 2027-06-19: send that one; no new code is made while it is usable"
+    )
+    assert execute(lms, again) == {}
+    assert first.plan and again.plan.fingerprint == first.plan.fingerprint
+    other = plan(lms, SYS, "generate transfer code", frames, params="student=200")
+    assert fates(other) == {"District site: student 200": CHANGE}
+    assert "for student 200 on District site" in execute(lms, other)["District site: student 200"]
+    assert calls(lms, "generate transfer code") == 2
+    late = plan(
+        lms,
+        SYS,
+        "generate transfer code",
+        frames,
+        params="student=100",
+        today=TODAY + timedelta(days=31),
+    )
+    assert fates(late) == {"District site: student 100": CHANGE}
+    unknown = plan(lms, SYS, "generate transfer code", frames, params="student=999")
+    assert unknown.why == (
+        "Parameters: no student 999 on District site in Renaissance: check the student ID "
+        "(or give year=N for a whole year)"
+    )
+
+
+def test_a_preview_is_made_once_and_again_for_another_school(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    params = f"code={CODE}; enrol_in=North"
+    first = plan(lms, SYS, "preview transfer", frames, params=params)
+    assert fates(first) == {CODE: CHANGE}
+    execute(lms, first)
+    again = plan(lms, SYS, "preview transfer", frames, params=params)
+    assert fates(again) == {CODE: AT_TARGET}
+    assert again.plan and again.plan.summary == (
+        f"Transfer code {CODE} is previewed already (2 new, 1 matched): review the Matches "
+        "tab; nothing is sent again"
+    )
+    assert execute(lms, again) == {}
+    moved = plan(lms, SYS, "preview transfer", frames, params=f"code={CODE}; enrol_in=South")
+    assert fates(moved) == {CODE: CHANGE}
+    execute(lms, moved)
+    assert lms.records(SYS, "transfers").set_index("id").loc[CODE, "enrol_in"] == "South"
+    assert calls(lms, "preview transfer") == 2
+
+
+def test_an_import_happens_once_the_vendor_lists_it_among_completed_imports(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """An import merges students: once the vendor lists it as imported, a second run of the
+    step, or another step importing the same code, sends nothing."""
+    _preview(lms, frames)
+    first = plan(lms, SYS, "import transfer", frames, params=f"code={CODE}", step_id="S-002")
+    assert fates(first) == {CODE: CHANGE}
+    execute(lms, first, "S-002")
+    for step in ("S-002", "S-009"):
+        again = plan(lms, SYS, "import transfer", frames, params=f"code={CODE}", step_id=step)
+        assert fates(again) == {CODE: AT_TARGET}
+        assert again.plan and again.plan.summary == (
+            f"Transfer {CODE} is imported already (imported with changes, 3 students): nothing "
+            "is sent again; its log is in the Log tab and the reports folder"
+        )
+        assert execute(lms, again, step) == {}
+    assert calls(lms, "import transfer") == 1
+
+
+def test_the_import_plan_binds_to_what_happens_to_every_incoming_student(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """The import's target is each incoming student's fate (the proposal, or the staff's
+    Decision): a changed Decision is a new plan (its approval is void); a Decision that says
+    what the proposal says already (blank, accept, the proposed student) is the same plan;
+    ``new student`` counts as new."""
+    _preview(lms, frames)
+
+    def planned(decisions: dict[str, str]) -> Planned:
+        rows = [{"Transfer": f"{CODE}:{s}", "Decision": d} for s, d in decisions.items()]
+        reviewed = dict(frames, Matches=tab("Matches", rows))
+        return plan(lms, SYS, "import transfer", reviewed, params=f"code={CODE}")
+
+    proposed = planned({})
+    assert proposed.plan and proposed.plan.judged is not None
+    assert json.loads(proposed.plan.judged.iloc[0][TO + "merges"]) == {
+        "200": "new",
+        "L1": "100",
+        "L3": "new",
+    }
+    same = planned({"L1": "accept", "200": "", "L3": "New"})
+    assert same.plan and same.plan.fingerprint == proposed.plan.fingerprint
+    changed = planned({"L3": "200"})
+    assert changed.plan and changed.plan.fingerprint != proposed.plan.fingerprint
+    separate = planned({"L1": "New student"})
+    assert separate.plan and separate.plan.summary == (
+        f"Will import 3 students from transfer {CODE}: 3 new, 0 matched; staff changed 1 match: "
+        "L1: new student"
+    )
+    unknown = planned({"L3": "999"})
+    assert unknown.why == (
+        f"Matches: 1 Decision of transfer {CODE} names no student of District site: '999' for "
+        "L3; give a student ID of District site, new, or leave it blank to keep the proposed "
+        "match"
+    )
+
+
+def test_an_approval_binds_to_the_import_not_to_the_day_it_was_planned(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    _preview(lms, frames)
+    today = plan(lms, SYS, "import transfer", frames, params=f"code={CODE}")
+    later = plan(
+        lms, SYS, "import transfer", frames, params=f"code={CODE}", today=TODAY + timedelta(1)
+    )
+    assert today.plan and later.plan and today.plan.fingerprint == later.plan.fingerprint
+
+
+def test_a_cancel_is_sent_once_and_only_for_a_pending_import(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    """ "Cancel a pending import; the code can be entered again later." """
+    none = plan(lms, SYS, "cancel transfer", frames, params=f"code={CODE}")
+    assert none.why == f"Parameters: no import of transfer {CODE} on this site to cancel"
+    _preview(lms, frames)
+    first = plan(lms, SYS, "cancel transfer", frames, params=f"code={CODE}")
+    assert fates(first) == {CODE: CHANGE}
+    assert execute(lms, first) == {
+        CODE: f"import of {CODE} cancelled; the code can be entered again"
+    }
+    again = plan(lms, SYS, "cancel transfer", frames, params=f"code={CODE}")
+    assert fates(again) == {CODE: AT_TARGET}
+    assert execute(lms, again) == {}
+    assert calls(lms, "cancel transfer") == 1
+    _preview(lms, frames, "S-003")
+    execute(lms, plan(lms, SYS, "import transfer", frames, params=f"code={CODE}"))
+    late = plan(lms, SYS, "cancel transfer", frames, params=f"code={CODE}")
+    assert late.why == (
+        f"Parameters: transfer {CODE} is imported with changes: only a pending import "
+        "(previewed, not yet imported) can be cancelled"
+    )

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from action_helpers import execute, plan, seeded, tab
+from action_helpers import Planned, execute, plan, seeded, tab
 
+from bot.core.targets import FATE, ID, Fate
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.structures import Operation
@@ -123,5 +124,128 @@ def test_grading_periods_are_created_per_school(
         "must be after start_date"
         in plan(lms, SYS, "create grading periods", frames, params=backwards).why
     )
-    again = execute(lms, plan(lms, SYS, "create grading periods", frames, params=params), "S-2")
-    assert again["North"].startswith("failed: grading period North: 2027-28 S1 exists")
+    again = plan(lms, SYS, "create grading periods", frames, params=params, step_id="S-2")
+    assert again.plan and again.plan.summary == (
+        "Nothing to do: grading period 2027-28 S1 (2027-08-16 to 2027-12-17) is in 2 schools "
+        "already: North, South"
+    )
+    assert execute(lms, again, "S-2") == {}
+    period = {"name": "2027-28 S1", "start_date": "2027-08-16", "end_date": "2027-12-17"}
+    with pytest.raises(RuleViolation, match="North: 2027-28 S1 exists: select it instead"):
+        lms.execute(Operation(SYS, "create grading periods", "grading_periods", "North", period))
+
+
+CHANGE, AT_TARGET = Fate.CHANGE.value, Fate.AT_TARGET.value
+
+
+def fates(planned: Planned) -> dict[str, str]:
+    """Each item's fate in the plan."""
+    assert planned.plan and planned.plan.judged is not None, planned.why
+    judged = planned.plan.judged
+    return dict(zip(judged[ID], judged[FATE], strict=True))
+
+
+def calls(lms: MockLMS, action: str) -> int:
+    """How many calls of ``action`` Schoology received (its history keeps every one)."""
+    return sum(1 for h in lms.store.history(SYS) if h[2] == action)
+
+
+def test_checking_the_acting_user_reads_and_sends_nothing(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    planned = plan(lms, SYS, "check acting user", frames)
+    assert fates(planned) == {"acting_user": AT_TARGET}
+    assert planned.plan and planned.plan.summary == (
+        "The acting user of the PowerSchool app, admin@d.org, is an active System Admin "
+        "(read from Schoology; nothing is changed)"
+    )
+    assert execute(lms, planned) == {}
+    assert calls(lms, "check acting user") == 0
+
+
+def test_the_sync_mode_is_sent_once_and_a_corrected_mode_is_sent(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    manual = plan(lms, SYS, "set sync mode", frames, params="mode=manual")
+    assert fates(manual) == {"sync_mode": CHANGE}
+    assert execute(lms, manual) == {"sync_mode": "sync mode manual"}
+    again = plan(lms, SYS, "set sync mode", frames, params="mode=manual")
+    assert fates(again) == {"sync_mode": AT_TARGET}
+    assert again.plan and again.plan.summary == (
+        "Nothing to do: the PowerSchool sync is manual already"
+    )
+    assert execute(lms, again) == {}
+    back = plan(lms, SYS, "set sync mode", frames, params="mode=automatic")
+    assert fates(back) == {"sync_mode": CHANGE}
+    execute(lms, back)
+    assert lms.settings(SYS)["sync_mode"] == "automatic"
+    assert calls(lms, "set sync mode") == 2
+
+
+def test_the_active_year_is_sent_once_and_a_corrected_year_is_applied(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=manual"))
+    first = plan(lms, SYS, "set active year", frames, params="year=2027-2028")
+    assert fates(first) == {"active_year": CHANGE}
+    execute(lms, first)
+    again = plan(lms, SYS, "set active year", frames, params="year=2027-2028")
+    assert fates(again) == {"active_year": AT_TARGET}
+    assert execute(lms, again) == {}
+    corrected = plan(lms, SYS, "set active year", frames, params="year=2028-2029")
+    assert fates(corrected) == {"active_year": CHANGE}
+    assert corrected.plan and corrected.plan.summary.startswith(
+        "Will set the PowerSchool active year to 2028-2029 (now 2027-2028)"
+    )
+    assert execute(lms, corrected) == {
+        "active_year": "active year set from 2027-2028 to 2028-2029; earlier years stop "
+        "syncing, their data stays"
+    }
+    assert lms.settings(SYS)["active_year"] == "2028-2029"
+    assert calls(lms, "set active year") == 2
+    execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=automatic"))
+    there = plan(lms, SYS, "set active year", frames, params="year=2028-2029")
+    assert fates(there) == {"active_year": AT_TARGET}
+    other = plan(lms, SYS, "set active year", frames, params="year=2029-2030")
+    assert "sync is automatic: set the sync mode to manual" in other.why
+
+
+def test_the_acting_user_is_set_once(lms: MockLMS, frames: dict[str, pd.DataFrame]) -> None:
+    same = plan(lms, SYS, "set acting user", frames, params="user=ADMIN@d.org")
+    assert fates(same) == {"acting_user": AT_TARGET}
+    assert same.plan and same.plan.summary == (
+        "Nothing to do: ADMIN@d.org is the acting user of the PowerSchool app already"
+    )
+    assert execute(lms, same) == {}
+    assert calls(lms, "set acting user") == 0
+
+
+def test_a_school_that_has_the_grading_period_is_left_alone_and_corrected_dates_are_applied(
+    lms: MockLMS, frames: dict[str, pd.DataFrame]
+) -> None:
+    params = "name=2027-28 S1; start_date=2027-08-16; end_date=2027-12-17"
+    execute(
+        lms, plan(lms, SYS, "create grading periods", frames, params=params + "; schools=North")
+    )
+    both = plan(lms, SYS, "create grading periods", frames, params=params)
+    assert fates(both) == {"North": AT_TARGET, "South": CHANGE}
+    assert both.plan and both.plan.summary == (
+        "Will create grading period 2027-28 S1 (2027-08-16 to 2027-12-17) in 1 school: South; "
+        "1 school has it already: North"
+    )
+    assert execute(lms, both) == {"South": "created grading period 2027-28 S1 for South"}
+    corrected = "name=2027-28 S1; start_date=2027-08-16; end_date=2027-12-18"
+    later = plan(lms, SYS, "create grading periods", frames, params=corrected)
+    assert fates(later) == {"North": CHANGE, "South": CHANGE}
+    assert later.plan and later.plan.summary == (
+        "Will change the dates of grading period 2027-28 S1 to 2027-08-16 to 2027-12-18 in "
+        "2 schools: North (now 2027-08-16 to 2027-12-17), South (now 2027-08-16 to 2027-12-17)"
+    )
+    assert execute(lms, later)["North"] == (
+        "grading period 2027-28 S1 of North: dates 2027-08-16 to 2027-12-17 -> 2027-08-16 to "
+        "2027-12-18"
+    )
+    periods = lms.records(SYS, "grading_periods").set_index("id")
+    assert len(periods) == 2 and set(periods["end_date"]) == {"2027-12-18"}
+    assert execute(lms, plan(lms, SYS, "create grading periods", frames, params=corrected)) == {}
+    assert calls(lms, "create grading periods") == 4

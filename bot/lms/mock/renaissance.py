@@ -5,8 +5,8 @@ it works once, within 30 days, and never on the site that made it; the preview c
 matched students and proposes a match for each; staff decisions may change a match; the
 import writes a log (CSV in the reports folder) with SourceImportStatus and ScoreImportStatus
 per student and the source and destination ID, user name and email; ID conflicts make it
-"imported with changes"; a failed import carries a reference code. Dates come from the
-operation's ``on`` parameter, never from the wall clock.
+"imported with changes"; a failed import carries a reference code. The day of an operation
+is its ``on`` parameter when given, else the vendor's own today (the store's clock).
 """
 
 from __future__ import annotations
@@ -85,10 +85,16 @@ def generate_code(
     return code
 
 
+def day_of(store: MockStore, op: Operation) -> date:
+    """The operation's day: its ``on`` parameter when given, else the vendor's today."""
+    given = op.params.get("on", "")
+    return date.fromisoformat(given) if given else store.today()
+
+
 def generate(store: MockStore, op: Operation) -> tuple[str, str]:
     site = op.params.get("site") or home(store)
     student, year = op.params.get("student", ""), op.params.get("year", "")
-    on = date.fromisoformat(op.params["on"])
+    on = day_of(store, op)
     made = store.count(SYSTEM, "codes")
     code = generate_code(store, f"{site}:{student}:{year}:{on}:{made}", site, on, student, year)
     until = on + timedelta(days=VALID_DAYS)
@@ -141,7 +147,7 @@ def _propose(store: MockStore, site: str, student: dict[str, str]) -> tuple[str,
 
 def preview(store: MockStore, op: Operation) -> tuple[str, str]:
     site = op.params.get("site") or home(store)
-    code = usable(store, op.record_id, site, date.fromisoformat(op.params["on"]))
+    code = usable(store, op.record_id, site, day_of(store, op))
     matches = []
     for student in _incoming(store, code):
         proposed, confidence = _propose(store, site, student)
@@ -228,7 +234,7 @@ def import_transfer(store: MockStore, op: Operation) -> tuple[str, str]:
         raise RuleViolation(f"transfer {op.record_id} has no import preview to import")
     transfer = found[1]
     site = transfer["site"]
-    code = usable(store, op.record_id, site, date.fromisoformat(op.params["on"]))
+    code = usable(store, op.record_id, site, day_of(store, op))
     decisions: dict[str, str] = json.loads(op.params.get("decisions", "{}"))
     matches = json.loads(transfer["matches"])
     plan = []

@@ -3,7 +3,9 @@
 Rules kept here: the acting user of the PowerSchool app must be a current (not deactivated)
 member with the System Admin role, and only they change the app's configuration; the active
 year is set only while sync is Manual; once it is set, changes from earlier years stop
-syncing and nothing synced before is removed; grading periods are created per school.
+syncing and nothing synced before is removed; grading periods are created per school (a
+period the school has already is refused, unless ``update_existing=1`` asks for its dates to be
+changed).
 """
 
 from __future__ import annotations
@@ -82,15 +84,25 @@ def set_active_year(store: MockStore, op: Operation) -> tuple[str, str]:
 
 
 def create_grading_period(store: MockStore, op: Operation) -> tuple[str, str]:
+    """Create a school's grading period; with ``update_existing=1``, one the school has
+    already gets the dates given (as an edit of the period on the Terms tab)."""
     _admin_acts(store)
     if store.get(SYSTEM, "schools", op.record_id) is None:
         raise RuleViolation(f"no school {op.record_id!r} in {SYSTEM}")
     period = f"{op.record_id}: {op.params['name']}"
-    if store.get(SYSTEM, "grading_periods", period) is not None:
+    found = store.get(SYSTEM, "grading_periods", period)
+    if found is not None and op.params.get("update_existing") != "1":
         raise RuleViolation(f"grading period {period} exists: select it instead of creating it")
     data = {k: op.params.get(k, "") for k in ("name", "start_date", "end_date")}
-    store.put(SYSTEM, "grading_periods", period, "active", data | {"school": op.record_id})
-    return "created", f"created grading period {op.params['name']} for {op.record_id}"
+    status, kept = found if found is not None else ("active", {})
+    store.put(SYSTEM, "grading_periods", period, status, kept | data | {"school": op.record_id})
+    if found is None:
+        return "created", f"created grading period {op.params['name']} for {op.record_id}"
+    before = f"{kept.get('start_date', '?')} to {kept.get('end_date', '?')}"
+    return status, (
+        f"grading period {op.params['name']} of {op.record_id}: dates {before} -> "
+        f"{data['start_date']} to {data['end_date']}"
+    )
 
 
 def sync(store: MockStore, op: Operation) -> tuple[str, str]:
