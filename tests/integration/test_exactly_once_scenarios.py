@@ -96,7 +96,8 @@ def test_a_second_promote_step_leaves_students_promoted_this_rollover_alone(demo
     """Issue 15, item 3: "Grades can be promoted twice. A second `promote grades` row for two
     students already promoted by S-008: 'Promoted 2 students', grade 9 -> 10 -> 11. DESIGN
     calls this the canonical disaster." Now the rollover's ledger says who promoted them: the
-    second step promotes no one, says so, and each student was promoted once."""
+    second step promotes no one and says so; each student was promoted once. A student
+    S-008 promoted into grade 12 is no senior to archive first: the step says the same."""
     demo.tick("S-009", False)
     demo.run()
     demo.approve("S-007")
@@ -105,30 +106,52 @@ def test_a_second_promote_step_leaves_students_promoted_this_rollover_alone(demo
     demo.run()
     assert demo.step("S-008")["Status"] == "Done"
     promoted = sorted({h[1] for h in demo.history("promote grades")})
-    assert len(promoted) >= 2
-    two = promoted[:2]
-    grades = demo.records("students").loc[two, "grade"].tolist()
+    grades = demo.records("students").loc[promoted, "grade"]
+    two = sorted(grades.index[grades == "10"])[:2]
+    senior = sorted(grades.index[grades == "12"])[0]
+    assert len(two) == 2
 
-    demo.add_step(
-        {
-            "System": "Edgenuity",
-            "Action": "promote grades",
-            "Scope": f"Students: student id in ({two[0]}, {two[1]})",
-            "Owner": COORDINATOR,
-            "Run": True,
-        }
-    )
+    demo.add_step(promote_step(two))
     demo.run()
     second = demo.step("S-019")
-    assert second["Action"] == "promote grades"
-    assert second["Plan"].startswith("Nothing to promote: no student in scope needs it")
-    assert second["Plan"].endswith("; 2 already promoted this rollover by S-008")
-    if second["Status"] == "Awaiting approval":
-        demo.approve("S-019")
-        demo.run()
-    second = demo.step("S-019")
+    assert second["Plan"] == (
+        f"Nothing to promote: no student in scope needs it (student id in ({', '.join(two)})); "
+        "2 already promoted this rollover by S-008"
+    )
+    assert second["Status"] == "Awaiting approval"
+    second = approved(demo, "S-019")
     assert second["Status"] == "Done"
     assert second["Result"] == "Nothing to do: 2 students already promoted this rollover by S-008"
-    assert demo.records("students").loc[two, "grade"].tolist() == grades
-    assert Counter(h[1] for h in demo.history("promote grades"))[two[0]] == 1
-    assert Counter(h[1] for h in demo.history("promote grades"))[two[1]] == 1
+
+    demo.add_step(promote_step([senior]))
+    demo.run()
+    third = demo.step("S-020")
+    assert third["Plan"] == (
+        f"Nothing to promote: no student in scope needs it (student id in ({senior})); "
+        "1 already promoted this rollover by S-008"
+    )
+    third = approved(demo, "S-020")
+    assert third["Result"] == "Nothing to do: 1 student already promoted this rollover by S-008"
+
+    assert demo.records("students").loc[[*two, senior], "grade"].tolist() == ["10", "10", "12"]
+    assert Counter(h[1] for h in demo.history("promote grades")) == Counter(
+        dict.fromkeys(promoted, 1)
+    )
+
+
+def promote_step(students: list[str]) -> dict[str, object]:
+    return {
+        "System": "Edgenuity",
+        "Action": "promote grades",
+        "Scope": f"Students: student id in ({', '.join(students)})",
+        "Owner": COORDINATOR,
+        "Run": True,
+    }
+
+
+def approved(demo: Demo, step_id: str) -> dict[str, str]:
+    """The step once approved (a destructive step asks even when nothing will change) and
+    run."""
+    demo.approve(step_id)
+    demo.run()
+    return demo.step(step_id)

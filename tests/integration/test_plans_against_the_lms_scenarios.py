@@ -27,16 +27,18 @@ def test_set_dates_after_complete_and_disable_plans_from_the_lms(demo: Demo) -> 
     still active, the 507 that S-001 and S-002 finished left alone and said so, and no roster
     row called failed."""
     demo.run()
-    demo.approve("S-001")
-    demo.approve("S-002")
     demo.set_step("S-003", "Parameters", "start_date=2026-12-30; target_date=2027-05-20")
+    demo.approve("S-002")
+    demo.run()
+    assert demo.step("S-002")["Result"] == "Disabled 74 enrollments"
+    demo.approve("S-001")
     demo.run()
     steps = demo.steps()
+    assert steps["S-002"]["Plan"].startswith("Will disable 74 of 1,152 active enrollments")
+    assert steps["S-001"]["Plan"].startswith("Will complete 433 of 1,078 active enrollments")
     assert steps["S-001"]["Result"] == "Completed 433 enrollments"
-    assert steps["S-002"]["Result"] == "Disabled 74 enrollments"
     s003 = steps["S-003"]
     assert s003["Status"] == "Done", s003["Result"]
-    assert steps["S-002"]["Plan"].startswith("Will disable 74 of 719 active enrollments")
     assert s003["Plan"].startswith(
         "Will set dates on 645 of 645 active enrollments (status active): "
         "start date 2026-08-19 -> 2026-12-30 (357), blank -> 2026-12-30 (276), "
