@@ -62,10 +62,13 @@ class PlanContext:
 
     @property
     def pending(self) -> pd.DataFrame:
-        """Selected rows this step has not applied yet (rules are checked on these only)."""
-        if not self.applied or not self.id_column:
+        """Selected rows this step has not applied yet and that no step changed already this
+        rollover (``ledger``: a student promoted by S-008 is not promoted again, so it is no
+        senior blocking a promotion): rules are checked on these only."""
+        done = self.applied | frozenset(self.ledger)
+        if not done or not self.id_column:
             return self.selected
-        return self.selected[~self.selected[self.id_column].str.strip().isin(self.applied)]
+        return self.selected[~self.selected[self.id_column].str.strip().isin(done)]
 
     @property
     def params(self) -> dict[str, object]:

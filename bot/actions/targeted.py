@@ -23,15 +23,16 @@ from bot.core.targets import (
     WHY,
     Fate,
     Rule,
+    changes_text,
     counts,
     judge,
+    left_alone,
     operations_fingerprint,
 )
 from bot.core.values import shown
 from bot.core.wording import count, listed, past_participle, singular
 
 EXAMPLES = 3
-REASONS = 2
 GUARDED_VERBS = frozenset({"archive", "disable", "delete", "remove"})
 ALLOW_OVER = "allow_over_threshold"
 
@@ -64,21 +65,28 @@ def selected_ids(action: Action, ctx: PlanContext) -> pd.Series:
 
 
 def duplicates(action: Action, ctx: PlanContext) -> list[Problem]:
-    """An ID on more than one selected row: which row is the record? The step is not acted
-    on until the tab says (naming the rows)."""
-    if ctx.selected.empty or not action.id_column:
+    """A selected record whose ID is on more than one row of the tab (selected or not):
+    which row is the record, and which row shows its LMS status? The step is not acted on
+    until the tab says (naming the rows)."""
+    column = action.id_column
+    if ctx.selected.empty or not column:
         return []
-    ids = ctx.selected[action.id_column].map(str).str.strip()
-    twice = ctx.selected[ids.duplicated(keep=False) & (ids != "")]
+    whole = ctx.tab(action.spec.tab) if action.spec.tab else ctx.selected
+    rows = whole if column in whole else ctx.selected
+    ids = rows[column].map(str).str.strip()
+    chosen = ctx.selected[column].map(str).str.strip()
+    twice = rows[ids.duplicated(keep=False) & (ids != "") & ids.isin(chosen)]
     if twice.empty:
         return []
-    rows = twice.groupby(ids[twice.index], sort=True)["_row"].apply(list) if "_row" in twice else {}
-    named = [f"{i} (rows {', '.join(str(r) for r in rows_of)})" for i, rows_of in rows.items()]
+    where = (
+        twice.groupby(ids[twice.index], sort=True)["_row"].apply(list) if "_row" in twice else {}
+    )
+    named = [f"{i} (rows {', '.join(str(r) for r in found)})" for i, found in where.items()]
     tab = action.spec.tab or "the tab"
     return [
         Problem(
             "Scope",
-            f"{count(len(named), action.id_column)} on more than one row of {tab}: "
+            f"{count(len(named), column)} on more than one row of {tab}: "
             f"{listed(named)}; keep one row per record",
         )
     ]
@@ -162,7 +170,8 @@ def plan_against_lms(action: Action, ctx: PlanContext) -> tuple[Plan | None, lis
 
 def summary(action: Action, ctx: PlanContext, table: pd.DataFrame) -> str:
     """``Will archive 9 of 2,140 active students (grade 12); e.g. ...; 3 already archived;
-    2 not in Edgenuity; 1 not allowed: student 7 is graduated, not active``."""
+    2 not in Edgenuity; 1 left alone: student 7 is graduated, not active``; a change of
+    fields says it (``: target date 2027-05-17 -> 2027-05-20``)."""
     spec = action.spec
     n = counts(table)
     one, many = singular(spec.noun), spec.noun
@@ -179,6 +188,9 @@ def summary(action: Action, ctx: PlanContext, table: pd.DataFrame) -> str:
     if scope is not None and scope.describe():
         text += f" ({shown(scope.describe(), 300, quote=False)})"
     changing = table[table[FATE] == Fate.CHANGE.value]
+    changed = changes_text(table) if action.explain is None else ""
+    if changed:
+        text += f": {changed}"
     if not changing.empty:
         rows = ctx.selected[
             ctx.selected[action.id_column].map(str).str.strip().isin(changing[ID].head(EXAMPLES))
@@ -190,19 +202,7 @@ def summary(action: Action, ctx: PlanContext, table: pd.DataFrame) -> str:
         text += "; " + action.explain(ctx, changing)
     if n[Fate.AT_TARGET]:
         text += f"; {n[Fate.AT_TARGET]:,} already {past_participle(spec.verb)}"
-    if n[Fate.DONE_BEFORE]:
-        by = sorted(set(table.loc[table[FATE] == Fate.DONE_BEFORE.value, "by"]))
-        done, who = past_participle(spec.verb), ", ".join(by)
-        text += f"; {n[Fate.DONE_BEFORE]:,} already {done} this rollover by {who}"
-    if n[Fate.MISSING]:
-        text += f"; {n[Fate.MISSING]:,} not in {spec.system}"
-    if n[Fate.NOT_ALLOWED]:
-        refused = table.loc[table[FATE] == Fate.NOT_ALLOWED.value, WHY]
-        reasons = [shown(r, 120, quote=False) for r in refused.head(REASONS)]
-        more = n[Fate.NOT_ALLOWED] - len(reasons)
-        tail = f" and {more:,} more" if more > 0 else ""
-        text += f"; {n[Fate.NOT_ALLOWED]:,} left alone: {'; '.join(reasons)}{tail}"
-    return text
+    return "; ".join([text, *left_alone(table, spec.verb, spec.system)])
 
 
 def plan_items(

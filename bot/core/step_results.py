@@ -3,8 +3,13 @@ and what failed (the first few, each cut short)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+import pandas as pd
+
+from bot.core.targets import changes_text, left_alone
 from bot.core.values import shown
-from bot.core.wording import agree, capitalised, count, past_tense, singular
+from bot.core.wording import agree, capitalised, count, past_participle, past_tense, singular
 
 NAMED_FAILURES = 3
 FAILURE_CHARACTERS = 200
@@ -80,3 +85,32 @@ def outcome_result(
     if failures:
         text += "; " + _failed(failures)
     return text
+
+
+def judged_result(
+    verb: str,
+    noun: str,
+    system: str,
+    judged: pd.DataFrame,
+    applied: int,
+    changed: Collection[str],
+    already: int,
+    failures: list[Failure],
+) -> str:
+    """A step planned against the LMS: what it changed and how (``Set dates on 12
+    enrollments: target date 2027-05-17 -> 2027-05-20``; ``changed``: the records whose
+    change to name), what was at target already, what failed, and what the plan left alone,
+    said as the plan says it (``Nothing to do: 2 students already promoted this rollover by
+    S-008``)."""
+    alone = left_alone(judged, verb, system)
+    if not applied and not already and not failures:
+        named = left_alone(judged, verb, system, noun)
+        return "Nothing to do: " + ("; ".join(named) or f"no {singular(noun)} in scope")
+    text = records_result(
+        verb, noun, applied, already, failures, f"already {past_participle(verb)}"
+    )
+    how = changes_text(judged, pd.Series(list(changed), dtype=object)) if changed else ""
+    if how:
+        head, sep, tail = text.partition("; ")
+        text = f"{head}: {how}{sep}{tail}"
+    return "; ".join([text, *alone])

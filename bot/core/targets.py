@@ -18,6 +18,9 @@ from enum import StrEnum
 
 import pandas as pd
 
+from bot.core.values import shown
+from bot.core.wording import count, past_participle, singular
+
 ID, STATUS = "id", "status"
 FATE, WHY, TO_STATUS, BY = "fate", "why", "to_status", "by"
 TO = "to:"
@@ -174,3 +177,68 @@ def target_text(row: Mapping[str, object]) -> str:
         if name.startswith(TO) and str(row.get(name[len(TO) :], "")) != str(value):
             parts.append(f"{name[len(TO) :].replace('_', ' ')} {value}")
     return ", ".join(parts) or to_status
+
+
+PAIRS = 3
+"""How many different (from -> to) pairs of one field a plan or a Result names."""
+VALUE_CHARACTERS = 40
+REASONS = 2
+
+
+def changes_text(judged: pd.DataFrame, ids: pd.Series | None = None) -> str:
+    """What the records that will change hold now and will hold, field by field (the
+    status is left out: the verb says it): ``target date 2027-05-17 -> 2027-05-20``; several
+    pairs: ``grade 9 -> 10 (70), 10 -> 11 (65), 11 -> 12 (60)``; a blank value reads
+    ``blank``. ``ids``: only these records (those a run applied)."""
+    change = judged[judged[FATE] == Fate.CHANGE.value] if not judged.empty else judged
+    if ids is not None:
+        change = change[change[ID].isin(ids)]
+    parts = []
+    for column in change.columns:
+        name = column[len(TO) :]
+        if not column.startswith(TO) or name not in change:
+            continue
+        moved = change[change[name].astype(str) != change[column].astype(str)]
+        if moved.empty:
+            continue
+        pairs = (_value(moved[name]) + " -> " + _value(moved[column])).value_counts()
+        ordered = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+        label = name.replace("_", " ")
+        if len(ordered) == 1:
+            parts.append(f"{label} {ordered[0][0]}")
+            continue
+        named = ", ".join(f"{pair} ({n:,})" for pair, n in ordered[:PAIRS])
+        more = len(ordered) - PAIRS
+        parts.append(f"{label} {named}" + (f" and {more:,} more" if more > 0 else ""))
+    return ", ".join(parts)
+
+
+def _value(values: pd.Series) -> pd.Series:
+    text = values.astype(str).map(lambda v: shown(v, VALUE_CHARACTERS, quote=False))
+    return text.where(text.str.strip() != "", "blank")
+
+
+def left_alone(judged: pd.DataFrame, verb: str, system: str, noun: str = "") -> list[str]:
+    """What a plan leaves alone, as parts of a sentence: ``2 already promoted this rollover
+    by S-008``, ``2 not in Edgenuity``, ``507 left alone: enrollment E-2 is completed, not
+    active; ... and 505 more``; with ``noun`` (plural), ``2 students already promoted ...``.
+    The plan and the Result say it the same way."""
+    n = counts(judged)
+
+    def many(k: int) -> str:
+        return count(k, singular(noun), noun) if noun else f"{k:,}"
+
+    parts = []
+    if n[Fate.DONE_BEFORE]:
+        by = ", ".join(sorted(set(judged.loc[judged[FATE] == Fate.DONE_BEFORE.value, BY])))
+        done = past_participle(verb)
+        parts.append(f"{many(n[Fate.DONE_BEFORE])} already {done} this rollover by {by}")
+    if n[Fate.MISSING]:
+        parts.append(f"{many(n[Fate.MISSING])} not in {system}")
+    if n[Fate.NOT_ALLOWED]:
+        refused = judged.loc[judged[FATE] == Fate.NOT_ALLOWED.value, WHY]
+        reasons = [shown(r, 120, quote=False) for r in refused.head(REASONS)]
+        more = n[Fate.NOT_ALLOWED] - len(reasons)
+        tail = f" and {more:,} more" if more > 0 else ""
+        parts.append(f"{many(n[Fate.NOT_ALLOWED])} left alone: {'; '.join(reasons)}{tail}")
+    return parts

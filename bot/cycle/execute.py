@@ -12,7 +12,7 @@ import pandas as pd
 from bot.actions.base import Action, PlanContext, SettingAction, WorkItem
 from bot.core.plan import Plan
 from bot.core.status import Status, finished_label
-from bot.core.step_results import Failure, outcome_result, records_result
+from bot.core.step_results import Failure, judged_result, outcome_result, records_result
 from bot.core.targets import FATE, ID, STATUS, TO, Fate
 from bot.core.wording import past_participle, past_tense
 from bot.errors import LMSUnavailable, RuleViolation
@@ -31,6 +31,8 @@ class Tally:
     total: int = 0
     failures: list[Failure] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    """The records this run changed (not those found at target after a crash)."""
     current: str = ""
 
 
@@ -118,6 +120,11 @@ class Execution:
             )
             if not tally.messages and not failures and already:
                 text = _nothing_sent(plan, spec.system)
+        elif plan.judged is not None:
+            named = tally.changed if action.explain is None else []
+            text = judged_result(
+                spec.verb, spec.noun, spec.system, plan.judged, applied, named, already, failures
+            )
         else:
             text = records_result(spec.verb, spec.noun, applied, already, failures, already_as)
             if not applied and not already and not failures and plan.judged is not None:
@@ -180,6 +187,7 @@ class Execution:
                 step_id, item.record_id, spec.name, action.kind, "failed", str(exc), "", at
             )
         tally.applied += 1
+        tally.changed.append(item.record_id)
         tally.messages.append(result.message)
         shown_as = ", ".join(
             [

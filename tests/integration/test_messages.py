@@ -160,7 +160,7 @@ def test_a_step_over_one_record_says_one_record(
     first = enrollments.frames["Enrollments"]["Enrollment ID"].iloc[0]
     set_staff_cell(demo_config, "S-018", "Scope", f"Enrollments: enrollment id = {first}")
     assert cli(demo_config, "run", "--once") == 0
-    assert checklist(demo_config)["S-018"]["Result"] == "Set dates on 1 enrollment"
+    assert checklist(demo_config)["S-018"]["Result"].startswith("Set dates on 1 enrollment: ")
     assert "1 step:" not in capsys.readouterr().out
 
 

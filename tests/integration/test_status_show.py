@@ -89,7 +89,8 @@ def test_show_prints_one_step_whole(
     for label in ("Scope:", "Parameters:", "Owner:", "Due:", "Status:", "Plan:", "Approval:"):
         assert f"\n  {label}" in out
     assert "Status:           Partly done (1 failed)" in out
-    assert "Result:           Set dates on 1 enrollment; 1 failed: E-" in out
+    assert "Result:           Set dates on 1 enrollment: start date blank -> " in out
+    assert "; 1 failed: E-" in out
     assert "Failures (1 record, from the ledger):" in out
     failures = out.split("Failures (1 record, from the ledger):\n")[1].splitlines()[0]
     assert failures.startswith("    E-") and "(set enrollment dates, " in failures
