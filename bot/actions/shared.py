@@ -44,8 +44,8 @@ def new_user_ids(ctx: PlanContext, column: str, system: str) -> list[Problem]:
     ids = ctx.pending[column].str.strip()
     known = lms.set_index("id")
     status = ids.map(known["status"])
-    first = ids.map(known.get("first_name", pd.Series(dtype=object))).fillna("")
-    last = ids.map(known.get("last_name", pd.Series(dtype=object))).fillna("")
+    first = ids.map(known.get("first_name", pd.Series(dtype=object))).astype(object).fillna("")
+    last = ids.map(known.get("last_name", pd.Series(dtype=object))).astype(object).fillna("")
     same_person = (first.str.casefold() == ctx.pending["First name"].str.strip().str.casefold()) & (
         last.str.casefold() == ctx.pending["Last name"].str.strip().str.casefold()
     )
@@ -95,7 +95,12 @@ def lms_field(ctx: PlanContext, rows: pd.DataFrame, name: str) -> pd.Series:
     lms = ctx.lms_records
     if lms.empty or name not in lms:
         return pd.Series("", index=rows.index, dtype=object)
-    return ids.map(lms.drop_duplicates("id").set_index("id")[name]).fillna("").astype(str)
+    return (
+        ids.map(lms.drop_duplicates("id").set_index("id")[name])
+        .astype(object)
+        .fillna("")
+        .astype(str)
+    )
 
 
 def constant_targets(**values: object) -> Callable[[PlanContext, pd.DataFrame], pd.DataFrame]:

@@ -84,7 +84,11 @@ def judge(
     out = pd.DataFrame({ID: ids})
     known = lms.drop_duplicates(ID).set_index(ID) if not lms.empty else pd.DataFrame()
     present = ids.isin(known.index) if not known.empty else pd.Series(False, index=ids.index)
-    status = ids.map(known[STATUS]).fillna("") if not known.empty else ids.map(lambda _: "")
+    status = (
+        ids.map(known[STATUS]).astype(object).fillna("")
+        if not known.empty
+        else ids.map(lambda _: "")
+    )
     out[STATUS] = status
     out[TO_STATUS] = rule.to_status or status
     if rule.creates:
