@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import requests
@@ -34,6 +33,8 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from tenacity.wait import wait_base, wait_exponential, wait_random
 from urllib3.exceptions import NewConnectionError
 
+from bot.abc import Clock
+from bot.clock import SystemClock
 from bot.errors import LMSError, LMSUnavailable
 from bot.lms.http.limits import Limit, RateLimiter
 
@@ -98,7 +99,8 @@ class ApiClient:
     """One vendor's API: ``base`` URL, authentication, rate limit and retry policy.
 
     ``sleep`` and ``clock`` are the waits' and the rate limit's (a test passes its own: the
-    waits are recorded, nothing sleeps)."""
+    waits are recorded, nothing sleeps); ``wall`` the time a ``Retry-After`` date is read
+    against."""
 
     def __init__(
         self,
@@ -112,8 +114,10 @@ class ApiClient:
         policy: Policy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall: Clock | None = None,
     ) -> None:
         self.name = name
+        self.wall = wall or SystemClock()
         self.base = base.rstrip("/")
         self.policy = policy or Policy()
         self.sleep = sleep
@@ -255,7 +259,7 @@ class ApiClient:
             when = email.utils.parsedate_to_datetime(value) if value else None
             if when is None:
                 return None
-            seconds = (when - datetime.now(UTC)).total_seconds()
+            seconds = (when - self.wall.now()).total_seconds()
         seconds = max(0.0, seconds)
         if seconds > self.policy.longest_wait:
             raise LMSUnavailable(

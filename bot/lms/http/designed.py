@@ -24,12 +24,13 @@ from urllib.parse import quote
 import pandas as pd
 
 from bot.errors import LMSError, LMSUnavailable, RuleViolation
-from bot.lms.http.client import Answer, ApiClient, Unsure, error_message
+from bot.lms.http.client import Answer, ApiClient, error_message
 from bot.lms.http.limits import Limit
 from bot.lms.http.system import (
     RESTORE,
     Result,
     SystemAdapter,
+    for_record,
     frame_of,
     named,
     unknown_operation,
@@ -191,7 +192,7 @@ class DesignedAdapter(SystemAdapter):
                 write.method, write.url(op), body=body, repeatable=write.repeatable
             )
         except LMSUnavailable as exc:
-            return _unavailable(op, exc)
+            return for_record(op, exc)
         if answer.ok and isinstance(answer.body, dict):
             return OpResult(str(answer.body.get("status", "")), str(answer.body.get("message", "")))
         said = error_message(answer.body) or f"answered {answer.status}"
@@ -236,7 +237,7 @@ class DesignedAdapter(SystemAdapter):
                     "POST", write.path, body=write.body(sent), repeatable=write.repeatable
                 )
             except LMSUnavailable as exc:
-                results.update((n, _unavailable(ops[n], exc)) for n in pending)
+                results.update((n, for_record(ops[n], exc)) for n in pending)
                 break
             named_record = _record_of(answer)
             if answer.status == 400 and named_record in {op.record_id for op in sent}:
@@ -304,13 +305,6 @@ def _record_of(answer: Answer) -> str:
     if isinstance(answer.body, dict) and isinstance(answer.body.get("error"), dict):
         return str(answer.body["error"].get("record") or "")
     return ""
-
-
-def _unavailable(op: Operation, exc: LMSUnavailable) -> LMSUnavailable:
-    """The failure of a request, for one of its records."""
-    if isinstance(exc, Unsure):
-        return Unsure(f"{op.record_id}: {exc}; the next run reads it back")
-    return LMSUnavailable(named(str(exc), op.record_id))
 
 
 def json_param(name: str) -> Callable[[Operation], Any]:

@@ -98,6 +98,7 @@ class HttpLMS(LMS):
             policy=self.config.policy,
             sleep=self.config.sleep,
             clock=self.config.clock,
+            wall=self.clock,
         )
         return DesignedAdapter(api, client)
 

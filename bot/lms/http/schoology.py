@@ -24,7 +24,15 @@ from bot.errors import LMSError, LMSUnavailable, RuleViolation
 from bot.lms.http.client import Answer, ApiClient, Policy, error_message
 from bot.lms.http.designed import SingleWrite, no_body, params_body
 from bot.lms.http.limits import Limit
-from bot.lms.http.system import RESTORE, Result, SystemAdapter, frame_of, named, unknown_operation
+from bot.lms.http.system import (
+    RESTORE,
+    Result,
+    SystemAdapter,
+    for_record,
+    frame_of,
+    named,
+    unknown_operation,
+)
 from bot.lms.schoology.auth import Credentials, raise_for_refusal, signer
 from bot.structures import Operation, OpResult
 from bot.templates import normalize_header
@@ -87,6 +95,7 @@ class SchoologyAdapter(SystemAdapter):
             policy=policy,
             sleep=sleep,
             clock=monotonic,
+            wall=clock,
         )
         self.batch = self.client.policy.batch(BATCH)
 
@@ -146,7 +155,7 @@ class SchoologyAdapter(SystemAdapter):
         try:
             answer = self.client.request(write.method, write.path, body=body, repeatable=True)
         except LMSUnavailable as exc:
-            return LMSUnavailable(named(str(exc), op.record_id))
+            return for_record(op, exc)
         if answer.ok and isinstance(answer.body, dict):
             return OpResult(str(answer.body.get("status", "")), str(answer.body.get("message", "")))
         return _refusal(answer, op)
@@ -167,7 +176,7 @@ class SchoologyAdapter(SystemAdapter):
         try:
             answer = self.client.request("POST", "/v1/gradingperiods", body=body, repeatable=False)
         except LMSUnavailable as exc:
-            return LMSUnavailable(named(str(exc), op.record_id))
+            return for_record(op, exc)
         if answer.ok:
             return OpResult("created", f"created grading period {name} for {op.record_id}")
         return _refusal(answer, op)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from bot.errors import LMSError, RuleViolation
-from bot.lms.http.client import ApiClient
+from bot.errors import LMSError, LMSUnavailable, RuleViolation
+from bot.lms.http.client import ApiClient, Unsure
 from bot.structures import Operation, OpResult
 
 Result = OpResult | LMSError
@@ -88,3 +88,11 @@ def named(message: str, record: str) -> str:
 
 def unknown_operation(system: str, op: Operation) -> LMSError:
     return LMSError(f"{system}'s API adapter has no operation {op.action!r}")
+
+
+def for_record(op: Operation, exc: LMSUnavailable) -> LMSUnavailable:
+    """A request's failure, for one of its records (a lost answer stays ``Unsure``: the bot
+    reads the record back on its next run)."""
+    if isinstance(exc, Unsure):
+        return Unsure(f"{op.record_id}: {exc}; the next run reads it back")
+    return LMSUnavailable(named(str(exc), op.record_id))
