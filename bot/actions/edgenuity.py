@@ -62,8 +62,12 @@ def earned_credit_only(ctx: PlanContext) -> list[Problem]:
 
 
 def seniors_archived_first(ctx: PlanContext) -> list[Problem]:
-    """Archive seniors and then promote: a student still active in grade 12 blocks promotion."""
-    pending = ctx.pending
+    """Archive seniors and then promote: a student still active in grade 12 blocks promotion
+    (not one this step promoted to grade 12, as the rollover ledger says: its call's answer
+    was lost, and the plan reads it back)."""
+    step = ctx.checked.step.step_id
+    mine = {record for record, done in ctx.ledger.items() if done.step_id == step}
+    pending = ctx.pending[~ctx.pending["Student ID"].str.strip().isin(mine)]
     if ctx.lms_records.empty or pending.empty:
         return []
     lms = ctx.lms_records.set_index("id")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 import shlex
+import signal
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +35,7 @@ from bot.lms.mock import MockLMS
 from bot.playbooks import playbook_names
 from bot.testing.fake_lms import DEFAULT_TOKEN, FakeLMSServer
 from tests.integration.test_whole_loop import checklist
+from tests.reliability.http_district import KillSwitch
 
 DAY = datetime(2026, 11, 23, 9, tzinfo=ZoneInfo("America/Chicago"))
 STUDENTS = 60
@@ -184,3 +188,51 @@ def test_every_playbooks_demo_runs_over_http_as_it_does_in_process(
     assert {r.status for r in served} <= {200, 201, 404, 422}
     assert over_http.steps() == in_process.steps()
     assert over_http.records() == in_process.records()
+
+
+def test_a_run_killed_mid_bulk_and_run_again_changes_no_record_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rollover-bot run --once`` over HTTP, SIGKILLed by the fake once it has applied the
+    step's bulk request and before the bot hears the answer; run again, it reads the records
+    back and logs each once."""
+    demo = Demo(tmp_path / "demo")
+    make_demo(demo.directory, STUDENTS, True, DAY.date())
+    with FakeLMSServer(demo.config.lms_path, rate_limits=False) as fake:
+        serve_demo(demo, fake, monkeypatch)
+        source = str(demo.config_path)
+        assert main(["check", "--config", source]) == 0
+        assert (
+            main(["approve", "S-001", "--as", "admin@demo-district.org", "--config", source]) == 0
+        )
+        planned = checklist(demo.config)["S-001"]
+        switch = KillSwitch(fake)
+        switch.arm(at=1, after=True)
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--once", "--config", source],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        switch.target(bot.pid)
+        _, err = bot.communicate(timeout=120)
+        assert bot.returncode == -signal.SIGKILL, err
+        assert switch.fired.is_set()
+        killed = requests.get(f"{fake.url}/_fake/changes", timeout=10).json()
+        assert killed, "the bulk request was applied before the kill"
+        assert main(["run", "--once", "--config", source]) == 0
+        changes = requests.get(f"{fake.url}/_fake/changes", timeout=10).json()
+    capsys.readouterr()
+    per_record = Counter((c["record"], c["action"]) for c in changes)
+    assert max(per_record.values()) == 1, per_record.most_common(3)
+    completed = sorted(r for r, a in per_record if a == "complete enrollments")
+    step = checklist(demo.config)["S-001"]
+    assert step["Status"] == "Done", step
+    assert planned["Status"].startswith("Awaiting approval")
+    log = MockLMS(demo.config.lms_path)
+    try:
+        statuses = log.records("Edgenuity", "enrollments").set_index("id")["status"]
+    finally:
+        log.close()
+    assert set(statuses.loc[completed]) == {"completed"}
+    assert f"Completed {len(completed)} enrollments" in step["Result"]

@@ -1,6 +1,7 @@
 """A change made once per rollover (a promotion) whose call timed out after the LMS applied it:
 its entry in the rollover ledger stays (the outcome is not known), so the next run reads the
-record back and finds it at the recorded target instead of promoting it again."""
+record back and finds it at the recorded target instead of promoting it again; a student it
+took to grade 12 is not taken for a senior still to archive."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def rerun(district: District, clock: time_machine.Coordinates) -> str:
 
 
 def test_a_promotion_that_timed_out_after_applying_is_not_promoted_again(tmp_path: Path) -> None:
-    steps = [step_row("S-001", "promote grades", "Students: grade in (9, 10)")]
+    steps = [step_row("S-001", "promote grades", "Students: grade in (9, 10, 11)")]
     district = build_district(tmp_path / "d", students=STUDENTS, steps=steps)
     before = grades(district)
     district.cycle(execute=False)
