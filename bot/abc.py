@@ -11,16 +11,18 @@ import pandas as pd
 
 from bot.core.approvals import ApprovalRecord
 from bot.core.targets import Done
-from bot.errors import StateError
+from bot.errors import LMSError, LMSUnavailable, RuleViolation, StateError
 from bot.structures import (
     ApprovalRequest,
     Lease,
     Message,
+    OnceKey,
     Operation,
     OpResult,
     OutboxEntry,
     Outcome,
     Run,
+    Settlement,
     Snapshot,
     SnapshotRecord,
     WriteBatch,
@@ -54,6 +56,26 @@ class LMS(ABC):
     def execute(self, op: Operation) -> OpResult:
         """Apply one operation; raises RuleViolation or LMSUnavailable. Like a real API, it
         applies every call it receives: the bot never relies on it to deduplicate."""
+
+    def bulk_size(self, system: str) -> int:
+        """How many operations of ``system`` ``execute_many`` takes at once: one by default
+        (the in-process mock); an API adapter takes its vendor's batch size times the bulk
+        requests it sends at once."""
+        return 1
+
+    def execute_many(self, ops: Sequence[Operation]) -> list[OpResult | LMSError]:
+        """Apply operations (at most ``bulk_size``), each on its own: per operation, in order,
+        its result, or the ``RuleViolation`` (refused, naming the record) or
+        ``LMSUnavailable`` (not applied, or not known to be) it met. An error that is no one
+        record's (a fault in the bot, credentials refused) is raised. By default, one
+        ``execute`` after another."""
+        results: list[OpResult | LMSError] = []
+        for op in ops:
+            try:
+                results.append(self.execute(op))
+            except (RuleViolation, LMSUnavailable) as exc:
+                results.append(exc)
+        return results
 
     @abstractmethod
     def records(self, system: str, kind: str) -> pd.DataFrame:
@@ -109,6 +131,13 @@ class RunsAndLedger(ABC):
     @abstractmethod
     def record_outcome(self, outcome: Outcome) -> None:
         """Add ``outcome`` to the ledger, durably before this returns."""
+
+    @abstractmethod
+    def record_outcomes(
+        self, outcomes: Sequence[Outcome], settled: Settlement | None = None
+    ) -> None:
+        """Add a bulk request's ``outcomes`` to the ledger and settle its once-per-rollover
+        entries (``settled``), in one durable write."""
 
     @abstractmethod
     def outcomes(self, step_id: str | None = None) -> list[Outcome]:
@@ -270,6 +299,13 @@ class Rollovers(ABC):
     ) -> bool:
         """Record, durably and before the call, that ``step_id`` makes ``change`` of the
         record towards ``target``; False (recording nothing) when another step holds it."""
+
+    @abstractmethod
+    def intend_once_many(
+        self, key: OnceKey, step_id: str, targets: Mapping[str, Mapping[str, str]]
+    ) -> set[str]:
+        """``intend_once`` for a batch (record -> target), in one durable write: the records
+        ``step_id`` holds afterwards (recorded now or before); another step's are left out."""
 
     @abstractmethod
     def settle_once(

@@ -83,6 +83,28 @@ class OpResult:
 
 
 @dataclass(frozen=True)
+class OnceKey:
+    """One rollover's change of one kind of record that is not idempotent by state (a
+    promotion, a creation): the rollover ledger keeps each record's entry under it."""
+
+    rollover: str
+    system: str
+    kind: str
+    change: str
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What became of a batch's once-per-rollover changes: ``applied`` records are settled
+    applied, ``dropped`` ones are forgotten (refused: they may be tried again); the others
+    stay intended (the call's outcome is unknown: the next plan reads the record back)."""
+
+    key: OnceKey
+    applied: frozenset[str] = frozenset()
+    dropped: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A record's outcome in a step, as the ledger keeps it."""
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.config.calendar import CalendarConfig, parse_calendar
 from bot.config.districts import parse_districts, slug
 from bot.config.keys import KEYS, refuse_unknown, refuse_unknown_sections
+from bot.config.lms import backend, parse_endpoint, schoology_beside
 from bot.config.schedule import MOVED_FROM_SLACK, ScheduleConfig, parse_schedule
 from bot.config.schoology import SchoologyConfig, parse_schoology
 from bot.core.approvals import is_slack_user_id
@@ -58,6 +59,8 @@ class Config:
     endpoint: str = ""
     lms_backend: str = "mock"
     lms_path: Path = Path("lms.sqlite")
+    lms_endpoint: str = ""
+    """The LMS APIs' address (``[lms] endpoint``); blank: the in-process model at ``lms_path``."""
     lms_faults: dict[str, object] = field(default_factory=dict)
     schoology: SchoologyConfig = field(default_factory=SchoologyConfig)
     state_path: Path = Path("state.sqlite")
@@ -139,6 +142,8 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         raise ConfigError("safety.max_change_percent must be a number from 0 to 100")
     faults = _table(lms, "faults", "lms.faults")
     refuse_unknown(faults, "lms.faults", KEYS["lms.faults"])
+    lms_endpoint = parse_endpoint(lms.get("endpoint", ""))
+    schoology_table = _table(lms, "schoology", "lms.schoology")
 
     def path(table: dict[str, object], section: str, key: str, default: str) -> Path:
         return (base_dir / _str(table, section, key, default)).resolve()
@@ -152,10 +157,11 @@ def parse_config(data: dict[str, object], base_dir: Path, source: Path | None = 
         spreadsheet_id=_str(workbook, "workbook", "spreadsheet_id", ""),
         credentials=_credentials(workbook, base_dir),
         endpoint=_str(workbook, "workbook", "endpoint", ""),
-        lms_backend=_choice(lms, "lms", "backend", ("mock",)),
+        lms_backend=backend(lms.get("backend", "mock"), lms_endpoint),
         lms_path=path(lms, "lms", "path", "lms.sqlite"),
+        lms_endpoint=lms_endpoint,
         lms_faults=faults,
-        schoology=parse_schoology(_table(lms, "schoology", "lms.schoology")),
+        schoology=schoology_beside(parse_schoology(schoology_table), schoology_table, lms_endpoint),
         state_path=path(state, "state", "path", "state.sqlite"),
         state_url=_str(state, "state", "url", ""),
         state_schema=_str(state, "state", "schema", ""),

@@ -32,7 +32,7 @@ LEGACY_SECTIONS = ("notifier",)
 KEYS: dict[str, tuple[str, ...]] = {
     "district": ("name", "timezone"),
     "workbook": ("backend", "path", "spreadsheet_id", "credentials", "endpoint"),
-    "lms": ("backend", "path", "faults", "schoology"),
+    "lms": ("backend", "path", "endpoint", "faults", "schoology"),
     "lms.schoology": ("endpoint", "signature_method"),
     "lms.faults": (
         "error_rate",

@@ -1,5 +1,7 @@
-"""Executing a plan against the LMS, record by record, each outcome in the ledger as it
-happens; a snapshot first for a destructive step. Used by the cycle for an ``Execute``."""
+"""Executing a plan against the LMS, a bulk request's worth of records at a time (one record
+at a time on an LMS that takes no bulk requests), each batch's outcomes in the ledger in one
+durable write as it comes back; a snapshot first for a destructive step. Used by the cycle for
+an ``Execute``."""
 
 from __future__ import annotations
 
@@ -15,16 +17,16 @@ from bot.core.status import Status, finished_label
 from bot.core.step_results import Failure, judged_result, outcome_result, records_result
 from bot.core.targets import FATE, ID, STATUS, TO, Fate
 from bot.core.wording import past_participle, past_tense
-from bot.errors import LMSUnavailable, RuleViolation
+from bot.errors import LMSError, RuleViolation
 from bot.progress import Progress
 from bot.services import Services
 from bot.steps.failure import log_failure
-from bot.structures import Operation, Outcome, SnapshotRecord
+from bot.structures import OnceKey, Operation, OpResult, Outcome, Settlement, SnapshotRecord
 
 
 @dataclass
 class Tally:
-    """How far a step's execution got: counts, the failures named, the record in flight."""
+    """How far a step's execution got: counts, the failures named, the records in flight."""
 
     applied: int = 0
     already: int = 0
@@ -33,7 +35,7 @@ class Tally:
     messages: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     """The records this run changed (not those found at target after a crash)."""
-    current: str = ""
+    current: list[str] = field(default_factory=list)
 
 
 class Execution:
@@ -56,8 +58,9 @@ class Execution:
     def run(
         self, step_id: str, action: Action, ctx: PlanContext, plan: Plan, inputs: str
     ) -> tuple[str, str]:
-        """Apply the plan record by record. An error that is not one record's (a report file
-        gone, a fault in the bot) ends the step Failed, with what was done before it."""
+        """Apply the plan, a batch of records at a time. An error that is not one record's (a
+        report file gone, a fault in the bot) ends the step Failed, with what was done before
+        it."""
         self.svc.state.start_run(step_id, plan.fingerprint, self.stamp, inputs)
         tally = Tally()
         try:
@@ -84,28 +87,18 @@ class Execution:
             done_before = state.applied(step_id)
             already_as = "already done by this step"
         tally.total = len(items) + (tally.already if plan.judged is not None else 0)
-        once = action.rule.once if action.rule is not None else ""
+        pending = [i for i in items if i.record_id not in done_before]
+        tally.already += len(items) - len(pending)
         if spec.destructive:
-            pending = [i.record_id for i in items if i.record_id not in done_before]
-            self._snapshot(step_id, action, ctx, pending)
+            self._snapshot(step_id, action, ctx, [i.record_id for i in pending])
         progress = Progress(f"{step_id} {spec.verb}", len(items))
-        for item in items:
-            if item.record_id in done_before:
-                tally.already += 1
-                continue
+        progress.advance(len(items) - len(pending))
+        for batch in batches(pending, self.svc.lms.bulk_size(spec.system)):
             if self.stop.is_set():
                 progress.close()
                 return _stopped(tally.applied + tally.already, tally.total, failures)
-            target = targets.get(item.record_id, {})
-            if once and not self._intend(step_id, action, item.record_id, target):
-                tally.already += 1
-                continue
-            outcome = self._call(step_id, action, item, target, tally)
-            if once:
-                self._settle(action, item.record_id, outcome.outcome == "applied")
-            state.record_outcome(outcome)
-            tally.current = ""
-            progress.advance()
+            self._send(step_id, action, batch, targets, tally)
+            progress.advance(len(batch))
         progress.close()
         if action.resets_baseline and (tally.applied or tally.already):
             self._rebase(action)
@@ -150,41 +143,94 @@ class Execution:
         at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
         spec = action.spec
         status = judged.drop_duplicates(ID).set_index(ID)[STATUS]
-        for record_id in landed:
-            self.svc.state.record_outcome(
-                Outcome(
-                    step_id,
-                    record_id,
-                    spec.name,
-                    action.kind,
-                    "applied",
-                    "found at its target after the run was interrupted",
-                    str(status.get(record_id, "")),
-                    at,
-                )
+        outcomes = [
+            Outcome(
+                step_id,
+                record_id,
+                spec.name,
+                action.kind,
+                "applied",
+                "found at its target after the run was interrupted",
+                str(status.get(record_id, "")),
+                at,
             )
+            for record_id in landed
+        ]
+        key = self._once(action)
+        if outcomes:
+            settled = Settlement(key, frozenset(landed)) if key is not None else None
+            self.svc.state.record_outcomes(outcomes, settled)
         tally.applied += len(landed)
         return len(at_target) - len(landed)
 
-    def _call(
+    def _send(
+        self,
+        step_id: str,
+        action: Action,
+        batch: list[WorkItem],
+        targets: dict[str, dict[str, str]],
+        tally: Tally,
+    ) -> None:
+        """One batch of records in one call of the LMS (its bulk requests): a change made
+        once per rollover is recorded for every record of the batch before the call (one
+        durable write), the outcomes and those records' settlements after it (one more)."""
+        state = self.svc.state
+        key = self._once(action)
+        if key is not None:
+            wanted = {i.record_id: targets.get(i.record_id, {}) for i in batch}
+            held = state.intend_once_many(key, step_id, wanted)
+            tally.already += sum(1 for i in batch if i.record_id not in held)
+            batch = [i for i in batch if i.record_id in held]
+        if not batch:
+            return
+        spec = action.spec
+        ops = [
+            Operation(spec.system, spec.name, action.kind, i.record_id, params=i.params)
+            for i in batch
+        ]
+        tally.current = [i.record_id for i in batch]
+        results = self.svc.lms.execute_many(ops)
+        if len(results) != len(ops):
+            raise LMSError(f"{spec.system} answered {len(results)} outcomes for {len(ops)} records")
+        at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
+        outcomes = [
+            self._outcome(step_id, action, item, targets.get(item.record_id, {}), result, at, tally)
+            for item, result in zip(batch, results, strict=True)
+        ]
+        settled = None
+        if key is not None:
+            settled = Settlement(
+                key,
+                applied=frozenset(
+                    i.record_id
+                    for i, r in zip(batch, results, strict=True)
+                    if isinstance(r, OpResult)
+                ),
+                dropped=frozenset(
+                    i.record_id
+                    for i, r in zip(batch, results, strict=True)
+                    if isinstance(r, RuleViolation)
+                ),
+            )
+        state.record_outcomes(outcomes, settled)
+        tally.current = []
+
+    def _outcome(
         self,
         step_id: str,
         action: Action,
         item: WorkItem,
         target: dict[str, str],
+        result: OpResult | LMSError,
+        at: str,
         tally: Tally,
     ) -> Outcome:
-        """Send one operation to the LMS; its outcome, for the ledger."""
+        """One record's outcome, for the ledger."""
         spec = action.spec
-        op = Operation(spec.system, spec.name, action.kind, item.record_id, params=item.params)
-        at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
-        tally.current = item.record_id
-        try:
-            result = self.svc.lms.execute(op)
-        except (RuleViolation, LMSUnavailable) as exc:
-            tally.failures.append((item.record_id, str(exc)))
+        if not isinstance(result, OpResult):
+            tally.failures.append((item.record_id, str(result)))
             return Outcome(
-                step_id, item.record_id, spec.name, action.kind, "failed", str(exc), "", at
+                step_id, item.record_id, spec.name, action.kind, "failed", str(result), "", at
             )
         tally.applied += 1
         tally.changed.append(item.record_id)
@@ -206,25 +252,12 @@ class Execution:
             at,
         )
 
-    def _intend(self, step_id: str, action: Action, record_id: str, target: dict[str, str]) -> bool:
-        """Record, before the call, that this step is making its once-per-rollover change of
-        ``record_id`` (towards ``target``); False when another step holds it."""
-        assert action.rule is not None
-        return self.svc.state.intend_once(
-            self.rollover,
-            action.spec.system,
-            action.kind,
-            action.rule.once,
-            record_id,
-            step_id,
-            target,
-        )
-
-    def _settle(self, action: Action, record_id: str, applied: bool) -> None:
-        assert action.rule is not None
-        self.svc.state.settle_once(
-            self.rollover, action.spec.system, action.kind, action.rule.once, record_id, applied
-        )
+    def _once(self, action: Action) -> OnceKey | None:
+        """The rollover ledger's key of the action's change made once per rollover (none for
+        a change idempotent by state)."""
+        if action.rule is None or not action.rule.once:
+            return None
+        return OnceKey(self.rollover, action.spec.system, action.kind, action.rule.once)
 
     def _broke_off(
         self, step_id: str, action: Action, plan: Plan, tally: Tally, exc: Exception
@@ -237,10 +270,17 @@ class Execution:
         at = self.svc.clock.now().isoformat(sep=" ", timespec="seconds")
         text = f"Failed: {reason}"
         if tally.current:
-            self.svc.state.record_outcome(
-                Outcome(step_id, tally.current, spec.name, action.kind, "failed", reason, "", at)
+            self.svc.state.record_outcomes(
+                [
+                    Outcome(step_id, record, spec.name, action.kind, "failed", reason, "", at)
+                    for record in tally.current
+                ]
             )
-            text = f"Failed on record {tally.current}: {reason}"
+            first, *more = tally.current
+            text = f"Failed on record {first}: {reason}"
+            if more:
+                sent = f"{len(tally.current):,} sent at once"
+                text = f"Failed on records {first} to {more[-1]} ({sent}): {reason}"
         if tally.applied or tally.already or tally.failures:
             done = records_result(
                 spec.verb, spec.noun, tally.applied, tally.already, tally.failures
@@ -249,7 +289,7 @@ class Execution:
         else:
             text += f". Nothing was {past_tense(spec.verb).lower()} before it stopped"
         left = tally.total - tally.applied - tally.already - len(tally.failures)
-        left -= 1 if tally.current else 0
+        left -= len(tally.current)
         if left > 0:
             text += f"; {left:,} not tried"
         text += ". Once the cause is fixed, untick and tick Run to carry on"
@@ -305,6 +345,12 @@ def changes(
         for i in change[ID]
     ]
     return items, targets
+
+
+def batches(items: list[WorkItem], size: int) -> list[list[WorkItem]]:
+    """``items`` in order, ``size`` at a time (at least one)."""
+    size = max(1, size)
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _nothing_sent(plan: Plan, system: str) -> str:

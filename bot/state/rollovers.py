@@ -7,12 +7,40 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy.engine import Connection
 
 from bot.abc import Rollovers
 from bot.core.targets import Done
 from bot.state.base import SqlBase
 from bot.state.tables import baselines, once_changes, step_ids
+from bot.structures import OnceKey, Settlement
+
+CHUNK = 500
+"""Records per statement of a batch (well under any engine's limit on parameters)."""
+
+
+def _keyed(key: OnceKey) -> tuple[ColumnElement[bool], ...]:
+    c = once_changes.c
+    return (
+        c.rollover == key.rollover,
+        c.system == key.system,
+        c.kind == key.kind,
+        c.change == key.change,
+    )
+
+
+def settle(conn: Connection, settled: Settlement) -> None:
+    """Settle a batch's once-per-rollover entries in ``conn``'s transaction: applied ones
+    marked so, dropped ones deleted, the others left as intended."""
+    c = once_changes.c
+    for records, applied in ((sorted(settled.applied), True), (sorted(settled.dropped), False)):
+        for start in range(0, len(records), CHUNK):
+            where = (*_keyed(settled.key), c.record_id.in_(records[start : start + CHUNK]))
+            if applied:
+                conn.execute(update(once_changes).where(*where).values(applied=1))
+            else:
+                conn.execute(delete(once_changes).where(*where))
 
 
 class SqlRollovers(SqlBase, Rollovers):
@@ -58,6 +86,35 @@ class SqlRollovers(SqlBase, Rollovers):
                 )
             )
             return True
+
+    def intend_once_many(
+        self, key: OnceKey, step_id: str, targets: Mapping[str, Mapping[str, str]]
+    ) -> set[str]:
+        c = once_changes.c
+        wanted = sorted(targets)
+        lock = f"once:{key.rollover}:{key.system}:{key.kind}:{key.change}"
+        with self.writing(lock) as conn:
+            held: dict[str, str] = {}
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                query = select(c.record_id, c.step_id).where(*_keyed(key), c.record_id.in_(chunk))
+                held.update({str(r): str(s) for r, s in conn.execute(query)})
+            new = [
+                {
+                    "rollover": key.rollover,
+                    "system": key.system,
+                    "kind": key.kind,
+                    "change": key.change,
+                    "record_id": record,
+                    "step_id": step_id,
+                    "target": json.dumps(dict(targets[record]), sort_keys=True),
+                }
+                for record in wanted
+                if record not in held
+            ]
+            for start in range(0, len(new), CHUNK):
+                conn.execute(insert(once_changes), new[start : start + CHUNK])
+        return {r for r in wanted if held.get(r, step_id) == step_id}
 
     def settle_once(
         self, rollover: str, system: str, kind: str, change: str, record_id: str, applied: bool

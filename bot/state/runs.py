@@ -37,6 +37,27 @@ def latest_run(conn: Connection, step_id: str) -> Run | None:
     return None if row is None else Run(*row)
 
 
+def outcome_row(outcome: Outcome) -> dict[str, str]:
+    return {
+        "step_id": outcome.step_id,
+        "record_id": outcome.record_id,
+        "action": outcome.action,
+        "kind": outcome.kind,
+        "outcome": outcome.outcome,
+        "message": outcome.message,
+        "lms_status": outcome.lms_status,
+        "at": outcome.at,
+        "by": outcome.by,
+    }
+
+
+def add_outcomes(conn: Connection, outcomes: Sequence[Outcome]) -> None:
+    """The ledger rows of ``outcomes``, in order, in ``conn``'s transaction."""
+    rows = [outcome_row(o) for o in outcomes]
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert(ledger), rows[start : start + CHUNK])
+
+
 class SqlRunsAndLedger(SqlBase, RunsAndLedger):
     def run_for(self, step_id: str) -> Run | None:
         with self.reading() as conn:
@@ -111,18 +132,7 @@ class SqlRunsAndLedger(SqlBase, RunsAndLedger):
             return {str(r) for r, _ in rows} - set(conn.execute(said).scalars())
 
     def record_outcome(self, outcome: Outcome) -> None:
-        row = {
-            "step_id": outcome.step_id,
-            "record_id": outcome.record_id,
-            "action": outcome.action,
-            "kind": outcome.kind,
-            "outcome": outcome.outcome,
-            "message": outcome.message,
-            "lms_status": outcome.lms_status,
-            "at": outcome.at,
-            "by": outcome.by,
-        }
-        self.append(ADD_OUTCOME, row)
+        self.append(ADD_OUTCOME, outcome_row(outcome))
 
     def outcomes(self, step_id: str | None = None) -> list[Outcome]:
         query = select(*OUTCOME_COLUMNS).order_by(ledger.c.seq)

@@ -2,7 +2,9 @@
 needs of the world behind it (a district's roster loaded into it, an outage).
 
 Adding an implementation is one line in ``IMPLEMENTATIONS``: its name, how to open its harness
-in a temporary directory, and the systems it serves (an HTTP adapter serves one system)."""
+in a temporary directory, and the systems it serves. ``http`` is the bot's HTTP adapters on the
+fake LMS (``bot.testing.fake_lms``) serving a store: the roster is loaded into the store as the
+SIS sync would, an outage is the fake answering 503 to every try of the next call."""
 
 from __future__ import annotations
 
@@ -14,7 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from bot.abc import LMS
+from bot.config.schoology import SchoologyConfig
+from bot.lms.http import HttpLMS, HttpSettings, Policy
 from bot.lms.mock import MockLMS
+from bot.testing.fake_lms import DEFAULT_TOKEN, FakeLMSServer
+from tests.lms.fake_time import FakeTime
 from tests.lms.scenarios import SCENARIOS
 
 
@@ -53,6 +59,40 @@ class MockHarness(LMSHarness):
         self.mock.close()
 
 
+class HttpHarness(LMSHarness):
+    """The HTTP adapters on the fake LMS, on port 0; waits on a fake clock (nothing sleeps)."""
+
+    POLICY = Policy(attempts=3)
+
+    def __init__(self, directory: Path) -> None:
+        path = directory / "lms.sqlite"
+        self.store = MockLMS(path)
+        self.fake = FakeLMSServer(path, rate_limits=False).start()
+        self.time = FakeTime()
+        self.lms = HttpLMS(
+            HttpSettings(
+                self.fake.url,
+                DEFAULT_TOKEN,
+                SchoologyConfig(self.fake.base("schoology")),
+                self.POLICY,
+                sleep=self.time.sleep,
+                clock=self.time.monotonic,
+            )
+        )
+
+    def seed(self, system: str, roster: dict[str, pd.DataFrame]) -> None:
+        self.store.seed(system, roster)
+
+    def outage(self) -> None:
+        fault = {"type": "status", "status": 503, "times": self.POLICY.attempts}
+        self.fake.faults.configure({"queue": [fault]})
+
+    def close(self) -> None:
+        self.lms.close()
+        self.fake.stop()
+        self.store.close()
+
+
 @dataclass(frozen=True)
 class Implementation:
     name: str
@@ -62,4 +102,5 @@ class Implementation:
 
 IMPLEMENTATIONS = [
     Implementation("mock", MockHarness, tuple(SCENARIOS)),
+    Implementation("http", HttpHarness, tuple(SCENARIOS)),
 ]

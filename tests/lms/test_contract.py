@@ -10,6 +10,8 @@
   (and every other, and the settings) is as it was.
 * An outage is ``LMSUnavailable``; nothing is changed, and the same operation applies once the
   LMS is back.
+* ``execute_many`` takes up to ``bulk_size`` operations and answers each on its own, in order:
+  its result, or the ``RuleViolation`` naming its record; one refused record stops no other.
 
 Every call is a new operation here: the contract holds for an LMS that applies every call it
 receives, so it never relies on an LMS deduplicating repeated operation keys.
@@ -25,7 +27,7 @@ import pandas as pd
 import pytest
 
 from bot.abc import LMS
-from bot.errors import LMSUnavailable, RuleViolation
+from bot.errors import LMSError, LMSUnavailable, RuleViolation
 from bot.structures import Operation, OpResult
 from tests.lms.harness import IMPLEMENTATIONS, LMSHarness
 from tests.lms.scenarios import SCENARIOS, Call, Scenario
@@ -47,11 +49,16 @@ class Subject:
     def lms(self) -> LMS:
         return self.harness.lms
 
+    def operation(self, call: Call) -> Operation:
+        system = self.scenario.system
+        return Operation(system, call.action, call.kind, call.record_id, dict(call.params))
+
     def execute(self, call: Call) -> OpResult:
         """``call`` as an operation (the LMS applies every one it receives)."""
-        system = self.scenario.system
-        operation = Operation(system, call.action, call.kind, call.record_id, dict(call.params))
-        return self.lms.execute(operation)
+        return self.lms.execute(self.operation(call))
+
+    def execute_many(self, calls: list[Call]) -> list[OpResult | LMSError]:
+        return self.lms.execute_many([self.operation(c) for c in calls])
 
     def records(self, kind: str = "") -> pd.DataFrame:
         return self.lms.records(self.scenario.system, kind or self.scenario.kind)
@@ -177,3 +184,21 @@ def test_an_outage_of_a_setting_changes_nothing(subject: Subject) -> None:
     assert subject.settings() == settings
     subject.execute(scenario.setting)
     assert subject.settings()[scenario.setting_name] == scenario.setting_value
+
+
+def test_a_batch_answers_each_operation_on_its_own_in_order(subject: Subject) -> None:
+    scenario = subject.scenario
+    calls = [scenario.change, *scenario.refusals]
+    assert subject.lms.bulk_size(scenario.system) >= 1
+    before = subject.rows()
+    results = subject.execute_many(calls)
+    assert len(results) == len(calls)
+    changed = results[0]
+    assert isinstance(changed, OpResult) and changed.status == scenario.changed_to
+    for call, result in zip(calls[1:], results[1:], strict=True):
+        assert isinstance(result, RuleViolation), result
+        assert call.record_id in str(result)
+    after = subject.rows()
+    assert after[scenario.change.record_id]["status"] == scenario.changed_to
+    untouched = set(before) - {scenario.change.record_id}
+    assert {k: after[k] for k in untouched} == {k: before[k] for k in untouched}

@@ -1,5 +1,6 @@
 """The reliability suite's figures, counted by the tests from what they observed (the mock
-LMS's tables, the fakes' request records, processes' exit signals), printed once at the end."""
+LMS's tables, the fakes' request records, processes' exit signals), printed once at the end;
+the crash points and faults of the LMS over HTTP (the fake LMS) are also counted apart."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ MINIMUMS = {"crash_points": 100, "faults": 1000, "bad_inputs": 2000, "tampering"
 class Figures:
     crash_points: int = 0
     faults: int = 0
+    http_crash_points: int = 0
+    http_faults: int = 0
     bad_inputs: int = 0
     tampering: int = 0
     lost: int = 0
@@ -21,7 +24,8 @@ class Figures:
 
     def line(self) -> str:
         return (
-            f"reliability: {self.crash_points} crash points, {self.faults} faults injected, "
+            f"reliability: {self.crash_points} crash points ({self.http_crash_points} over HTTP), "
+            f"{self.faults} faults injected ({self.http_faults} over HTTP), "
             f"{self.bad_inputs} bad inputs tried, {self.tampering} tampering attempts, "
             f"{self.lost} records lost, {self.doubled} records applied twice"
         )
@@ -39,6 +43,14 @@ class Figures:
 
 
 FIGURES = Figures()
+
+
+def count_http(crash_points: int = 0, faults: int = 0) -> None:
+    """Crash points and faults of the LMS over HTTP: counted in the totals and apart."""
+    FIGURES.crash_points += crash_points
+    FIGURES.http_crash_points += crash_points
+    FIGURES.faults += faults
+    FIGURES.http_faults += faults
 
 
 def count_outcomes(

@@ -1,0 +1,324 @@
+"""Schoology's REST API v1 (``docs/lms-api/schoology.md``), signed with two-legged OAuth 1.0a
+(``bot/lms/schoology/auth.py``), and the PowerSchool app's configuration through the
+stand-in the fakes serve beside it (``/powerschool/v1``: Schoology's API has none).
+
+Reads map Schoology's objects back to the model's records: a user's ``school_uid``, a
+course's ``course_code``, a section's ``section_school_code`` are the district's IDs, a school
+is known by its title, a grading period as ``<school>: <title>``. Schoology lists inactive
+users without their role, so each appears among both students and educators, ``deactivated``
+with its name only; its API gives no district IDs for enrollments, which are not read.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import requests
+
+from bot.abc import Clock
+from bot.errors import LMSError, LMSUnavailable, RuleViolation
+from bot.lms.http.client import Answer, ApiClient, Policy, error_message
+from bot.lms.http.designed import SingleWrite, no_body, params_body
+from bot.lms.http.limits import Limit
+from bot.lms.http.system import (
+    RESTORE,
+    Result,
+    SystemAdapter,
+    for_record,
+    frame_of,
+    named,
+    unknown_operation,
+)
+from bot.lms.schoology.auth import Credentials, raise_for_refusal, signer
+from bot.structures import Operation, OpResult
+from bot.templates import normalize_header
+
+SYSTEM = "Schoology"
+BATCH = 50
+LIMIT = Limit(50, 5)
+PAGE = 200
+STUDENT_ROLE = 1
+ROLES = {1: "Student", 2: "Teacher", 3: "School Admin", 4: "System Admin", 5: "District Admin"}
+STAND_IN = "/powerschool/v1"
+INACTIVE = "deactivated"
+
+
+def _feed(op: Operation) -> dict[str, Any]:
+    return {"feed": json.loads(op.params.get("feed") or "[]")}
+
+
+SETTINGS_WRITES = {
+    "check acting user": SingleWrite("POST", f"{STAND_IN}/acting-user:check", no_body),
+    "set acting user": SingleWrite("PUT", f"{STAND_IN}/acting-user", params_body("user")),
+    "set sync mode": SingleWrite("PUT", f"{STAND_IN}/sync-mode", params_body("mode")),
+    "set active year": SingleWrite("PUT", f"{STAND_IN}/active-year", params_body("year")),
+    "sync now": SingleWrite("POST", f"{STAND_IN}/sync", _feed),
+}
+PERIODS = "create grading periods"
+
+
+class SchoologyAdapter(SystemAdapter):
+    system = SYSTEM
+    batch = BATCH
+
+    def __init__(
+        self,
+        endpoint: str,
+        credentials: Credentials,
+        signature_method: str,
+        policy: Policy | None = None,
+        clock: Clock | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``clock``: the time the signatures carry; ``sleep`` and ``monotonic``: the
+        requests' waits and rate limit."""
+
+        def refused(response: requests.Response) -> LMSError:
+            try:
+                raise_for_refusal(response, credentials, clock)
+            except LMSError as exc:
+                return exc
+            return LMSError(f"Schoology refused the request ({response.status_code})")
+
+        self.client = ApiClient(
+            SYSTEM,
+            endpoint,
+            limit=LIMIT,
+            auth=signer(credentials, signature_method, clock),
+            refused=refused,
+            policy=policy,
+            sleep=sleep,
+            clock=monotonic,
+            wall=clock,
+        )
+        self.batch = self.client.policy.batch(BATCH)
+
+    def records(self, kind: str) -> pd.DataFrame:
+        readers: dict[str, Callable[[], list[dict[str, Any]]]] = {
+            "students": lambda: self._users(student=True),
+            "educators": lambda: self._users(student=False),
+            "schools": self._schools,
+            "courses": self._courses,
+            "classes": self._sections,
+            "grading_periods": self._periods,
+        }
+        if kind == "enrollments":
+            raise LMSError(
+                "Schoology's API lists enrollments by its own numbers, not the district's "
+                "Enrollment IDs: the bot cannot plan Schoology enrollments over its API"
+            )
+        reader = readers.get(kind)
+        return frame_of(reader()) if reader is not None else frame_of([])
+
+    def settings(self) -> dict[str, str]:
+        body = self._body(self.client.get(f"{STAND_IN}/settings"), f"GET {STAND_IN}/settings")
+        found = body.get("settings") if isinstance(body, dict) else None
+        if not isinstance(found, dict):
+            raise LMSError("Schoology's PowerSchool app answered with no settings")
+        return {str(k): str(v) for k, v in found.items()}
+
+    def execute_many(self, ops: Sequence[Operation]) -> list[Result]:
+        """Settings one after another, in order; grading periods a few at once."""
+        results: dict[int, Result] = {}
+        periods = []
+        for n, op in enumerate(ops):
+            action = normalize_header(op.action)
+            write = SETTINGS_WRITES.get(action)
+            if op.action == RESTORE:
+                results[n] = self.cannot_restore(op)
+            elif write is not None:
+                results[n] = self._setting(write, op)
+            elif action == PERIODS:
+                periods.append(n)
+            else:
+                raise unknown_operation(SYSTEM, op)
+        if periods:
+            try:
+                numbers = {title: number for number, title in self._school_numbers().items()}
+            except LMSUnavailable as exc:
+                results.update(
+                    (n, LMSUnavailable(named(str(exc), ops[n].record_id))) for n in periods
+                )
+            else:
+                made = self.client.map(lambda n: self._period(ops[n], numbers), periods)
+                results.update(zip(periods, made, strict=True))
+        return [results[n] for n in range(len(ops))]
+
+    def _setting(self, write: SingleWrite, op: Operation) -> Result:
+        body = write.body(op) if write.body is not None else None
+        try:
+            answer = self.client.request(write.method, write.path, body=body, repeatable=True)
+        except LMSUnavailable as exc:
+            return for_record(op, exc)
+        if answer.ok and isinstance(answer.body, dict):
+            return OpResult(str(answer.body.get("status", "")), str(answer.body.get("message", "")))
+        return _refusal(answer, op)
+
+    def _period(self, op: Operation, schools: dict[str, int]) -> Result:
+        """A grading period in the school ``op.record_id``: created once (a second is
+        refused, so a lost answer is not sent again: the next run reads the periods back)."""
+        school = schools.get(op.record_id)
+        if school is None:
+            return RuleViolation(f"no school {op.record_id!r} in {SYSTEM}")
+        name = op.params.get("name", "")
+        body = {
+            "title": name,
+            "start": op.params.get("start_date", ""),
+            "end": op.params.get("end_date", ""),
+            "school_id": school,
+        }
+        try:
+            answer = self.client.request("POST", "/v1/gradingperiods", body=body, repeatable=False)
+        except LMSUnavailable as exc:
+            return for_record(op, exc)
+        if answer.ok:
+            return OpResult("created", f"created grading period {name} for {op.record_id}")
+        return _refusal(answer, op)
+
+    def _body(self, answer: Answer, what: str) -> Any:
+        if not answer.ok:
+            said = error_message(answer.body)
+            raise LMSUnavailable(f"Schoology answered {what} with {answer.status}: {said}")
+        return answer.body
+
+    def _list(self, path: str, name: str, params: dict[str, str] | None = None) -> list[Any]:
+        """Every item of a paged Schoology list (``start``/``limit``)."""
+        items: list[Any] = []
+        start = 0
+        while True:
+            query = {**(params or {}), "start": str(start), "limit": str(PAGE)}
+            body = self._body(self.client.get(path, query), f"GET {path}")
+            page = body.get(name) if isinstance(body, dict) else None
+            if not isinstance(page, list):
+                raise LMSError(f"Schoology answered GET {path} with no list of {name}")
+            items += page
+            total = int(body.get("total") or 0)
+            start += PAGE
+            if not page or start >= total:
+                return items
+
+    def _school_numbers(self) -> dict[int, str]:
+        """Each school's Schoology number and title (the district's name of it)."""
+        return {int(s["id"]): str(s.get("title", "")) for s in self._list("/v1/schools", "school")}
+
+    def _schools(self) -> list[dict[str, Any]]:
+        return [
+            {"id": title, "status": "active", "name": title}
+            for title in self._school_numbers().values()
+        ]
+
+    def _users(self, student: bool) -> list[dict[str, Any]]:
+        schools = self._school_numbers()
+        active = [
+            _user(u, schools)
+            for u in self._list("/v1/users", "user")
+            if (int(u.get("role_id") or 0) == STUDENT_ROLE) == student
+        ]
+        inactive = [
+            {"id": str(u.get("school_uid", "")), "status": INACTIVE, "name": u.get("name", "")}
+            for u in self._list("/v1/users/inactive", "user")
+        ]
+        return sorted(active + inactive, key=lambda r: str(r["id"]))
+
+    def _courses(self) -> list[dict[str, Any]]:
+        schools = self._school_numbers()
+        return [
+            _fields(
+                str(c.get("course_code", "")),
+                "active",
+                title=c.get("title"),
+                department=c.get("department"),
+                description=c.get("description"),
+                school=schools.get(int(c.get("building_id") or 0), ""),
+            )
+            for c in self._list("/v1/courses", "course")
+        ]
+
+    def _sections(self) -> list[dict[str, Any]]:
+        schools = self._school_numbers()
+        courses = self._list("/v1/courses", "course")
+        listed = self.client.map(
+            lambda c: self._list(
+                f"/v1/courses/{c['id']}/sections", "section", {"include_past": "1"}
+            ),
+            courses,
+        )
+        rows = [
+            _fields(
+                str(s.get("section_school_code", "")),
+                "active" if str(s.get("active", "1")) == "1" else "archived",
+                title=s.get("section_title"),
+                course_id=s.get("course_code"),
+                school=schools.get(int(s.get("school_id") or 0), ""),
+                term=s.get("section_code"),
+            )
+            for sections in listed
+            for s in sections
+        ]
+        return sorted(rows, key=lambda r: str(r["id"]))
+
+    def _periods(self) -> list[dict[str, Any]]:
+        schools = self._school_numbers()
+        rows = []
+        for p in self._list("/v1/gradingperiods", "gradingperiods"):
+            school = schools.get(int(p.get("school_id") or 0), "")
+            rows.append(
+                _fields(
+                    f"{school}: {p.get('title', '')}",
+                    "active" if str(p.get("active", "1")) == "1" else "inactive",
+                    name=p.get("title"),
+                    start_date=p.get("start"),
+                    end_date=p.get("end"),
+                    school=school,
+                )
+            )
+        return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def _user(raw: dict[str, Any], schools: dict[int, str]) -> dict[str, Any]:
+    school = schools.get(int(raw.get("building_id") or 0), "")
+    common = {
+        "email": raw.get("primary_email"),
+        "username": raw.get("username"),
+        "school": school,
+    }
+    record = str(raw.get("school_uid", ""))
+    if int(raw.get("role_id") or 0) == STUDENT_ROLE:
+        return _fields(
+            record,
+            "active",
+            first_name=raw.get("name_first"),
+            last_name=raw.get("name_last"),
+            graduation_year=raw.get("grad_year"),
+            birth_date=raw.get("birthday_date"),
+            **common,
+        )
+    return _fields(
+        record,
+        "active",
+        name=raw.get("name_display"),
+        role=ROLES.get(int(raw.get("role_id") or 0), ""),
+        **common,
+    )
+
+
+def _fields(record: str, status: str, **fields: Any) -> dict[str, Any]:
+    """A record with the fields Schoology gave a value (blank ones are not known)."""
+    return {
+        "id": record,
+        "status": status,
+        **{k: str(v) for k, v in fields.items() if v not in (None, "")},
+    }
+
+
+def _refusal(answer: Answer, op: Operation) -> Result:
+    said = error_message(answer.body) or f"answered {answer.status}"
+    if answer.status in (400, 404, 409, 422):
+        return RuleViolation(named(said, op.record_id))
+    return LMSUnavailable(named(f"Schoology answered {answer.status}: {said}", op.record_id))

@@ -1,0 +1,147 @@
+"""The Schoology adapter on the fake Schoology that verifies OAuth 1.0a signatures: reads map
+Schoology's objects back to the district's records, the PowerSchool app's settings and the
+grading periods are written as the in-process model writes them, a lost answer to a creation
+is not sent again, and refused keys are an error that says which variable to fix."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.config.schoology import SchoologyConfig
+from bot.errors import LMSError, LMSUnavailable, RuleViolation
+from bot.lms.http import HttpLMS, HttpSettings, Policy
+from bot.lms.http.client import Unsure
+from bot.lms.mock import MockLMS
+from bot.lms.mock.store import MockStore
+from bot.structures import Operation, OpResult
+from bot.testing.fake_schoology import FakeSchoologyServer
+from tests.fakes.lms_fixtures import TODAY, seed
+from tests.lms.fake_time import FakeTime
+
+KEY, SECRET = "demo-key", "demo-secret"
+SCHOOLOGY = "Schoology"
+PERIOD = {"name": "2027 S1", "start_date": "2027-01-04", "end_date": "2027-05-28"}
+
+
+@dataclass
+class Served:
+    fake: FakeSchoologyServer
+    lms: HttpLMS
+    mock: MockLMS
+    """The in-process model on a copy of the same store, for comparison."""
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    path = tmp_path / "lms.sqlite"
+    store = MockStore(path)
+    with store.transaction():
+        seed(store)
+    store.close()
+    twin = tmp_path / "twin" / "lms.sqlite"
+    twin.parent.mkdir()
+    shutil.copy(path, twin)
+    monkeypatch.setenv("SCHOOLOGY_CONSUMER_KEY", KEY)
+    monkeypatch.setenv("SCHOOLOGY_CONSUMER_SECRET", SECRET)
+    time = FakeTime()
+    with FakeSchoologyServer(path, KEY, SECRET, rate_limits=False, today=lambda: TODAY) as fake:
+        settings = HttpSettings(
+            "",
+            "",
+            SchoologyConfig(fake.url),
+            Policy(attempts=3),
+            sleep=time.sleep,
+            clock=time.monotonic,
+        )
+        lms, mock = HttpLMS(settings), MockLMS(twin)
+        try:
+            yield Served(fake, lms, mock)
+        finally:
+            lms.close()
+            mock.close()
+
+
+def statuses(lms: HttpLMS | MockLMS, kind: str) -> dict[str, str]:
+    frame = lms.records(SCHOOLOGY, kind)
+    return dict(zip(frame["id"], frame["status"], strict=True))
+
+
+def test_reads_give_the_districts_records(served: Served) -> None:
+    lms = served.lms
+    assert statuses(lms, "schools") == {"North High": "active", "South High": "active"}
+    assert statuses(lms, "classes") == {"K1": "active", "K2": "archived"}
+    assert statuses(lms, "courses") == {"C1": "active"}
+    assert statuses(lms, "grading_periods") == statuses(served.mock, "grading_periods")
+    staff = lms.records(SCHOOLOGY, "educators").set_index("id")
+    assert staff.loc["T1", ["name", "email", "role", "school"]].tolist() == [
+        "Ada Admin",
+        "ada@example.org",
+        "System Admin",
+        "North High",
+    ]
+    assert staff.loc["T3", "status"] == "deactivated"
+    students = lms.records(SCHOOLOGY, "students").set_index("id")
+    assert students.loc["S1", ["first_name", "last_name"]].tolist() == ["Ana", "Lopez"]
+    assert lms.settings(SCHOOLOGY) == served.mock.settings(SCHOOLOGY)
+    assert served.fake.oauth.report()["refused"] == {}
+    with pytest.raises(LMSError, match="Enrollment IDs"):
+        lms.records(SCHOOLOGY, "enrollments")
+
+
+def test_settings_and_grading_periods_as_the_model_makes_them(served: Served) -> None:
+    ops = [
+        Operation(SCHOOLOGY, "check acting user", "settings", "acting_user"),
+        Operation(SCHOOLOGY, "set sync mode", "settings", "sync_mode", {"mode": "manual"}),
+        Operation(SCHOOLOGY, "set active year", "settings", "active_year", {"year": "2027-2028"}),
+        *(
+            Operation(SCHOOLOGY, "create grading periods", "grading_periods", school, PERIOD)
+            for school in ("North High", "South High", "West High")
+        ),
+    ]
+    over_http = served.lms.execute_many(ops)
+    in_process = served.mock.execute_many(ops)
+    assert [type(r) for r in over_http] == [type(r) for r in in_process]
+    assert [str(r) for r in over_http if not isinstance(r, OpResult)] == [
+        str(r) for r in in_process if not isinstance(r, OpResult)
+    ]
+    assert [r for r in over_http if isinstance(r, OpResult)] == [
+        r for r in in_process if isinstance(r, OpResult)
+    ]
+    assert served.lms.settings(SCHOOLOGY) == served.mock.settings(SCHOOLOGY)
+    assert statuses(served.lms, "grading_periods") == statuses(served.mock, "grading_periods")
+
+    (again,) = served.lms.execute_many(ops[3:4])
+    assert isinstance(again, RuleViolation)
+    assert "select it instead of creating it" in str(again)
+
+
+def test_a_lost_answer_to_a_creation_is_not_sent_again(served: Served) -> None:
+    served.fake.faults.configure(
+        {"queue": [{"type": "reset", "when": "after", "path": "/v1/gradingperiods"}]}
+    )
+    op = Operation(SCHOOLOGY, "create grading periods", "grading_periods", "South High", PERIOD)
+    (lost,) = served.lms.execute_many([op])
+    assert isinstance(lost, Unsure) and isinstance(lost, LMSUnavailable)
+    assert "South High" in str(lost)
+    posts = [r for r in served.fake.requests if r.method == "POST"]
+    assert [r.status for r in posts] == [0]
+    assert statuses(served.lms, "grading_periods")["South High: 2027 S1"] == "active"
+
+
+def test_refused_keys_say_which_variable_to_fix(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHOOLOGY_CONSUMER_SECRET", "not-the-secret")
+    lms = HttpLMS(HttpSettings("", "", SchoologyConfig(served.fake.url), Policy(attempts=1)))
+    try:
+        with pytest.raises(LMSError) as refused:
+            lms.records(SCHOOLOGY, "schools")
+    finally:
+        lms.close()
+    assert "SCHOOLOGY_CONSUMER_SECRET" in str(refused.value)
+    assert "not-the-secret" not in str(refused.value)
