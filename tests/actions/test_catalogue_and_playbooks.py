@@ -7,7 +7,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from action_helpers import plan, seeded, tab
 
 from bot.actions import registry
 from bot.cli import main
@@ -15,6 +14,7 @@ from bot.core.status import status_of
 from bot.districts.playbooks import playbook_names, playbooks_dir
 from bot.templates import load_template
 from bot.workbook.xlsx import XlsxWorkbook
+from tests.actions.action_helpers import plan, seeded, tab
 
 SYSTEMS = {"Edgenuity", "SchoolStatus", "Twig Science", "Renaissance", "Schoology"}
 DESTRUCTIVE_VERBS = ("archive", "disable", "delete", "merge", "complete", "promote")

@@ -9,8 +9,9 @@ import sys
 import threading
 from pathlib import Path
 
-from slack_fixtures import USERS
 from slack_sdk import WebClient
+
+from tests.fakes.slack_fixtures import USERS
 
 
 def test_cli_serves_users_from_file(tmp_path: Path) -> None:

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from slack_bolt import App, BoltRequest
-from slack_fixtures import BUTTONS, USERS
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.testing.fake_slack import FakeSlack
+from tests.fakes.slack_fixtures import BUTTONS, USERS
 
 SECRET = "http-mode-signing-secret"
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from slack_bolt import Ack, App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_fixtures import BUTTONS, USERS, http_json, slack, validate_response, web_spec
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from test_fake_slack_http import Receiver
 
 from bot.testing.fake_slack import FakeSlack, SlackError
+from tests.fakes.slack_fixtures import BUTTONS, USERS, http_json, slack, validate_response, web_spec
+from tests.fakes.test_fake_slack_http import Receiver
 
 __all__ = ["slack"]
 

@@ -10,7 +10,16 @@ from typing import Any
 
 import jsonschema
 import pytest
-from slack_fixtures import (
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.testing.fake_slack import FakeSlack
+from bot.testing.slack_fake.ids import TsClock, parse_ts
+from tests.fakes.slack_fixtures import (
     BUTTONS,
     PATTERNS,
     USERS,
@@ -22,15 +31,6 @@ from slack_fixtures import (
     validate_response,
     web_spec,
 )
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
-
-from bot.testing.fake_slack import FakeSlack
-from bot.testing.slack_fake.ids import TsClock, parse_ts
 
 __all__ = ["slack"]
 
