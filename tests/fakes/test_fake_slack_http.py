@@ -7,7 +7,7 @@ import queue
 import socket
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -59,7 +59,7 @@ class Receiver:
             return 500, b"boom"
         if self.app is None:
             return 200, b""
-        bolt_headers = {k.lower(): [v] for k, v in headers.items()}
+        bolt_headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in headers.items()}
         response = self.app.dispatch(BoltRequest(body=body.decode(), headers=bolt_headers))
         return response.status, (response.body or "").encode()
 
