@@ -30,7 +30,7 @@ CASES = [
 ]
 
 
-def rerun(district: District, faults: Faults, clock: time_machine.Coordinates) -> str:
+def rerun(district: District, faults: Faults, clock: time_machine.Traveller) -> str:
     """What staff do to re-run a finished step: untick Run (a cycle), tick it (a cycle)."""
     clock.shift(timedelta(minutes=1))
     district.set_cells("Checklist", STEP, Run=False)

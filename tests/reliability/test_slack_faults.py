@@ -116,7 +116,7 @@ def test_a_cycle_during_a_slack_outage_posts_its_requests_and_results_once_after
         assert down == 3 * len(STEPS)
 
         slack.faults.clear()
-        assert svc.notifier.flush() == len(STEPS)  # type: ignore[attr-defined]
+        assert svc.notifier.flush() == len(STEPS)
         threads = {sid: svc.state.approval_request(sid).thread for sid in STEPS}  # type: ignore[union-attr]
         assert all(threads.values())
         for sid in STEPS:
@@ -126,7 +126,7 @@ def test_a_cycle_during_a_slack_outage_posts_its_requests_and_results_once_after
         slack.fail_next("chat.postMessage", status=503, count=3)
         report = Cycle(svc).run()
         assert sorted(report.executed) == STEPS
-        svc.notifier.flush()  # type: ignore[attr-defined]
+        svc.notifier.flush()
     finally:
         FIGURES.faults += faults_seen(slack)
         svc.close()
