@@ -26,9 +26,12 @@ def check(step: Step, anchors: DateAnchors | None = ANCHORS) -> tuple[CheckedSte
     return checked, "; ".join(str(p) for p in problems)
 
 
-def task(system: str = "Schoology", parameters: str = "", **more: str) -> Step:
-    cells = {"parameters": parameters, "owner": OWNER} | more
-    return Step("S-001", 2, system, "Manual", run=True, **cells)  # type: ignore[arg-type]
+def task(
+    system: str = "Schoology", parameters: str = "", owner: str = OWNER, scope: str = ""
+) -> Step:
+    return Step(
+        "S-001", 2, system, "Manual", scope=scope, parameters=parameters, owner=owner, run=True
+    )
 
 
 def test_manual_is_accepted_with_any_system_or_none() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+from requests_oauthlib import OAuth1
 
 from bot.abc import Clock
 from bot.clock import FixedClock, SystemClock
@@ -227,4 +228,6 @@ def test_the_secret_is_in_no_log_line_even_at_debug(
         assert session(method=method).get(fake.url + "/v1/users", timeout=10).status_code == 200
         session(Credentials(KEY, "wrong"), method).get(fake.url + "/v1/users", timeout=10)
     assert SECRET not in caplog.text and "wrong&" not in caplog.text
-    assert SECRET not in repr(signer(GOOD, PLAINTEXT).client)  # type: ignore[attr-defined]
+    auth = signer(GOOD, PLAINTEXT)
+    assert isinstance(auth, OAuth1)
+    assert SECRET not in repr(auth.client)

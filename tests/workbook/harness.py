@@ -9,6 +9,8 @@ import gspread
 from google.auth.credentials import AnonymousCredentials
 from gspread.utils import ValueInputOption, ValueRenderOption
 from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook as XlWorkbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.abc import Workbook
 from bot.templates import WorkbookTemplate
@@ -63,7 +65,7 @@ class XlsxHarness(Harness):
         self.path = path
         self.workbook = XlsxWorkbook(path, template)
 
-    def _edit(self, tab: str):  # type: ignore[no-untyped-def]
+    def _edit(self, tab: str) -> tuple[XlWorkbook, Worksheet]:
         book = load_workbook(self.path)
         return book, book[tab]
 
