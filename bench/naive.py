@@ -33,10 +33,11 @@ def _client(url: str, counter: dict[str, int]) -> gspread.Client:
     def seen(response: requests.Response, *args: Any, **kwargs: Any) -> None:
         counter["requests"] += 1
         counter["response_bytes"] += len(response.content)
-        counter["request_bytes"] += len(response.request.body or b"")
+        body = response.request.body
+        counter["request_bytes"] += len(body) if isinstance(body, bytes | str) else 0
 
     session.hooks["response"].append(seen)
-    return gspread.Client(auth=AnonymousCredentials(), session=session)  # type: ignore[arg-type]
+    return gspread.Client(auth=AnonymousCredentials(), session=session)
 
 
 def _read(book: gspread.Spreadsheet, variant: str) -> int:

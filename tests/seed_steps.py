@@ -6,7 +6,9 @@ from __future__ import annotations
 
 ANY_ORDER = False
 
-EDGENUITY = [  # 000: mid-year data management
+SeedStep = tuple[str, str] | tuple[str, str, bool]
+
+EDGENUITY: list[SeedStep] = [  # 000: mid-year data management
     ("complete enrollments", "earned credit"),
     ("disable enrollments", "unfinished"),
     ("set enrollment dates", "target dates"),
@@ -26,7 +28,7 @@ EDGENUITY = [  # 000: mid-year data management
     ("set district calendar", "non-school days"),
     ("manual", "reserve and finalize training dates"),
 ]
-SCHOOLSTATUS = [  # 001: end of year guide
+SCHOOLSTATUS: list[SeedStep] = [  # 001: end of year guide
     # The guide opens with what happens when the sync source rolls over; the sync itself
     # runs once the cleanup is done and the sync is back on.
     ("sync roster", "rolls over with the sync source", ANY_ORDER),
@@ -43,7 +45,7 @@ SCHOOLSTATUS = [  # 001: end of year guide
     ("manual", "summer training webinar series"),
     ("manual", "back-to-school guide"),
 ]
-TWIG = [  # 002: end of year rostering
+TWIG: list[SeedStep] = [  # 002: end of year rostering
     ("manual", "assessment scores"),
     ("manual", "assessment reports"),
     ("manual", "summer school roster is up to date"),
@@ -59,7 +61,7 @@ TWIG = [  # 002: end of year rostering
     ("resume rostering", "after the reset date"),
     ("create students", "never reuse or reassign"),
 ]
-RENAISSANCE = [  # 003: transferring student data between sites
+RENAISSANCE: list[SeedStep] = [  # 003: transferring student data between sites
     ("manual", "contact information"),
     ("manual", "request email"),
     # The other site's administrator makes the code; this district does the same when
@@ -72,7 +74,7 @@ RENAISSANCE = [  # 003: transferring student data between sites
     ("manual", "merge the new student records"),
     ("manual", "import failed"),
 ]
-SCHOOLOGY = [  # 004: PowerSchool integration, new school year
+SCHOOLOGY: list[SeedStep] = [  # 004: PowerSchool integration, new school year
     ("check acting user", "system admin"),
     ("check acting user", "only one person"),
     ("set sync mode", "syncing to manual"),
@@ -87,7 +89,7 @@ EXTRA = {
     # sync until you are ready".
     "schoology-new-year": ["S-008"],
 }
-SEEDS = {
+SEEDS: dict[str, tuple[str, list[SeedStep]]] = {
     "edgenuity-mid-year": ("Edgenuity", EDGENUITY),
     "schoolstatus-end-of-year": ("SchoolStatus", SCHOOLSTATUS),
     "twig-end-of-year": ("Twig Science", TWIG),

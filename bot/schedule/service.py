@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -60,7 +60,7 @@ class Service:
             self.listener = SlackListener(configs)
         self.started = False
 
-    def start(self) -> Service:
+    def start(self) -> Self:
         """Open each district (one that fails is retried at its polls), take the leases that
         are free, connect to Slack, and schedule the jobs (the first cycles at once)."""
         for district in self.districts:

@@ -7,7 +7,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from action_helpers import plan, seeded, tab
 
 from bot.actions import registry
 from bot.cli import main
@@ -15,6 +14,7 @@ from bot.core.status import status_of
 from bot.districts.playbooks import playbook_names, playbooks_dir
 from bot.templates import load_template
 from bot.workbook.xlsx import XlsxWorkbook
+from tests.actions.action_helpers import plan, seeded, tab
 
 SYSTEMS = {"Edgenuity", "SchoolStatus", "Twig Science", "Renaissance", "Schoology"}
 DESTRUCTIVE_VERBS = ("archive", "disable", "delete", "merge", "complete", "promote")
@@ -52,7 +52,8 @@ def test_destructive_flags_follow_the_verbs() -> None:
         ("Renaissance", "import transfer"),
     ]
     assert all(getattr(catalogue.get(*key), "destructive", False) for key in more)
-    assert not catalogue.get("Edgenuity", "remove external course code").destructive
+    kept = catalogue.get("Edgenuity", "remove external course code")
+    assert kept is not None and not kept.destructive
 
 
 def test_the_truncated_input_guard_says_what_it_saw(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.actions import registry
 from bot.core.checklist import Step
 from bot.core.manual import check_claim
-from bot.core.validate import validate_step
+from bot.core.validate import CheckedStep, validate_step
 from bot.core.values import DateAnchors
 from bot.templates import load_template
 
@@ -19,16 +19,19 @@ ANCHORS = DateAnchors(TODAY, date(2027, 6, 30))
 OWNER = "coordinator@d.org"
 
 
-def check(step: Step, anchors: DateAnchors | None = ANCHORS) -> tuple[object, str]:
+def check(step: Step, anchors: DateAnchors | None = ANCHORS) -> tuple[CheckedStep | None, str]:
     checked, problems = validate_step(
         step, registry().catalogue, load_template(), {step.step_id}, None, TODAY, anchors
     )
     return checked, "; ".join(str(p) for p in problems)
 
 
-def task(system: str = "Schoology", parameters: str = "", **more: str) -> Step:
-    cells = {"parameters": parameters, "owner": OWNER} | more
-    return Step("S-001", 2, system, "Manual", run=True, **cells)  # type: ignore[arg-type]
+def task(
+    system: str = "Schoology", parameters: str = "", owner: str = OWNER, scope: str = ""
+) -> Step:
+    return Step(
+        "S-001", 2, system, "Manual", scope=scope, parameters=parameters, owner=owner, run=True
+    )
 
 
 def test_manual_is_accepted_with_any_system_or_none() -> None:
@@ -94,7 +97,7 @@ def test_run_on_is_a_date_or_relative_and_a_vendor_date_needs_the_rollover() -> 
     pause = Step("S-003", 4, "Twig Science", "pause rostering", owner=OWNER, run=True)
     checked, why = check(pause)
     assert why == "" and checked is not None
-    assert checked.run_on == date(2027, 6, 29)  # type: ignore[attr-defined]
+    assert checked.run_on == date(2027, 6, 29)
     _, why = check(pause, DateAnchors(TODAY))
     assert why.startswith(
         "Run on: pause rostering runs on rollover-1bd by default, but 'rollover-1bd' needs "
@@ -106,7 +109,7 @@ def test_run_on_is_a_date_or_relative_and_a_vendor_date_needs_the_rollover() -> 
         "S-004", 5, "Edgenuity", "resume imports", owner=OWNER, run=True, run_on="rollover+1bd"
     )
     checked, why = check(later)
-    assert why == "" and checked.run_on == date(2027, 7, 1)  # type: ignore[union-attr]
+    assert why == "" and checked is not None and checked.run_on == date(2027, 7, 1)
     due = Step("S-005", 6, "Edgenuity", "resume imports", due="rollover-14d", run=True)
     assert check(due)[1] == ""
     assert "Due: 'rollover-14d' needs the rollover date" in check(due, None)[1]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from action_helpers import TODAY, Planned, execute, plan, seeded, tab
 
 from bot.clock import FixedClock
 from bot.core.targets import FATE, ID, TO, Fate
@@ -16,6 +15,7 @@ from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.lms.mock import renaissance as model
 from bot.structures import Operation
+from tests.actions.action_helpers import TODAY, Planned, execute, plan, seeded, tab
 
 SYS = "Renaissance"
 OTHER = "Lakeside"

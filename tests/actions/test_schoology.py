@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from action_helpers import Planned, execute, plan, seeded, tab
 
 from bot.core.targets import FATE, ID, Fate
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.structures import Operation
+from tests.actions.action_helpers import Planned, execute, plan, seeded, tab
 
 SYS = "Schoology"
 

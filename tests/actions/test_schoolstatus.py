@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from action_helpers import execute, plan, seeded, tab
 
 from bot.core.targets import Done
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.structures import Operation
+from tests.actions.action_helpers import execute, plan, seeded, tab
 
 SYS = "SchoolStatus"
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from action_helpers import execute, plan, seeded, tab
 
 from bot.clock import FixedClock
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.structures import Operation
+from tests.actions.action_helpers import execute, plan, seeded, tab
 
 SYS = "Twig Science"
 ROLLOVER = "2027-06-14"  # a Monday; Friday 2027-06-11 is one business day before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -60,8 +61,8 @@ def asked(fingerprint: str = PLAN.fingerprint, lost: bool = False) -> Request:
     return Request(fingerprint, "2026-11-26 09:00", "1700000000.000100", "https://t/1", lost)
 
 
-def facts(**given: object) -> StepFacts:
-    return replace(StepFacts(STEP, now=NOW), **given)  # type: ignore[arg-type]
+def facts(**given: Any) -> StepFacts:
+    return replace(StepFacts(STEP, now=NOW), **given)
 
 
 def kinds(effects: tuple[Effect, ...]) -> list[type[Effect]]:

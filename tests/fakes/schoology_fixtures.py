@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 import requests
-from lms_fixtures import TODAY, lms_store
 
 from bot.abc import Clock
 from bot.lms.schoology.auth import HMAC_SHA1, Credentials, signer
 from bot.testing.fake_schoology import FakeSchoologyServer
+from tests.fakes.lms_fixtures import TODAY, lms_store
 
 __all__ = ["CREDENTIALS", "KEY", "SECRET", "Signed", "lms_store", "schoology"]
 KEY, SECRET = "fake-consumer-key", "fake-consumer-secret"

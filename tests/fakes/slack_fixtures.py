@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from slack_sdk.web import SlackResponse
 
 from bot.testing.fake_slack import FakeSlack
 from tests.shared_data import shared_path
@@ -31,7 +32,7 @@ USERS = [
     {"id": "U0BOBBY0002", "email": "bob@district.example.org", "name": "bob"},
 ]
 
-BUTTONS = [
+BUTTONS: list[dict[str, Any]] = [
     {"type": "section", "text": {"type": "mrkdwn", "text": "*Step 3*: archive last year"}},
     {
         "type": "actions",
@@ -110,6 +111,12 @@ def message_event_schema(*, not_required: tuple[str, ...] = ()) -> dict[str, Any
 
 
 NEW_MESSAGE_OPTIONAL = ("deleted_ts", "subtype", "hidden", "previous_message")
+
+
+def json_body(response: SlackResponse) -> dict[str, Any]:
+    """The decoded JSON body of a Web API response (slack_sdk types ``data`` as dict or bytes)."""
+    assert isinstance(response.data, dict), response.data
+    return response.data
 
 
 def http_json(url: str, body: Any = None) -> Any:

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lms_fixtures import Api, changes, fake_lms, lms_store, outcomes
 
 from bot.lms.mock.store import MockStore
 from bot.testing.fake_lms import FakeLMSServer
+from tests.fakes.lms_fixtures import Api, changes, fake_lms, lms_store, outcomes
 
 __all__ = ["fake_lms", "lms_store"]
 

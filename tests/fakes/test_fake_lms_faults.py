@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 import requests
-from lms_fixtures import Api, changes, control, fake_lms, lms_store, outcomes
 
 from bot.testing.fake_lms import FakeLMSServer
+from tests.fakes.lms_fixtures import Api, changes, control, fake_lms, lms_store, outcomes
 
 __all__ = ["fake_lms", "lms_store"]
 ARCHIVE = "/v1/students:archive"

@@ -9,9 +9,9 @@ import io
 from collections.abc import Iterator
 
 import pytest
-from lms_fixtures import LAKESIDE, LAKESIDE_CODE, Api, changes, fake_lms, lms_store
 
 from bot.testing.fake_lms import FakeLMSServer
+from tests.fakes.lms_fixtures import LAKESIDE, LAKESIDE_CODE, Api, changes, fake_lms, lms_store
 
 __all__ = ["fake_lms", "lms_store"]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lms_fixtures import Api, changes, fake_lms, lms_store
 
 from bot.lms.mock.store import MockStore
 from bot.testing.fake_lms import FakeLMSServer
+from tests.fakes.lms_fixtures import Api, changes, fake_lms, lms_store
 
 __all__ = ["fake_lms", "lms_store"]
 STUDENT, TEACHER, SYSTEM_ADMIN = 1, 2, 4

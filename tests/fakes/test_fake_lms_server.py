@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from lms_fixtures import Api, changes, control, fake_lms, lms_store, outcomes
 
 from bot.commands.create import make_demo
 from bot.lms.mock.store import MockStore
 from bot.testing.fake_lms import FakeLMSServer
 from bot.testing.fake_lms.auth import AuthRequest
 from bot.testing.fake_lms.server import build_systems
+from tests.fakes.lms_fixtures import Api, changes, control, fake_lms, lms_store, outcomes
 
 __all__ = ["fake_lms", "lms_store"]
 ROOT = Path(__file__).resolve().parents[2]

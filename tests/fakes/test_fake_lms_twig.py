@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from lms_fixtures import Api, changes, control, fake_lms, lms_store, outcomes
 
 from bot.testing.fake_lms import FakeLMSServer
+from tests.fakes.lms_fixtures import Api, changes, control, fake_lms, lms_store, outcomes
 
 __all__ = ["fake_lms", "lms_store"]
 

@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 import requests
-from schoology_fixtures import KEY, SECRET, Signed, lms_store, schoology
 
 from bot.lms.mock.store import MockStore
 from bot.testing.fake_schoology import FakeSchoologyServer
+from tests.fakes.schoology_fixtures import KEY, SECRET, Signed, lms_store, schoology
 
 __all__ = ["lms_store", "schoology"]
 EXAMPLES = Path(__file__).parent / "schoology_examples"

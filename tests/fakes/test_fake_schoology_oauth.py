@@ -18,12 +18,12 @@ import pytest
 import requests
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256, SIGNATURE_TYPE_QUERY, Client
 from requests_oauthlib import OAuth1
-from schoology_fixtures import KEY, SECRET, Signed, lms_store, schoology
 
 from bot.clock import FixedClock
 from bot.lms.schoology.auth import PLAINTEXT, Credentials
 from bot.testing.fake_schoology import REALM, WINDOW, FakeSchoologyServer
 from bot.testing.fake_schoology.oauth import REPLAY
+from tests.fakes.schoology_fixtures import KEY, SECRET, Signed, lms_store, schoology
 
 __all__ = ["lms_store", "schoology"]
 NOW = 1_800_000_000

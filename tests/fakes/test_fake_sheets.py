@@ -82,7 +82,8 @@ class Api:
     def meta(self, **params: str) -> dict[str, Any]:
         response = self.call("GET", f"/v4/spreadsheets/{self.sid}", params=params)
         assert response.status_code == 200, response.text
-        return response.json()  # type: ignore[no-any-return]
+        meta: dict[str, Any] = response.json()
+        return meta
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import gspread
 import pytest
 from google.auth.credentials import AnonymousCredentials
 from google.oauth2.credentials import Credentials
+from gspread.utils import ValueInputOption
 
 from bot.testing.fake_sheets import FakeSheetsServer
 from bot.workbook.google_http import authorized_session, point_at, rewrite_url
@@ -59,9 +60,10 @@ def test_gspread_round_trip(
     sheet = book.sheet1
     sheet.update([["Name", "Grade"], ["Ada", "9"]], "A1")
     sheet.batch_update(
-        [{"range": "C1:C2", "values": [["Done"], ["FALSE"]]}], value_input_option="USER_ENTERED"
+        [{"range": "C1:C2", "values": [["Done"], ["FALSE"]]}],
+        value_input_option=ValueInputOption.user_entered,
     )
-    sheet.append_row(["Grace", "10", "TRUE"], value_input_option="USER_ENTERED")
+    sheet.append_row(["Grace", "10", "TRUE"], value_input_option=ValueInputOption.user_entered)
     assert sheet.get_all_values() == [
         ["Name", "Grade", "Done"],
         ["Ada", "9", "FALSE"],

@@ -9,8 +9,9 @@ import sys
 import threading
 from pathlib import Path
 
-from slack_fixtures import USERS
 from slack_sdk import WebClient
+
+from tests.fakes.slack_fixtures import USERS
 
 
 def test_cli_serves_users_from_file(tmp_path: Path) -> None:
@@ -24,8 +25,9 @@ def test_cli_serves_users_from_file(tmp_path: Path) -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     lines: queue.Queue[str] = queue.Queue()
-    assert process.stdout is not None
-    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
+    stdout = process.stdout
+    assert stdout is not None
+    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
     try:
         url = lines.get(timeout=10).strip()
         assert url.startswith("http://127.0.0.1:") and url.endswith("/")

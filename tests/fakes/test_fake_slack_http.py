@@ -7,17 +7,17 @@ import queue
 import socket
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from slack_bolt import App, BoltRequest
-from slack_fixtures import BUTTONS, USERS
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.testing.fake_slack import FakeSlack
+from tests.fakes.slack_fixtures import BUTTONS, USERS
 
 SECRET = "http-mode-signing-secret"
 
@@ -59,7 +59,7 @@ class Receiver:
             return 500, b"boom"
         if self.app is None:
             return 200, b""
-        bolt_headers = {k.lower(): [v] for k, v in headers.items()}
+        bolt_headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in headers.items()}
         response = self.app.dispatch(BoltRequest(body=body.decode(), headers=bolt_headers))
         return response.status, (response.body or "").encode()
 

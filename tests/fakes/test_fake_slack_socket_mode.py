@@ -16,7 +16,12 @@ import pytest
 import websocket
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_fixtures import (
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.testing.fake_slack import FakeSlack
+from bot.testing.slack_fake.websocket import OP_CLOSE, encode_frame
+from tests.fakes.slack_fixtures import (
     BUTTONS,
     NEW_MESSAGE_OPTIONAL,
     PATTERNS,
@@ -26,11 +31,6 @@ from slack_fixtures import (
     message_event_schema,
     slack,
 )
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
-from bot.testing.fake_slack import FakeSlack
-from bot.testing.slack_fake.websocket import OP_CLOSE, encode_frame
 
 __all__ = ["slack"]
 

@@ -10,12 +10,20 @@ from typing import Any
 import pytest
 from slack_bolt import Ack, App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_fixtures import BUTTONS, USERS, http_json, slack, validate_response, web_spec
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from test_fake_slack_http import Receiver
 
 from bot.testing.fake_slack import FakeSlack, SlackError
+from tests.fakes.slack_fixtures import (
+    BUTTONS,
+    USERS,
+    http_json,
+    json_body,
+    slack,
+    validate_response,
+    web_spec,
+)
+from tests.fakes.test_fake_slack_http import Receiver
 
 __all__ = ["slack"]
 
@@ -56,7 +64,7 @@ def clicked(slack: FakeSlack, client: WebClient, user: str = "bob") -> str:
 
 def test_views_open_exchanges_a_click_trigger_once(slack: FakeSlack, client: WebClient) -> None:
     trigger = clicked(slack, client)
-    body = client.views_open(trigger_id=trigger, view=MODAL).data
+    body = json_body(client.views_open(trigger_id=trigger, view=MODAL))
     validate_response("views.open", body)
     view = body["view"]
     assert set(spec_example_view()) <= set(view)
@@ -201,7 +209,7 @@ def test_get_permalink_names_the_message(slack: FakeSlack, client: WebClient) ->
     reply = client.chat_postMessage(channel="#rollover", text="ok", thread_ts=parent["ts"])
     channel = parent["channel"]
     base = client.auth_test()["url"]
-    link = client.chat_getPermalink(channel=channel, message_ts=parent["ts"]).data
+    link = json_body(client.chat_getPermalink(channel=channel, message_ts=parent["ts"]))
     validate_response("chat.getPermalink", link)
     assert link["permalink"] == f"{base}archives/{channel}/p{parent['ts'].replace('.', '')}"
     threaded = client.chat_getPermalink(channel=channel, message_ts=reply["ts"])["permalink"]

@@ -10,18 +10,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from slack_fixtures import (
-    BUTTONS,
-    PATTERNS,
-    USERS,
-    definition,
-    http_json,
-    response_schema,
-    slack,
-    validate,
-    validate_response,
-    web_spec,
-)
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -31,6 +19,19 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.testing.fake_slack import FakeSlack
 from bot.testing.slack_fake.ids import TsClock, parse_ts
+from tests.fakes.slack_fixtures import (
+    BUTTONS,
+    PATTERNS,
+    USERS,
+    definition,
+    http_json,
+    json_body,
+    response_schema,
+    slack,
+    validate,
+    validate_response,
+    web_spec,
+)
 
 __all__ = ["slack"]
 
@@ -53,7 +54,7 @@ def client(slack: FakeSlack) -> WebClient:
 
 
 def test_auth_test_matches_spec_and_reports_the_bot(slack: FakeSlack, client: WebClient) -> None:
-    body = client.auth_test().data
+    body = json_body(client.auth_test())
     validate_response("auth.test", body)
     assert body["user_id"] == slack.bot_user_id and body["bot_id"] == slack.bot_id
     assert PATTERNS["user"].match(body["user_id"]) and PATTERNS["bot"].match(body["bot_id"])
@@ -65,7 +66,7 @@ def test_post_message_matches_spec_and_ts_strictly_increases(client: WebClient) 
     second = client.chat_postMessage(channel="rollover", text="again")
     third = client.chat_postMessage(channel=first["channel"], text="by id")
     for response in (first, second, third):
-        validate_response("chat.postMessage", response.data)
+        validate_response("chat.postMessage", json_body(response))
         assert PATTERNS["ts"].match(response["ts"])
         assert PATTERNS["channel"].match(response["channel"])
         assert response["message"]["bot_id"] and response["message"]["ts"] == response["ts"]
@@ -92,7 +93,7 @@ def test_thread_replies_match_spec_in_order(slack: FakeSlack, client: WebClient)
     human_parent = slack.post_as_user("#rollover", "alice", "Which step is next?")
     slack.post_as_user("#rollover", "bob", "Step 4", thread_ts=human_parent["ts"])
     slack.post_as_user("#rollover", "alice", "Thanks", thread_ts=human_parent["ts"])
-    body = client.conversations_replies(channel="#rollover", ts=human_parent["ts"]).data
+    body = json_body(client.conversations_replies(channel="#rollover", ts=human_parent["ts"]))
     validate_response("conversations.replies", body)
     parent_schema, reply_schema = response_schema("conversations.replies")["properties"][
         "messages"
@@ -117,7 +118,7 @@ def test_bot_thread_with_oldest_and_limit(slack: FakeSlack, client: WebClient) -
     later = [
         slack.post_as_user("#rollover", "bob", f"r{i}", thread_ts=parent["ts"]) for i in range(3)
     ]
-    everything = client.conversations_replies(channel=parent["channel"], ts=parent["ts"]).data
+    everything = json_body(client.conversations_replies(channel=parent["channel"], ts=parent["ts"]))
     for message in everything["messages"]:
         validate(message, definition("objs_message"))
     assert len(everything["messages"]) == 5
@@ -140,7 +141,7 @@ def test_history_matches_spec_newest_first_with_broadcasts(
         channel="#rollover", text="broadcast", thread_ts=parent["ts"], reply_broadcast=True
     )
     slack.post_as_user("#rollover", "alice", "two")
-    body = client.conversations_history(channel="#rollover").data
+    body = json_body(client.conversations_history(channel="#rollover"))
     validate_response("conversations.history", body)
     assert [m["text"] for m in body["messages"]] == ["two", "broadcast", "one"]
     assert body["messages"][1]["subtype"] == "thread_broadcast"
@@ -150,7 +151,8 @@ def test_history_matches_spec_newest_first_with_broadcasts(
 
 def test_update_matches_spec_and_is_visible(slack: FakeSlack, client: WebClient) -> None:
     posted = client.chat_postMessage(channel="#rollover", text="Step 3: pending")
-    body = client.chat_update(channel=posted["channel"], ts=posted["ts"], text="Step 3: done").data
+    updated = client.chat_update(channel=posted["channel"], ts=posted["ts"], text="Step 3: done")
+    body = json_body(updated)
     validate_response("chat.update", body)
     assert body["ts"] == posted["ts"] and body["text"] == "Step 3: done"
     history = client.conversations_history(channel="#rollover")
@@ -171,16 +173,17 @@ def test_update_with_blocks_returns_a_block_array(client: WebClient) -> None:
 
 
 def test_post_ephemeral_matches_spec_and_is_recorded(slack: FakeSlack, client: WebClient) -> None:
-    body = client.chat_postEphemeral(channel="#rollover", user=USERS[0]["id"], text="only you").data
+    posted = client.chat_postEphemeral(channel="#rollover", user=USERS[0]["id"], text="only you")
+    body = json_body(posted)
     validate_response("chat.postEphemeral", body)
     assert slack.ephemeral_messages()[0]["message_ts"] == body["message_ts"]
     assert client.conversations_history(channel="#rollover")["messages"] == []
 
 
 def test_users_info_and_lookup_match_spec(slack: FakeSlack, client: WebClient) -> None:
-    by_email = client.users_lookupByEmail(email="Alice@district.example.org").data
-    by_id = client.users_info(user=USERS[1]["id"]).data
-    bot = client.users_info(user=slack.bot_user_id).data
+    by_email = json_body(client.users_lookupByEmail(email="Alice@district.example.org"))
+    by_id = json_body(client.users_info(user=USERS[1]["id"]))
+    bot = json_body(client.users_info(user=slack.bot_user_id))
     strict_user = definition("objs_user")
     strict_user = {**strict_user["items"][0], "definitions": strict_user["definitions"]}
     for method, body in (
@@ -245,7 +248,7 @@ def test_cannot_update_a_human_message(slack: FakeSlack) -> None:
 def test_apps_connections_open_requires_the_app_token(slack: FakeSlack) -> None:
     assert "/apps.connections.open" not in web_spec()["paths"]
     app_client = WebClient(base_url=slack.api_url)
-    body = app_client.apps_connections_open(app_token=slack.app_token).data
+    body = json_body(app_client.apps_connections_open(app_token=slack.app_token))
     assert set(body) == {"ok", "url"} and body["ok"] is True
     parsed = urllib.parse.urlsplit(body["url"])
     assert (parsed.scheme, parsed.hostname, parsed.port, parsed.path) == (

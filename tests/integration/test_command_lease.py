@@ -247,7 +247,8 @@ def test_waiting_is_bounded_and_says_who_holds_the_lease(demo_config: Config) ->
     state = SqliteState(demo_config.state_path)
     try:
         keeper = keeper_for(demo_config, state)
-        clock, said = Ticking(), []
+        clock = Ticking()
+        said: list[str] = []
         with pytest.raises(LeaseHeld) as refused:
             take(keeper, demo_config, 4.5, said.append, clock.pause, clock.monotonic)
         assert clock.pauses == [1, 1, 1, 1, 0.5]

@@ -37,7 +37,7 @@ def test_a_missing_config_is_a_clear_error(
     assert "no config file at" in capsys.readouterr().err
 
 
-def edit_checklist(config: Config, rows: dict[str, dict[str, str]]) -> None:
+def edit_checklist(config: Config, rows: dict[str, dict[str, str | bool]]) -> None:
     book = load_workbook(config.workbook_path)
     sheet = book["Checklist"]
     headers = [c.value for c in sheet[1]]

@@ -95,7 +95,7 @@ def leave_the_roster(config: Path, how_many: int) -> list[str]:
     book = load_workbook(path)
     sheet = book["Students"]
     headers = [c.value for c in sheet[1]]
-    left = []
+    left: list[str] = []
     for row in sheet.iter_rows(min_row=2):
         if row[headers.index("Status")].value == "active" and len(left) < how_many:
             row[headers.index("Status")].value = "graduated"

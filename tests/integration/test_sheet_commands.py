@@ -58,9 +58,12 @@ def test_provision_builds_the_sheet_and_a_second_run_changes_nothing(
         assert all("rollover-bot@localhost" in p["editors"]["users"] for p in sheet.protected)
     checklist = tabs["Checklist"]
     run_col = template.require("Checklist").headers.index("Run")
-    assert checklist.cell(1, run_col).validation["condition"]["type"] == "BOOLEAN"
+    run_rule = checklist.cell(1, run_col).validation
+    assert run_rule is not None and run_rule["condition"]["type"] == "BOOLEAN"
     action_col = template.require("Checklist").headers.index("Action")
-    choices = checklist.cell(1, action_col).validation["condition"]["values"]
+    action_rule = checklist.cell(1, action_col).validation
+    assert action_rule is not None
+    choices = action_rule["condition"]["values"]
     assert {"userEnteredValue": "promote grades"} in choices
     assert len(checklist.cond_formats) == 5
 

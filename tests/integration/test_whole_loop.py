@@ -13,6 +13,7 @@ from bot.cli import main
 from bot.config import Config
 from bot.lms.mock import MockLMS
 from bot.services import Services
+from bot.templates import WorkbookTemplate
 from bot.workbook.xlsx import XlsxWorkbook
 
 
@@ -21,7 +22,7 @@ def checklist(config: Config) -> dict[str, dict[str, str]]:
     return frame.set_index("Step ID").to_dict("index")
 
 
-def _template():  # type: ignore[no-untyped-def]
+def _template() -> WorkbookTemplate:
     from bot.templates import load_template
 
     return load_template()

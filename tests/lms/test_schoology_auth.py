@@ -9,9 +9,11 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+from requests_oauthlib import OAuth1
 
 from bot.abc import Clock
 from bot.clock import FixedClock, SystemClock
@@ -122,10 +124,13 @@ def test_signed_gets_and_posts_with_a_query_and_a_json_body_are_accepted(
     fake: FakeSchoologyServer, method: str
 ) -> None:
     http = session(method=method)
-    listed = http.get(fake.url + "/v1/users", params={"role_ids": "1,4", "limit": 1}, timeout=10)
+    query: dict[str, str | int] = {"role_ids": "1,4", "limit": 1}
+    listed = http.get(fake.url + "/v1/users", params=query, timeout=10)
     assert listed.status_code == 200 and listed.json()["total"] == "2"
     assert len(listed.json()["user"]) == 1
-    body = {"users": {"user": [{"school_uid": "S2", "name_first": "Ben", "name_last": "O"}]}}
+    body: dict[str, Any] = {
+        "users": {"user": [{"school_uid": "S2", "name_first": "Ben", "name_last": "O"}]}
+    }
     body["users"]["user"][0] |= {"role_id": 1, "username": f"ben-{method.lower()}"}
     created = http.post(
         fake.url + "/v1/users", params={"update_existing": "1"}, json=body, timeout=10
@@ -146,7 +151,12 @@ def test_a_wrong_secret_is_refused_naming_the_secrets_variable(
     fake: FakeSchoologyServer, method: str
 ) -> None:
     wrong = Credentials(KEY, "an-old-secret")
-    user = {"school_uid": "S2", "name_first": "Ben", "name_last": "O", "role_id": 1}
+    user: dict[str, str | int] = {
+        "school_uid": "S2",
+        "name_first": "Ben",
+        "name_last": "O",
+        "role_id": 1,
+    }
     answer = session(wrong, method).post(fake.url + "/v1/users", json=user, timeout=10)
     assert answer.status_code == 401
     with pytest.raises(SchoologyAuthError) as raised:
@@ -218,4 +228,6 @@ def test_the_secret_is_in_no_log_line_even_at_debug(
         assert session(method=method).get(fake.url + "/v1/users", timeout=10).status_code == 200
         session(Credentials(KEY, "wrong"), method).get(fake.url + "/v1/users", timeout=10)
     assert SECRET not in caplog.text and "wrong&" not in caplog.text
-    assert SECRET not in repr(signer(GOOD, PLAINTEXT).client)  # type: ignore[attr-defined]
+    auth = signer(GOOD, PLAINTEXT)
+    assert isinstance(auth, OAuth1)
+    assert SECRET not in repr(auth.client)

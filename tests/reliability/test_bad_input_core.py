@@ -8,12 +8,14 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.actions import registry
+from bot.core.catalogue import ActionSpec
 from bot.core.checklist import ROW, parse_checklist
 from bot.core.ordering import in_cycle
 from bot.core.params import check_parameters, parse_parameters
@@ -105,14 +107,14 @@ def test_scope_of_any_shape_is_read_or_refused_naming_the_scope(text: str) -> No
 @examples(500)
 @given(text=PARAMETERS, spec=st.sampled_from(SPECS))
 def test_parameters_of_any_shape_are_typed_or_refused_naming_parameters(
-    text: str, spec: object
+    text: str, spec: ActionSpec
 ) -> None:
     FIGURES.bad_inputs += 1
     raw, problems = parse_parameters(text)
-    typed, more = check_parameters(raw, spec.params, TODAY)  # type: ignore[attr-defined]
+    typed, more = check_parameters(raw, spec.params, TODAY)
     problems += more
-    if not more and spec.param_check is not None:  # type: ignore[attr-defined]
-        problems += spec.param_check(typed, TODAY)  # type: ignore[attr-defined]
+    if not more and spec.param_check is not None:
+        problems += spec.param_check(typed, TODAY)
     for problem in problems:
         assert problem.column == "Parameters"
         assert_named(problem.column, problem.reason)
@@ -224,18 +226,18 @@ HEADERS = st.fixed_dictionaries(
 @examples(150)
 @given(drawn=HEADERS)
 def test_headers_of_any_shape_are_read_by_name_or_refused_naming_the_tab(
-    drawn: dict[str, object],
+    drawn: dict[str, Any],
 ) -> None:
     """Random, reordered, differently spelled, blank and duplicate headers: values follow their
     header wherever it is; a blank header between others or a repeated one is a HeaderError
     naming the tab (the cycle stops with exit code 2 and writes nothing)."""
     FIGURES.bad_inputs += 1
     spell = drawn["spelling"]
-    header = [spell(n) for n in drawn["order"]]  # type: ignore[attr-defined, operator]
-    for at, extra in drawn["extras"]:  # type: ignore[attr-defined]
+    header = [spell(n) for n in drawn["order"]]
+    for at, extra in drawn["extras"]:
         header.insert(at, extra)
     if drawn["twice"] is not None:
-        at, name = drawn["twice"]  # type: ignore[misc]
+        at, name = drawn["twice"]
         header.insert(at, name)
     row = [f"v-{normalize_header(h)}" for h in header]
     names = [normalize_header(h) for h in header]

@@ -16,6 +16,7 @@ from openpyxl.workbook.workbook import Workbook as XlWorkbook
 from bot.cycle import Cycle
 from bot.lms.mock.faults import Faults
 from bot.services import Services
+from bot.structures import WriteBatch, WriteReport
 from bot.testing.fake_sheets import FakeSheetsServer
 from tests.reliability.checks import approve, assert_applied_once, planned_enrollments
 from tests.reliability.district import STEP, District, build_district
@@ -49,16 +50,17 @@ def killed_after_sheet_write(svc: Services) -> None:
     same outcomes again."""
     write = svc.workbook.write
 
-    def write_then_die(batch: object) -> object:
-        write(batch)  # type: ignore[arg-type]
+    def write_then_die(batch: WriteBatch) -> WriteReport:
+        report = write(batch)
         die()
+        return report
 
     svc.workbook.write = write_then_die  # type: ignore[method-assign]
 
 
 def killed_while_saving(svc: Services) -> None:
     """The process dies half-way through saving the local workbook (before the rename)."""
-    XlWorkbook.save = die  # type: ignore[method-assign]
+    XlWorkbook.save = die
 
 
 def kill_at_every(district: District, records: int, stride: int) -> int:

@@ -78,7 +78,7 @@ def test_sigkill_mid_bulk_over_http_applies_each_record_once(tmp_path: Path) -> 
         assert_applied_once(district, planned, fingerprint)
 
 
-def rerun(district: HttpDistrict, clock: time_machine.Coordinates, step: str = STEP) -> str:
+def rerun(district: HttpDistrict, clock: time_machine.Traveller, step: str = STEP) -> str:
     """What staff do to re-run a finished step: untick Run (a cycle), tick it (a cycle)."""
     clock.shift(timedelta(minutes=1))
     district.set_cells("Checklist", step, Run=False)
@@ -211,10 +211,10 @@ def counted_commits(state: SqliteState) -> Iterator[list[str]]:
             executing[0] = True
 
     state.transaction = writing  # type: ignore[method-assign]
-    state.append = appended  # type: ignore[method-assign]
-    state.intend = intended  # type: ignore[method-assign]
-    state.finish_run = finished  # type: ignore[method-assign]
-    state.save_snapshot = kept  # type: ignore[method-assign]
+    state.append = appended  # type: ignore[method-assign,assignment]
+    state.intend = intended  # type: ignore[method-assign,assignment]
+    state.finish_run = finished  # type: ignore[method-assign,assignment]
+    state.save_snapshot = kept  # type: ignore[method-assign,assignment]
     yield counted
 
 

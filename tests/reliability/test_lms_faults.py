@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 import time_machine
@@ -20,7 +21,17 @@ from tests.reliability.figures import FIGURES
 RECORDS = 400
 RERUNS_WITH_FAULTS = 3
 START = datetime(2026, 11, 23, 9, 0)
-CASES = [
+
+
+class Rates(TypedDict, total=False):
+    """The fault rates of one case (``Faults``' keywords)."""
+
+    error_rate: float
+    timeout_rate: float
+    timeout_after_apply: bool
+
+
+CASES: list[tuple[str, Rates]] = [
     ("errors 10%", {"error_rate": 0.1}),
     ("errors 50%", {"error_rate": 0.5}),
     ("timeouts after apply 10%", {"timeout_rate": 0.1}),
@@ -30,7 +41,7 @@ CASES = [
 ]
 
 
-def rerun(district: District, faults: Faults, clock: time_machine.Coordinates) -> str:
+def rerun(district: District, faults: Faults, clock: time_machine.Traveller) -> str:
     """What staff do to re-run a finished step: untick Run (a cycle), tick it (a cycle)."""
     clock.shift(timedelta(minutes=1))
     district.set_cells("Checklist", STEP, Run=False)
@@ -49,12 +60,12 @@ def failed_now(district: District) -> list[str]:
     ("seed", "rates"), enumerate(r for _, r in CASES), ids=[c for c, _ in CASES]
 )
 def test_lms_faults_leave_a_partly_done_step_that_a_rerun_finishes(
-    tmp_path: Path, sheets: FakeSheetsServer, seed: int, rates: dict[str, float]
+    tmp_path: Path, sheets: FakeSheetsServer, seed: int, rates: Rates
 ) -> None:
     district = build_district(tmp_path / f"lms-faults-{seed}", enrollments=RECORDS, sheets=sheets)
     planned = planned_enrollments(district)
     fingerprint = approve(district)
-    faults = Faults(seed=seed, **rates)  # type: ignore[arg-type]
+    faults = Faults(seed=seed, **rates)
     with time_machine.travel(START, tick=False) as clock:
         district.cycle(faults=faults)
         step = district.step()

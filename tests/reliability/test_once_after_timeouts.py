@@ -30,7 +30,7 @@ def grades(district: District) -> dict[str, str]:
     return dict(zip(frame["id"], frame["grade"], strict=True))
 
 
-def rerun(district: District, clock: time_machine.Coordinates) -> str:
+def rerun(district: District, clock: time_machine.Traveller) -> str:
     clock.shift(timedelta(minutes=1))
     district.set_cells("Checklist", "S-001", Run=False)
     district.cycle()

@@ -50,10 +50,18 @@ def notifier(slack: FakeSlack, state: StateStore, linked: bool = False) -> Slack
     return SlackNotifier(client, Outbox(state), "rollover", state if linked else None)
 
 
-def slack_services(district: District, slack: FakeSlack) -> Services:
+def slack_services(district: District, slack: FakeSlack) -> tuple[Services, SlackNotifier]:
+    """The district's services with a Slack notifier on ``slack`` (returned beside them)."""
     svc = district.services()
-    svc.notifier = notifier(slack, svc.state, linked=True)
-    return svc
+    svc.notifier = on_slack = notifier(slack, svc.state, linked=True)
+    return svc, on_slack
+
+
+def thread_of(svc: Services, step_id: str) -> str:
+    """The Slack thread of ``step_id``'s approval request (which must exist)."""
+    request = svc.state.approval_request(step_id)
+    assert request is not None, step_id
+    return request.thread
 
 
 def faults_seen(slack: FakeSlack) -> int:
@@ -106,18 +114,18 @@ def test_a_cycle_during_a_slack_outage_posts_its_requests_and_results_once_after
         for n, sid in enumerate(STEPS, start=1)
     ]
     district = build_district(tmp_path / "slack-faults", students=60, steps=steps)
-    svc = slack_services(district, slack)
+    svc, on_slack = slack_services(district, slack)
     try:
         slack.fail_next("chat.postMessage", status=503, count=OUTAGE)
         Cycle(svc, execute=False).run()
         assert "rollover" not in slack.messages() or not slack.messages()["rollover"]
-        assert len(svc.notifier.outbox.pending()) == len(STEPS)  # type: ignore[attr-defined]
+        assert len(on_slack.outbox.pending()) == len(STEPS)
         down = faults_seen(slack)
         assert down == 3 * len(STEPS)
 
         slack.faults.clear()
-        assert svc.notifier.flush() == len(STEPS)  # type: ignore[attr-defined]
-        threads = {sid: svc.state.approval_request(sid).thread for sid in STEPS}  # type: ignore[union-attr]
+        assert svc.notifier.flush() == len(STEPS)
+        threads = {sid: thread_of(svc, sid) for sid in STEPS}
         assert all(threads.values())
         for sid in STEPS:
             decide(svc, sid, ADMIN)
@@ -126,7 +134,7 @@ def test_a_cycle_during_a_slack_outage_posts_its_requests_and_results_once_after
         slack.fail_next("chat.postMessage", status=503, count=3)
         report = Cycle(svc).run()
         assert sorted(report.executed) == STEPS
-        svc.notifier.flush()  # type: ignore[attr-defined]
+        svc.notifier.flush()
     finally:
         FIGURES.faults += faults_seen(slack)
         svc.close()

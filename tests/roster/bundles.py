@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -135,7 +136,7 @@ def oneroster(students: int = 10, mode: str = "bulk", first: int = 1) -> dict[st
     }
 
 
-def write(folder: Path, files: dict[str, str | bytes]) -> Path:
+def write(folder: Path, files: Mapping[str, str | bytes]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else content

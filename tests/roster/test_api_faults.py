@@ -196,7 +196,13 @@ def test_the_secret_and_the_client_id_are_required(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    api = ["import-roster", "--api", "https://sis.example.org", "--config", config_path]
+    api: list[str | Path] = [
+        "import-roster",
+        "--api",
+        "https://sis.example.org",
+        "--config",
+        config_path,
+    ]
     assert run(*api) == 2
     assert "--api needs --client-id ID" in capsys.readouterr().err
     monkeypatch.delenv("ONEROSTER_CLIENT_SECRET")

@@ -4,6 +4,7 @@ import would refuse, and the real import never fails half way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -18,7 +19,7 @@ Files = dict[str, str | bytes]
 LONG = 40_000
 
 
-def _cr_only(files: Files) -> Files:
+def _cr_only(files: Mapping[str, str | bytes]) -> Files:
     return {name: str(text).replace("\n", "\r") for name, text in files.items()}
 
 
@@ -37,7 +38,7 @@ def test_cr_only_line_endings_import(
 def test_cr_only_bad_row_is_named(
     tmp_path: Path, config_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = dict(oneroster(5))
+    files: Files = dict(oneroster(5))
     files["enrollments.csv"] = str(files["enrollments.csv"]).replace("2026-08-17", "17/8/26", 2)
     bundle = write(tmp_path / "cr", _cr_only(files))
     assert run("import-roster", bundle, "--config", config_path) == 2
@@ -59,7 +60,7 @@ def _control_characters(files: Files) -> None:
 def test_control_characters_are_removed_with_a_note_in_dry_run_and_import(
     tmp_path: Path, config_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = dict(oneroster(5))
+    files: Files = dict(oneroster(5))
     _control_characters(files)
     bundle = write(tmp_path / "vt", files)
     before = workbook_bytes(config_path)
@@ -116,7 +117,7 @@ def test_line_breaks_in_a_value_reimport_unchanged(
 def test_a_value_longer_than_a_cell_is_cut_with_a_note_and_reimports_unchanged(
     tmp_path: Path, config_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = dict(oneroster(5))
+    files: Files = dict(oneroster(5))
     files["users.csv"] = str(files["users.csv"]).replace("Family2,", "F" * LONG + ",", 1)
     bundle = write(tmp_path / "long", files)
     assert run("import-roster", bundle, "--dry-run", "--config", config_path) == 0
@@ -138,7 +139,7 @@ def test_a_value_longer_than_a_cell_is_cut_with_a_note_and_reimports_unchanged(
 def test_an_id_longer_than_a_cell_is_refused_by_dry_run_and_import(
     tmp_path: Path, config_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = dict(oneroster(5))
+    files: Files = dict(oneroster(5))
     files["courses.csv"] = str(files["courses.csv"]).replace("00123,", "C" * LONG + ",", 1)
     files["classes.csv"] = str(files["classes.csv"]).replace(",00123,", "," + "C" * LONG + ",")
     bundle = write(tmp_path / "long-id", files)

@@ -59,7 +59,9 @@ def add_calendar_rows(config: Config, rows: list[tuple[str, str, str]]) -> None:
 
 
 class Clocked:
-    def __init__(self, service: Service, notifier: StampedNotifier, traveller: object) -> None:
+    def __init__(
+        self, service: Service, notifier: StampedNotifier, traveller: time_machine.Traveller
+    ) -> None:
         self.service = service
         self.notifier = notifier
         self.traveller = traveller
@@ -70,7 +72,7 @@ class Clocked:
         moment = datetime.now(ZoneInfo("UTC"))
         while moment < end:
             moment = min(moment + step, end.astimezone(ZoneInfo("UTC")))
-            self.traveller.move_to(moment)  # type: ignore[attr-defined]
+            self.traveller.move_to(moment)
             run_due(self.service)
 
 

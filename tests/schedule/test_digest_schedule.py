@@ -24,7 +24,7 @@ def test_digests_at_0730_on_school_days_only_once_a_day_across_the_dst_change(
     assert times == {date.fromisoformat(f"2026-{d}"): [local(f"2026-{d}")] for d in school_days}, (
         "weekends, the Calendar's holiday and break, and Veterans Day (US) have no digest"
     )
-    assert {t[0].utcoffset().total_seconds() / 3600 for t in times.values()} == {-5, -6}  # type: ignore[union-attr]
+    assert {t[0].utcoffset() for t in times.values()} == {timedelta(hours=-5), timedelta(hours=-6)}
 
 
 def test_spring_forward_keeps_0730_local(demo_config: Config) -> None:

@@ -14,16 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import FixedClock
 from bot.schedule.holders import instance_name, is_gone, machine_scope, parse, start_ticks
 from bot.schedule.lease import LeaseKeeper
 from bot.state.sqlite import SqliteState
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return NOW
 
 
 @pytest.fixture
@@ -105,7 +101,7 @@ def test_the_keeper_takes_over_a_dead_local_holder_at_once(
     try:
         dead = instance_name(child.pid)
         assert state.acquire_lease("workbook:x", dead, NOW, 90).holder == dead
-        alive = LeaseKeeper(state, "workbook:x", instance_name(), 90, FixedClock())
+        alive = LeaseKeeper(state, "workbook:x", instance_name(), 90, FixedClock(NOW))
         assert not alive.hold()  # the child still runs: its lease stands
         child.kill()
         child.wait()
@@ -124,7 +120,7 @@ def test_the_keeper_waits_for_a_live_or_unverifiable_holder(tmp_path: Path) -> N
     try:
         other = "ws-9:4242:abc123"
         state.acquire_lease("workbook:x", other, NOW, 90)
-        keeper = LeaseKeeper(state, "workbook:x", instance_name(), 90, FixedClock())
+        keeper = LeaseKeeper(state, "workbook:x", instance_name(), 90, FixedClock(NOW))
         assert not keeper.hold()
         assert keeper.current is not None and keeper.current.holder == other
     finally:

@@ -80,7 +80,8 @@ def test_the_thread_column_links_to_the_request(world: World) -> None:
         assert rows[step]["Thread"] == permalink(fake, ts)
         assert rows[step]["Thread"].startswith("https://rollovertest.slack.com/archives/C")
         with server.runner.lock:
-            assert server.services.state.approval_request(step).thread == ts  # type: ignore[union-attr]
+            request = server.services.state.approval_request(step)
+            assert request is not None and request.thread == ts
             assert server.services.state.step_for_thread(ts) == step
     server.runner.run()
     assert checklist(server.config) == rows

@@ -151,7 +151,7 @@ def test_the_example_config_documents_every_slack_and_schedule_key() -> None:
 def test_schedule_keys_and_the_two_read_from_older_slack_sections(tmp_path: Path) -> None:
     old = parse_config({"slack": {"poll_seconds": 300, "digest_time": "08:15"}}, tmp_path)
     assert (old.schedule.poll_seconds, old.schedule.digest_time) == (300, time(8, 15))
-    both = {"slack": {"poll_seconds": 300}, "schedule": {"poll_seconds": 30}}
+    both: dict[str, object] = {"slack": {"poll_seconds": 300}, "schedule": {"poll_seconds": 30}}
     assert parse_config(both, tmp_path).schedule.poll_seconds == 30
     with pytest.raises(ConfigError, match=r"schedule\.lease_seconds must be a whole number"):
         parse_config({"schedule": {"lease_seconds": 1}}, tmp_path)

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import gspread
 from google.auth.credentials import AnonymousCredentials
+from gspread.utils import ValueInputOption, ValueRenderOption
 from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook as XlWorkbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.abc import Workbook
 from bot.templates import WorkbookTemplate
@@ -55,12 +58,14 @@ class Harness(ABC):
 
 
 class XlsxHarness(Harness):
-    def __init__(self, path: Path, template: WorkbookTemplate, tabs: dict) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self, path: Path, template: WorkbookTemplate, tabs: dict[str, list[dict[str, str]]]
+    ) -> None:
         create_workbook(path, template, tabs)
         self.path = path
         self.workbook = XlsxWorkbook(path, template)
 
-    def _edit(self, tab: str):  # type: ignore[no-untyped-def]
+    def _edit(self, tab: str) -> tuple[XlWorkbook, Worksheet]:
         book = load_workbook(self.path)
         return book, book[tab]
 
@@ -127,7 +132,7 @@ class SheetsHarness(Harness):
         fake: FakeSheetsServer,
         path: Path,
         template: WorkbookTemplate,
-        tabs: dict,  # type: ignore[type-arg]
+        tabs: dict[str, list[dict[str, str]]],
     ) -> None:
         create_workbook(path, template, tabs)
         spreadsheet_id = fake.create_spreadsheet("district")
@@ -161,9 +166,9 @@ class SheetsHarness(Harness):
 
     def move_row(self, tab: str, row: int, to: int) -> None:
         sheet = self.book.worksheet(tab)
-        values = sheet.row_values(row, value_render_option="UNFORMATTED_VALUE")
+        values = sheet.row_values(row, value_render_option=ValueRenderOption.unformatted)
         sheet.delete_rows(row)
-        sheet.insert_row(values, index=to, value_input_option="RAW")
+        sheet.insert_row(values, index=to, value_input_option=ValueInputOption.raw)
 
     def delete_column(self, tab: str, column: str) -> None:
         sheet = self.book.worksheet(tab)

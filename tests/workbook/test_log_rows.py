@@ -18,7 +18,7 @@ def line(row: dict[str, str], headers: list[str]) -> list[str]:
 def test_identical_outcomes_are_each_one_row_and_a_retry_adds_none(
     template: WorkbookTemplate,
 ) -> None:
-    tab = template.tab("Log")
+    tab = template.require("Log")
     headers = list(tab.headers)
     batch = [FAILED, dict(FAILED), APPLIED]
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from bot.testing.fake_lms import edgenuity, renaissance, schoology, schoolstatus, twig
@@ -103,7 +103,7 @@ class FakeLMSServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> FakeLMSServer:
+    def start(self) -> Self:
         if self._httpd is not None:
             return self
         if not self._model_open:
@@ -131,14 +131,14 @@ class FakeLMSServer:
         self.model.close()
         self._model_open = False
 
-    def restart(self) -> FakeLMSServer:
+    def restart(self) -> Self:
         """Stop, then serve again on the same port from the same store."""
         self.stop()
         self.faults.queue.clear()
         self.rates.reset()
         return self.start()
 
-    def __enter__(self) -> FakeLMSServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
