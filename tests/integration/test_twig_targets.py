@@ -87,14 +87,11 @@ def test_a_student_is_created_once_per_rollover_and_a_pause_is_never_sent_again(
     assert (steps["S-013"]["Status"], steps["S-013"]["Result"]) == ("Done", "Rostering now on")
     creation = steps["S-014"]
     assert creation["Status"] == "Done"
-    assert (
-        creation["Plan"]
-        == creation["Result"]
-        == (
-            "Nothing to create: no student in scope needs it (status in (new, transfer)); "
-            "2 already created this rollover by S-005"
-        )
+    assert creation["Plan"] == (
+        "Nothing to create: no student in scope needs it (status in (new, transfer)); "
+        "2 already created this rollover by S-005"
     )
+    assert creation["Result"] == "Nothing to do: 2 students already created this rollover by S-005"
     created = sent(config)
     assert created[("create students", "SUM001")] == 0
     assert created[("import summer school roster", "SUM001")] == 1
