@@ -57,7 +57,7 @@ def failed_now(district: District) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("seed", "rates"), enumerate(r for _, r in CASES), ids=[c for c, _ in CASES]
+    ("seed", "rates"), list(enumerate(r for _, r in CASES)), ids=[c for c, _ in CASES]
 )
 def test_lms_faults_leave_a_partly_done_step_that_a_rerun_finishes(
     tmp_path: Path, sheets: FakeSheetsServer, seed: int, rates: Rates
