@@ -12,9 +12,9 @@ Every cycle gets fresh services except the workbook, which is built once and sha
 ``rollover-bot serve`` keeps it between polls: the first cycle is a cold start, later ones
 the steady state. Per cycle: wall and CPU seconds of the command (imports excluded), the HTTP
 requests the bot's Sheets client made (method, path, request and response bytes), LMS calls,
-Slack messages (the console notifier's ``sent``) and the command's last lines. Then the
-process's peak RSS (interpreter and imports included: the bot's whole footprint). Prints one
-JSON object.
+the state store's durable commits (``CommitCounter``), Slack messages (the console
+notifier's ``sent``) and the command's last lines. Then the process's peak RSS (interpreter
+and imports included: the bot's whole footprint). Prints one JSON object.
 """
 
 from __future__ import annotations

@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.latency_ms < 0:
         parser.error("--latency-ms must not be negative")
+    if args.students and min(args.students) < 1:
+        parser.error("--students: give sizes of at least 1 student")
     if args.lms:
         return _lms(args.students or [10_000], args.latency_ms, not args.no_naive, args.work)
     sizes = args.students or [1000, 10000]
