@@ -48,9 +48,10 @@ QUOTA_PER_MINUTE = 60
 Emit = Callable[[dict[str, Any]], None]
 
 
-def child(module: str, *args: str) -> dict[str, Any]:
-    """Run ``python -m module args`` from the repository root; its last line is JSON."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def child(module: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``python -m module args`` from the repository root (in ``env``, default this
+    process's); its last line is JSON."""
+    env = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=ROOT,

@@ -12,9 +12,9 @@ Every cycle gets fresh services except the workbook, which is built once and sha
 ``rollover-bot serve`` keeps it between polls: the first cycle is a cold start, later ones
 the steady state. Per cycle: wall and CPU seconds of the command (imports excluded), the HTTP
 requests the bot's Sheets client made (method, path, request and response bytes), LMS calls,
-Slack messages (the console notifier's ``sent``) and the command's last lines. Then the
-process's peak RSS (interpreter and imports included: the bot's whole footprint). Prints one
-JSON object.
+the state store's durable commits (``CommitCounter``), Slack messages (the console
+notifier's ``sent``) and the command's last lines. Then the process's peak RSS (interpreter
+and imports included: the bot's whole footprint). Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from __future__ import annotations
 import io
 import json
 import resource
+import sqlite3
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,7 @@ from bench.prepare import reset_checklist
 from bot.abc import LMS, Workbook
 from bot.cli import main
 from bot.config import Config
+from bot.errors import LMSError
 from bot.notify.console import ConsoleNotifier
 from bot.services import Services
 from bot.structures import Operation, OpResult
@@ -52,6 +55,7 @@ class Counts:
 
     lms_calls: int = 0
     lms_executes: int = 0
+    state_commits: int = 0
     http: list[tuple[str, str, int, int]] = field(default_factory=list)
     notifiers: list[ConsoleNotifier] = field(default_factory=list)
 
@@ -67,6 +71,14 @@ class CountingLMS(LMS):
         self.counts.lms_calls += 1
         self.counts.lms_executes += 1
         return self.inner.execute(op)
+
+    def bulk_size(self, system: str) -> int:
+        return self.inner.bulk_size(system)
+
+    def execute_many(self, ops: Sequence[Operation]) -> list[OpResult | LMSError]:
+        self.counts.lms_calls += 1
+        self.counts.lms_executes += len(ops)
+        return self.inner.execute_many(ops)
 
     def records(self, system: str, kind: str) -> pd.DataFrame:
         self.counts.lms_calls += 1
@@ -106,6 +118,7 @@ class Instrumented:
             if close is not None:
                 close()
         services.lms = CountingLMS(self.lms, self.counts)
+        CommitCounter(self.counts).watch(services.state)
         if self.workbook is None:
             self.workbook = services.workbook
             self._hook(services.workbook)
@@ -130,6 +143,42 @@ class Instrumented:
             )
 
         session.hooks["response"].append(seen)
+
+
+class CommitCounter:
+    """Counts the state store's durable commits: transactions that wrote, and statements
+    that wrote outside a transaction (SQLite commits each on its own). With
+    ``synchronous=FULL`` each is one sync of the WAL to disk. Read through sqlite3's trace
+    callback on the store's connection (SQLite only; other stores are not counted)."""
+
+    READS = frozenset({"SELECT", "PRAGMA", "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT"})
+
+    def __init__(self, counts: Counts) -> None:
+        self.counts = counts
+        self.open = False
+        self.wrote = False
+
+    def watch(self, state: object) -> None:
+        conn = getattr(state, "conn", None)
+        driver = getattr(getattr(conn, "connection", None), "driver_connection", None)
+        if isinstance(driver, sqlite3.Connection):
+            driver.set_trace_callback(self.seen)
+
+    def seen(self, sql: str) -> None:
+        words = sql.split(None, 1)
+        head = words[0].upper() if words else ""
+        if head == "BEGIN":
+            self.open, self.wrote = True, False
+        elif head in ("COMMIT", "END"):
+            self.counts.state_commits += int(self.wrote)
+            self.open = self.wrote = False
+        elif head == "ROLLBACK":
+            self.open = self.wrote = False
+        elif head not in self.READS:
+            if self.open:
+                self.wrote = True
+            else:
+                self.counts.state_commits += 1
 
 
 def peak_rss_mb() -> float:
@@ -163,6 +212,7 @@ def cycle(tool: Instrumented, command: str, config: str) -> dict[str, Any]:
         "response_bytes": sum(r[3] for r in counts.http),
         "lms_calls": counts.lms_calls,
         "lms_operations": counts.lms_executes,
+        "state_commits": counts.state_commits,
         "slack_messages": sum(len(n.sent) for n in counts.notifiers),
         "summary": output.getvalue().strip().splitlines()[-2:] if output.getvalue() else [],
     }

@@ -1,4 +1,5 @@
-"""The benchmark (issue #9): ``python bench/run.py [--students N ...]``.
+"""The benchmark (issue #9): ``python bench/run.py [--students N ...]``; ``--lms``: the LMS
+over HTTP (issue 16, ``bench.lms``).
 
 Prints one JSON object per line (setup lines, one line per size, backend and case, and the
 naive baseline's lines beside the bot's), then one PASS/FAIL line per budget. The budgets are
@@ -22,6 +23,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cases import BACKENDS, CASES, XLSX_WRITE_LIMIT, Bench
+from bench.lms import LATENCY_MS, lms_budgets, lms_size
 from bot.testing.fake_sheets import FakeSheetsServer
 
 BUDGET_SIZE = 100_000
@@ -121,7 +123,23 @@ def _kinds(cycle: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
-        "--students", type=int, nargs="+", default=[1000, 10000], metavar="N", help="sizes"
+        "--students",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="sizes (default 1000 10000; with --lms, 10000)",
+    )
+    parser.add_argument(
+        "--lms",
+        action="store_true",
+        help="the archive of 10,000 records over the fake LMS APIs, against the naive way",
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=int,
+        default=LATENCY_MS,
+        metavar="MS",
+        help=f"with --lms: the fake LMS's latency per answer (default {LATENCY_MS})",
     )
     parser.add_argument(
         "--backend", choices=BACKENDS, action="append", help="only these backends (default both)"
@@ -137,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work", type=Path, help="keep the districts in this directory")
     args = parser.parse_args(argv)
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must not be negative")
+    if args.students and min(args.students) < 1:
+        parser.error("--students: give sizes of at least 1 student")
+    if args.lms:
+        return _lms(args.students or [10_000], args.latency_ms, not args.no_naive, args.work)
+    sizes = args.students or [1000, 10000]
     backends = tuple(args.backend or BACKENDS)
     lines: list[dict[str, Any]] = []
 
@@ -161,14 +186,33 @@ def main(argv: list[str] | None = None) -> int:
                 tuple(args.case or CASES),
                 None if args.xlsx_all else XLSX_WRITE_LIMIT,
             )
-            for students in args.students:
+            for students in sizes:
                 bench.size(students, backends)
                 if fake is not None:
                     fake.wipe()
         finally:
             if fake is not None:
                 fake.stop()
-    verdicts = budgets(lines)
+    return _verdicts(budgets(lines), started)
+
+
+def _lms(sizes: list[int], latency_ms: int, naive: bool, keep: Path | None) -> int:
+    """The LMS over HTTP, per size; then its budgets."""
+    lines: list[dict[str, Any]] = []
+
+    def emit(line: dict[str, Any]) -> None:
+        lines.append(line)
+        print(json.dumps(line), flush=True)
+
+    today = datetime.now(ZoneInfo("America/Chicago")).date()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="rollover-bench-lms-") as scratch:
+        for students in sizes:
+            lms_size(keep or Path(scratch), today, students, emit, latency_ms, naive)
+    return _verdicts(lms_budgets(lines), started)
+
+
+def _verdicts(verdicts: list[str], started: float) -> int:
     for verdict in verdicts:
         print(verdict, flush=True)
     print(f"bench finished in {time.perf_counter() - started:.0f} s", flush=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +14,29 @@ from bot.core.targets import Done
 from bot.core.validate import CheckedStep
 
 
+class ReadOnce(Mapping[str, str]):
+    """A system's LMS settings, read when first looked at, then kept: most actions never
+    look, and their steps cost the LMS no request for them."""
+
+    def __init__(self, read: Callable[[], Mapping[str, str]]) -> None:
+        self._read = read
+        self._found: Mapping[str, str] | None = None
+
+    def _settings(self) -> Mapping[str, str]:
+        if self._found is None:
+            self._found = dict(self._read())
+        return self._found
+
+    def __getitem__(self, key: str) -> str:
+        return self._settings()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._settings())
+
+    def __len__(self) -> int:
+        return len(self._settings())
+
+
 @dataclass
 class PlanContext:
     """What an action sees when it plans: the step, its rows in the sheet, the LMS's view."""
@@ -22,7 +45,8 @@ class PlanContext:
     selected: pd.DataFrame
     lms_records: pd.DataFrame
     today: date
-    settings: dict[str, str] = field(default_factory=dict)
+    settings: Mapping[str, str] = field(default_factory=dict)
+    """The system's LMS settings (``ReadOnce``: read when the action first looks)."""
     applied: frozenset[str] = frozenset()
     id_column: str = ""
     max_change_percent: float = 100.0

@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from bot.actions.base import Action, PlanContext, lms_records, more_records
+from bot.actions.context import ReadOnce
 from bot.core.approvals import ApprovalRecord, Decision
 from bot.core.calendar import DistrictCalendar
 from bot.core.checklist import Step
@@ -87,7 +88,7 @@ def context_of(
         selected=selected,
         lms_records=records,
         today=today,
-        settings=services.lms.settings(spec.system),
+        settings=ReadOnce(lambda: services.lms.settings(spec.system)),
         applied=frozenset(state.applied(checked.step.step_id)),
         id_column=action.id_column,
         max_change_percent=services.config.max_change_percent,
