@@ -15,12 +15,13 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
 
 from bot.abc import Clock
-from bot.errors import LMSError, LMSUnavailable, RuleViolation
+from bot.errors import CredentialsRefused, LMSError, LMSUnavailable, RuleViolation
 from bot.lms.http.client import Answer, ApiClient, Policy, error_message
 from bot.lms.http.designed import SingleWrite, no_body, params_body
 from bot.lms.http.limits import Limit
@@ -33,7 +34,7 @@ from bot.lms.http.system import (
     named,
     unknown_operation,
 )
-from bot.lms.schoology.auth import Credentials, raise_for_refusal, signer
+from bot.lms.schoology.auth import KEY_VARIABLE, Credentials, raise_for_refusal, signer
 from bot.structures import Operation, OpResult
 from bot.templates import normalize_header
 
@@ -84,7 +85,12 @@ class SchoologyAdapter(SystemAdapter):
                 raise_for_refusal(response, credentials, clock)
             except LMSError as exc:
                 return exc
-            return LMSError(f"Schoology refused the request ({response.status_code})")
+            return CredentialsRefused(
+                f"Schoology refused {response.request.method} {urlsplit(response.url).path} "
+                f"({response.status_code}): the user whose keys are in {KEY_VARIABLE} may not "
+                "do it; make the keys as an active System Admin whose role has the Access "
+                "Schoology API permission (see the README); nothing was changed"
+            )
 
         self.client = ApiClient(
             SYSTEM,

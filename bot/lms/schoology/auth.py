@@ -32,7 +32,7 @@ from requests_oauthlib import OAuth1
 from bot.abc import Clock
 from bot.clock import SystemClock
 from bot.config.schoology import HMAC_SHA1, PLAINTEXT, SIGNATURE_METHODS
-from bot.errors import ConfigError, LMSError
+from bot.errors import ConfigError, CredentialsRefused
 
 __all__ = [
     "HMAC_SHA1",
@@ -80,8 +80,9 @@ def _quiet_signing_logs() -> None:
 _quiet_signing_logs()
 
 
-class SchoologyAuthError(LMSError):
-    """Schoology refused the request's credentials, signature, timestamp or nonce (401)."""
+class SchoologyAuthError(CredentialsRefused):
+    """Schoology refused the request's credentials, signature, timestamp or nonce (401): the
+    cycle stops, and the message says what to fix."""
 
 
 @dataclass(frozen=True)
