@@ -201,3 +201,30 @@ def test_a_429_is_waited_out_as_retry_after_says(served: Served) -> None:
     multigets = [r.status for r in served.fake.requests if r.path == "/v1/multiget"]
     assert sorted(multigets) == [200] * 5 + [429]
     assert 4.0 in served.time.waits
+
+
+def test_without_an_api_for_the_powerschool_app_the_steps_say_to_do_it_by_hand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on api.schoology.com: no stand-in for the app's configuration."""
+    path = tmp_path / "lms.sqlite"
+    store = MockStore(path)
+    with store.transaction():
+        seed(store)
+    store.close()
+    monkeypatch.setenv("SCHOOLOGY_CONSUMER_KEY", KEY)
+    monkeypatch.setenv("SCHOOLOGY_CONSUMER_SECRET", SECRET)
+    with FakeSchoologyServer(path, KEY, SECRET, rate_limits=False, powerschool_app=False) as fake:
+        lms = HttpLMS(HttpSettings("", "", SchoologyConfig(fake.url), Policy(attempts=1)))
+        try:
+            with pytest.raises(LMSError) as no_api:
+                lms.settings(SCHOOLOGY)
+            op = Operation(SCHOOLOGY, "set sync mode", "settings", "sync_mode", {"mode": "manual"})
+            (refused,) = lms.execute_many([op])
+            assert statuses(lms, "schools") == {"North High": "active", "South High": "active"}
+        finally:
+            lms.close()
+        assert fake.changes() == []
+    for said in (str(no_api.value), str(refused)):
+        assert "PowerSchool app" in said and "by hand" in said and "Action manual" in said
+    assert isinstance(refused, RuleViolation)

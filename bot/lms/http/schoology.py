@@ -48,6 +48,13 @@ STUDENT_ROLE = 1
 ROLES = {1: "Student", 2: "Teacher", 3: "School Admin", 4: "System Admin", 5: "District Admin"}
 STAND_IN = "/powerschool/v1"
 INACTIVE = "deactivated"
+NO_APP_API = (
+    "this Schoology has no API for the PowerSchool app's configuration (acting user, sync "
+    f"mode, active year: {STAND_IN} answered 404), and Schoology's REST API v1 has none: do "
+    "the PowerSchool app's steps in Schoology by hand (System Settings > Integration > SIS "
+    "Integration > PowerSchool) and make them people's steps (Action manual, Run ticked by "
+    "their Owner); see the README's Schoology playbook table"
+)
 
 
 def _feed(op: Operation) -> dict[str, Any]:
@@ -125,7 +132,10 @@ class SchoologyAdapter(SystemAdapter):
         return frame_of(reader()) if reader is not None else frame_of([])
 
     def settings(self) -> dict[str, str]:
-        body = self._body(self.client.get(f"{STAND_IN}/settings"), f"GET {STAND_IN}/settings")
+        answer = self.client.get(f"{STAND_IN}/settings")
+        if answer.status == 404:
+            raise LMSError(NO_APP_API)
+        body = self._body(answer, f"GET {STAND_IN}/settings")
         found = body.get("settings") if isinstance(body, dict) else None
         if not isinstance(found, dict):
             raise LMSError("Schoology's PowerSchool app answered with no settings")
@@ -166,6 +176,8 @@ class SchoologyAdapter(SystemAdapter):
             return for_record(op, exc)
         if answer.ok and isinstance(answer.body, dict):
             return OpResult(str(answer.body.get("status", "")), str(answer.body.get("message", "")))
+        if answer.status == 404:
+            return RuleViolation(named(NO_APP_API, op.record_id))
         return _refusal(answer, op)
 
     def _period(self, op: Operation, schools: dict[str, int]) -> Result:
