@@ -10,7 +10,7 @@
     ├── LMSError               the LMS seam
     │   ├── RuleViolation      the vendor refused one record (a rule of its procedure)
     │   ├── LMSUnavailable     a transient failure: the record may be retried
-    │   └── CredentialsRefused the LMS refused the bot's credentials: stops the cycle
+    │   └── CredentialsError the bot's LMS credentials are missing or refused: stops the cycle
     ├── StateError             the state store
     ├── ApprovalRefused        an approval that may not be given (names who and why)
     └── NotifierError          the notifier seam (console, Slack)
@@ -62,9 +62,9 @@ class LMSUnavailable(LMSError):
     """A transient LMS failure; the record may be retried later."""
 
 
-class CredentialsRefused(LMSError):
-    """The LMS refused the bot's credentials (names the setting to fix): no step of that
-    system can run, so the cycle stops before it writes anything."""
+class CredentialsError(LMSError):
+    """The bot's credentials for an LMS are missing or refused (names the setting to fix):
+    no step of that system can run, so the cycle stops before it writes anything."""
 
 
 class StateError(RolloverError):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 
 from bot.core.values import shown
-from bot.errors import CredentialsRefused, NotifierError, RolloverError, WorkbookError
+from bot.errors import CredentialsError, NotifierError, RolloverError, WorkbookError
 
 REASON_CHARACTERS = 300
-CYCLE_FAILURES: tuple[type[Exception], ...] = (WorkbookError, NotifierError, CredentialsRefused)
+CYCLE_FAILURES: tuple[type[Exception], ...] = (WorkbookError, NotifierError, CredentialsError)
 """Besides the state store's own ``failures``: what stops the whole cycle."""
 
 log = logging.getLogger(__name__)

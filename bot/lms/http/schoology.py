@@ -21,7 +21,7 @@ import pandas as pd
 import requests
 
 from bot.abc import Clock
-from bot.errors import CredentialsRefused, LMSError, LMSUnavailable, RuleViolation
+from bot.errors import CredentialsError, LMSError, LMSUnavailable, RuleViolation
 from bot.lms.http.client import Answer, ApiClient, Policy, error_message
 from bot.lms.http.designed import SingleWrite, no_body, params_body
 from bot.lms.http.limits import Limit
@@ -94,7 +94,7 @@ class SchoologyAdapter(SystemAdapter):
                 raise_for_refusal(response, credentials, clock)
             except LMSError as exc:
                 return exc
-            return CredentialsRefused(
+            return CredentialsError(
                 f"Schoology refused {response.request.method} {urlsplit(response.url).path} "
                 f"({response.status_code}): the user whose keys are in {KEY_VARIABLE} may not "
                 "do it; make the keys as an active System Admin whose role has the Access "
