@@ -9,7 +9,8 @@
     │   └── WorkbookUnavailable  a transient failure after bounded retries (quota, 5xx, network)
     ├── LMSError               the LMS seam
     │   ├── RuleViolation      the vendor refused one record (a rule of its procedure)
-    │   └── LMSUnavailable     a transient failure: the record may be retried
+    │   ├── LMSUnavailable     a transient failure: the record may be retried
+    │   └── CredentialsError the bot's LMS credentials are missing or refused: stops the cycle
     ├── StateError             the state store
     ├── ApprovalRefused        an approval that may not be given (names who and why)
     └── NotifierError          the notifier seam (console, Slack)
@@ -59,6 +60,11 @@ class RuleViolation(LMSError):
 
 class LMSUnavailable(LMSError):
     """A transient LMS failure; the record may be retried later."""
+
+
+class CredentialsError(LMSError):
+    """The bot's credentials for an LMS are missing or refused (names the setting to fix):
+    no step of that system can run, so the cycle stops before it writes anything."""
 
 
 class StateError(RolloverError):

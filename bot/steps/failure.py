@@ -2,7 +2,8 @@
 
 An error inside one step (planning it, executing it, making its rows for other tabs) fails
 that step; the cycle carries on with the others and writes everything back. Errors of the
-workbook, the state store or the notifier mean the cycle itself cannot go on: they stop it.
+workbook, the state store or the notifier, and credentials an LMS refuses, mean the cycle itself
+cannot go on: they stop it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import logging
 
 from bot.core.values import shown
-from bot.errors import NotifierError, RolloverError, WorkbookError
+from bot.errors import CredentialsError, NotifierError, RolloverError, WorkbookError
 
 REASON_CHARACTERS = 300
-CYCLE_FAILURES: tuple[type[Exception], ...] = (WorkbookError, NotifierError)
+CYCLE_FAILURES: tuple[type[Exception], ...] = (WorkbookError, NotifierError, CredentialsError)
 """Besides the state store's own ``failures``: what stops the whole cycle."""
 
 log = logging.getLogger(__name__)

@@ -34,6 +34,28 @@ class Served:
     lms: HttpLMS
     mock: MockLMS
     """The in-process model on a copy of the same store, for comparison."""
+    time: FakeTime
+
+
+COURSES = 230
+"""Courses of the district beside the seed's C1: more than a page (200), more than a
+multiget (50)."""
+
+
+def many_courses(store: MockStore) -> None:
+    """``COURSES`` courses with a section each, and a section archived in the last."""
+    for n in range(COURSES):
+        store.put(SCHOOLOGY, "courses", f"M{n:03d}", "active", {"title": f"Course {n}"})
+        store.put(
+            SCHOOLOGY,
+            "classes",
+            f"MK{n:03d}",
+            "active",
+            {"course_id": f"M{n:03d}", "title": f"Section {n}", "school": "South High"},
+        )
+    store.put(
+        SCHOOLOGY, "classes", "MX", "archived", {"course_id": f"M{COURSES - 1:03d}", "title": "Old"}
+    )
 
 
 @pytest.fixture
@@ -42,6 +64,10 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
     store = MockStore(path)
     with store.transaction():
         seed(store)
+    store.close()
+    store = MockStore(path)
+    with store.transaction():
+        many_courses(store)
     store.close()
     twin = tmp_path / "twin" / "lms.sqlite"
     twin.parent.mkdir()
@@ -60,7 +86,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
         )
         lms, mock = HttpLMS(settings), MockLMS(twin)
         try:
-            yield Served(fake, lms, mock)
+            yield Served(fake, lms, mock, time)
         finally:
             lms.close()
             mock.close()
@@ -74,8 +100,12 @@ def statuses(lms: HttpLMS | MockLMS, kind: str) -> dict[str, str]:
 def test_reads_give_the_districts_records(served: Served) -> None:
     lms = served.lms
     assert statuses(lms, "schools") == {"North High": "active", "South High": "active"}
-    assert statuses(lms, "classes") == {"K1": "active", "K2": "archived"}
-    assert statuses(lms, "courses") == {"C1": "active"}
+    assert statuses(lms, "classes") == statuses(served.mock, "classes")
+    assert {k: v for k, v in statuses(lms, "classes").items() if k.startswith("K")} == {
+        "K1": "active",
+        "K2": "archived",
+    }
+    assert statuses(lms, "courses") == statuses(served.mock, "courses")
     assert statuses(lms, "grading_periods") == statuses(served.mock, "grading_periods")
     staff = lms.records(SCHOOLOGY, "educators").set_index("id")
     assert staff.loc["T1", ["name", "email", "role", "school"]].tolist() == [
@@ -145,3 +175,56 @@ def test_refused_keys_say_which_variable_to_fix(
         lms.close()
     assert "SCHOOLOGY_CONSUMER_SECRET" in str(refused.value)
     assert "not-the-secret" not in str(refused.value)
+
+
+def test_sections_are_read_fifty_courses_a_multiget_and_lists_two_hundred_a_page(
+    served: Served,
+) -> None:
+    classes = served.lms.records(SCHOOLOGY, "classes").set_index("id")
+    assert classes.loc["MX", "status"] == "archived"
+    assert classes.loc["MK007", ["course_id", "school"]].tolist() == ["M007", "South High"]
+    assert len(classes) == COURSES + 1 + 2
+    sent = [(r.method, r.path, r.query) for r in served.fake.requests]
+    pages = [q for m, p, q in sent if (m, p) == ("GET", "/v1/courses")]
+    assert sorted((q["start"], q["limit"]) for q in pages) == [(["0"], ["200"]), (["200"], ["200"])]
+    multigets = [(m, p) for m, p, _ in sent if p == "/v1/multiget"]
+    assert multigets == [("POST", "/v1/multiget")] * 5, "231 courses: 50 + 50 + 50 + 50 + 31"
+    assert not [p for m, p, q in sent if p.endswith("/sections")], "no course is read alone"
+    assert served.fake.oauth.report()["refused"] == {}
+
+
+def test_a_429_is_waited_out_as_retry_after_says(served: Served) -> None:
+    served.fake.faults.configure(
+        {"queue": [{"type": "status", "status": 429, "retry_after": 4, "path": "/v1/multiget"}]}
+    )
+    assert statuses(served.lms, "classes") == statuses(served.mock, "classes")
+    multigets = [r.status for r in served.fake.requests if r.path == "/v1/multiget"]
+    assert sorted(multigets) == [200] * 5 + [429]
+    assert 4.0 in served.time.waits
+
+
+def test_without_an_api_for_the_powerschool_app_the_steps_say_to_do_it_by_hand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on api.schoology.com: no stand-in for the app's configuration."""
+    path = tmp_path / "lms.sqlite"
+    store = MockStore(path)
+    with store.transaction():
+        seed(store)
+    store.close()
+    monkeypatch.setenv("SCHOOLOGY_CONSUMER_KEY", KEY)
+    monkeypatch.setenv("SCHOOLOGY_CONSUMER_SECRET", SECRET)
+    with FakeSchoologyServer(path, KEY, SECRET, rate_limits=False, powerschool_app=False) as fake:
+        lms = HttpLMS(HttpSettings("", "", SchoologyConfig(fake.url), Policy(attempts=1)))
+        try:
+            with pytest.raises(LMSError) as no_api:
+                lms.settings(SCHOOLOGY)
+            op = Operation(SCHOOLOGY, "set sync mode", "settings", "sync_mode", {"mode": "manual"})
+            (refused,) = lms.execute_many([op])
+            assert statuses(lms, "schools") == {"North High": "active", "South High": "active"}
+        finally:
+            lms.close()
+        assert fake.changes() == []
+    for said in (str(no_api.value), str(refused)):
+        assert "PowerSchool app" in said and "by hand" in said and "Action manual" in said
+    assert isinstance(refused, RuleViolation)

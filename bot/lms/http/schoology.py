@@ -6,7 +6,8 @@ Reads map Schoology's objects back to the model's records: a user's ``school_uid
 course's ``course_code``, a section's ``section_school_code`` are the district's IDs, a school
 is known by its title, a grading period as ``<school>: <title>``. Schoology lists inactive
 users without their role, so each appears among both students and educators, ``deactivated``
-with its name only; its API gives no district IDs for enrollments, which are not read.
+with its name only; its API gives no district IDs for enrollments, which are not read. Lists
+are read 200 a page; the sections of many courses 50 courses a ``POST /v1/multiget``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
 
 from bot.abc import Clock
-from bot.errors import LMSError, LMSUnavailable, RuleViolation
+from bot.errors import CredentialsError, LMSError, LMSUnavailable, RuleViolation
 from bot.lms.http.client import Answer, ApiClient, Policy, error_message
 from bot.lms.http.designed import SingleWrite, no_body, params_body
 from bot.lms.http.limits import Limit
@@ -33,7 +35,7 @@ from bot.lms.http.system import (
     named,
     unknown_operation,
 )
-from bot.lms.schoology.auth import Credentials, raise_for_refusal, signer
+from bot.lms.schoology.auth import KEY_VARIABLE, Credentials, raise_for_refusal, signer
 from bot.structures import Operation, OpResult
 from bot.templates import normalize_header
 
@@ -41,10 +43,19 @@ SYSTEM = "Schoology"
 BATCH = 50
 LIMIT = Limit(50, 5)
 PAGE = 200
+MULTIGET = 50
+"""Requests per ``POST /v1/multiget`` (Schoology's most)."""
 STUDENT_ROLE = 1
 ROLES = {1: "Student", 2: "Teacher", 3: "School Admin", 4: "System Admin", 5: "District Admin"}
 STAND_IN = "/powerschool/v1"
 INACTIVE = "deactivated"
+NO_APP_API = (
+    "this Schoology has no API for the PowerSchool app's configuration (acting user, sync "
+    f"mode, active year: {STAND_IN} answered 404), and Schoology's REST API v1 has none: do "
+    "the PowerSchool app's steps in Schoology by hand (System Settings > Integration > SIS "
+    "Integration > PowerSchool) and make them people's steps (Action manual, Run ticked by "
+    "their Owner); see the README's Schoology playbook table"
+)
 
 
 def _feed(op: Operation) -> dict[str, Any]:
@@ -84,7 +95,12 @@ class SchoologyAdapter(SystemAdapter):
                 raise_for_refusal(response, credentials, clock)
             except LMSError as exc:
                 return exc
-            return LMSError(f"Schoology refused the request ({response.status_code})")
+            return CredentialsError(
+                f"Schoology refused {response.request.method} {urlsplit(response.url).path} "
+                f"({response.status_code}): the user whose keys are in {KEY_VARIABLE} may not "
+                "do it; make the keys as an active System Admin whose role has the Access "
+                "Schoology API permission (see the README); nothing was changed"
+            )
 
         self.client = ApiClient(
             SYSTEM,
@@ -117,7 +133,10 @@ class SchoologyAdapter(SystemAdapter):
         return frame_of(reader()) if reader is not None else frame_of([])
 
     def settings(self) -> dict[str, str]:
-        body = self._body(self.client.get(f"{STAND_IN}/settings"), f"GET {STAND_IN}/settings")
+        answer = self.client.get(f"{STAND_IN}/settings")
+        if answer.status == 404:
+            raise LMSError(NO_APP_API)
+        body = self._body(answer, f"GET {STAND_IN}/settings")
         found = body.get("settings") if isinstance(body, dict) else None
         if not isinstance(found, dict):
             raise LMSError("Schoology's PowerSchool app answered with no settings")
@@ -158,6 +177,8 @@ class SchoologyAdapter(SystemAdapter):
             return for_record(op, exc)
         if answer.ok and isinstance(answer.body, dict):
             return OpResult(str(answer.body.get("status", "")), str(answer.body.get("message", "")))
+        if answer.status == 404:
+            return RuleViolation(named(NO_APP_API, op.record_id))
         return _refusal(answer, op)
 
     def _period(self, op: Operation, schools: dict[str, int]) -> Result:
@@ -241,14 +262,27 @@ class SchoologyAdapter(SystemAdapter):
         ]
 
     def _sections(self) -> list[dict[str, Any]]:
+        """Every course's sections (past ones too), each course's first page read
+        ``MULTIGET`` courses at a time with ``POST /v1/multiget``; a course with more
+        sections than a page is read on, page by page."""
         schools = self._school_numbers()
         courses = self._list("/v1/courses", "course")
-        listed = self.client.map(
-            lambda c: self._list(
-                f"/v1/courses/{c['id']}/sections", "section", {"include_past": "1"}
-            ),
-            courses,
+        first = self._multiget(
+            [f"/v1/courses/{c['id']}/sections?include_past=1&start=0&limit={PAGE}" for c in courses]
         )
+        listed: list[list[Any]] = []
+        for course, body in zip(courses, first, strict=True):
+            page = body.get("section") if isinstance(body, dict) else None
+            if not isinstance(page, list):
+                raise LMSError(
+                    f"Schoology answered GET /v1/courses/{course['id']}/sections with no list "
+                    "of section"
+                )
+            if int(body.get("total") or 0) > len(page):
+                page = self._list(
+                    f"/v1/courses/{course['id']}/sections", "section", {"include_past": "1"}
+                )
+            listed.append(page)
         rows = [
             _fields(
                 str(s.get("section_school_code", "")),
@@ -262,6 +296,40 @@ class SchoologyAdapter(SystemAdapter):
             for s in sections
         ]
         return sorted(rows, key=lambda r: str(r["id"]))
+
+    def _multiget(self, paths: Sequence[str]) -> list[Any]:
+        """The body of each GET ``paths`` (in order), ``MULTIGET`` paths a request:
+        Schoology's ``POST /v1/multiget`` answers each with its ``response_code`` and
+        ``body``; a path answered with an error is an error naming it."""
+        chunks = [paths[n : n + MULTIGET] for n in range(0, len(paths), MULTIGET)]
+        answers = self.client.map(
+            lambda chunk: self._body(
+                self.client.request(
+                    "POST", "/v1/multiget", body={"request": list(chunk)}, repeatable=True
+                ),
+                "POST /v1/multiget",
+            ),
+            chunks,
+        )
+        bodies: list[Any] = []
+        for chunk, answer in zip(chunks, answers, strict=True):
+            found = answer.get("response") if isinstance(answer, dict) else None
+            if not isinstance(found, list) or len(found) != len(chunk):
+                raise LMSError(
+                    f"Schoology answered POST /v1/multiget with {len(found or [])} answers "
+                    f"for {len(chunk)} requests"
+                )
+            for path, one in zip(chunk, found, strict=True):
+                code = int(one.get("response_code") or 0) if isinstance(one, dict) else 0
+                body = one.get("body") if isinstance(one, dict) else None
+                if not 200 <= code < 300:
+                    said = error_message(body)
+                    raise LMSUnavailable(
+                        f"Schoology answered GET {path.split('?')[0]} (in a multiget) with "
+                        f"{code}: {said}"
+                    )
+                bodies.append(body)
+        return bodies
 
     def _periods(self) -> list[dict[str, Any]]:
         schools = self._school_numbers()

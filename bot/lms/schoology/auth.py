@@ -32,7 +32,7 @@ from requests_oauthlib import OAuth1
 from bot.abc import Clock
 from bot.clock import SystemClock
 from bot.config.schoology import HMAC_SHA1, PLAINTEXT, SIGNATURE_METHODS
-from bot.errors import ConfigError, LMSError
+from bot.errors import ConfigError, CredentialsError
 
 __all__ = [
     "HMAC_SHA1",
@@ -42,6 +42,7 @@ __all__ = [
     "SECRET_VARIABLE",
     "SIGNATURE_METHODS",
     "Credentials",
+    "MissingCredentials",
     "SchoologyAuthError",
     "SchoologyClient",
     "credentials_from_env",
@@ -80,8 +81,13 @@ def _quiet_signing_logs() -> None:
 _quiet_signing_logs()
 
 
-class SchoologyAuthError(LMSError):
-    """Schoology refused the request's credentials, signature, timestamp or nonce (401)."""
+class MissingCredentials(ConfigError, CredentialsError):
+    """SCHOOLOGY_CONSUMER_KEY or SCHOOLOGY_CONSUMER_SECRET is not set (stops the cycle)."""
+
+
+class SchoologyAuthError(CredentialsError):
+    """Schoology refused the request's credentials, signature, timestamp or nonce (401): the
+    cycle stops, and the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -97,12 +103,12 @@ def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credential
     key = env.get(KEY_VARIABLE, "").strip()
     secret = env.get(SECRET_VARIABLE, "").strip()
     if not key:
-        raise ConfigError(
+        raise MissingCredentials(
             f"{KEY_VARIABLE} is not set: put the consumer key of the bot's Schoology API "
             f"credentials in it ({WHERE}, signed in as the System Admin the bot acts as)"
         )
     if not secret:
-        raise ConfigError(
+        raise MissingCredentials(
             f"{SECRET_VARIABLE} is not set: put the consumer secret issued with the consumer "
             f"key {key} in it ({WHERE}; request new credentials there if it was lost)"
         )

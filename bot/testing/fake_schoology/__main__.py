@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--latency-ms", type=int, default=0, help="delay each API answer by N ms")
     parser.add_argument("--no-rate-limits", action="store_true", help="do not enforce rate limits")
     parser.add_argument(
+        "--no-powerschool-app",
+        action="store_true",
+        help="serve no stand-in for the PowerSchool app's configuration (as api.schoology.com)",
+    )
+    parser.add_argument(
         "--faults",
         metavar="JSON",
         help="faults to start with, as for POST /_fake/faults, e.g. '{\"error_rate\": 0.1}'",
@@ -102,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             latency_ms=args.latency_ms,
             rate_limits=not args.no_rate_limits,
+            powerschool_app=not args.no_powerschool_app,
         )
     except sqlite3.DatabaseError as exc:
         return _fail(f"--store {store} is not a mock LMS store ({exc})")
