@@ -17,6 +17,7 @@ class Figures:
     http_crash_points: int = 0
     http_faults: int = 0
     bad_inputs: int = 0
+    http_bad_inputs: int = 0
     tampering: int = 0
     lost: int = 0
     doubled: int = 0
@@ -26,7 +27,8 @@ class Figures:
         return (
             f"reliability: {self.crash_points} crash points ({self.http_crash_points} over HTTP), "
             f"{self.faults} faults injected ({self.http_faults} over HTTP), "
-            f"{self.bad_inputs} bad inputs tried, {self.tampering} tampering attempts, "
+            f"{self.bad_inputs} bad inputs tried ({self.http_bad_inputs} over HTTP), "
+            f"{self.tampering} tampering attempts, "
             f"{self.lost} records lost, {self.doubled} records applied twice"
         )
 

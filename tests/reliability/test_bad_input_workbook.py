@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from bot.cli import main
 from bot.testing.fake_sheets import FakeSheetsServer
 from tests.reliability.district import District, build_district, step_row
 from tests.reliability.figures import FIGURES
+from tests.reliability.http_district import http_district
 from tests.reliability.settings import examples
 from tests.reliability.strategies import CELL, DATES, FORMULA_LIKE, IDS, TEMPLATE, checklist_row
 
@@ -81,23 +83,27 @@ DISTRICT = st.fixed_dictionaries(
 )
 
 
-def make(drawn: dict[str, Any], sheets: FakeSheetsServer | None) -> District:
+def tabs(drawn: dict[str, Any]) -> dict[str, Any]:
+    """``build_district``'s arguments for a drawn district: the good and formula steps among
+    the drawn rows, the good and formula students among the drawn ones."""
     checklist = drawn["checklist"]
     at = drawn["at"]
     steps = [*checklist[:at], GOOD, *checklist[at:], FORMULAS]
     formula_students = [student(f, "TRUE") for f in FORMULA_LIKE[:4]]
     good = [student(i) for i in GOOD_IDS]
-    root = Path(tempfile.mkdtemp(prefix="bad-input-"))
-    return build_district(
-        root / "district",
-        steps=steps,
-        sheets=sheets,
-        rows={
+    return {
+        "steps": steps,
+        "rows": {
             "Students": [*drawn["students"][:2], *good, *formula_students, *drawn["students"][2:]],
             "Enrollments": drawn["enrollments"],
         },
-        seed={"Students": [*good, *formula_students[:2]]},
-    )
+        "seed": {"Students": [*good, *formula_students[:2]]},
+    }
+
+
+def make(drawn: dict[str, Any], sheets: FakeSheetsServer | None) -> District:
+    root = Path(tempfile.mkdtemp(prefix="bad-input-"))
+    return build_district(root / "district", sheets=sheets, **tabs(drawn))
 
 
 def xlsx_grid(district: District) -> Grid:
@@ -176,6 +182,23 @@ def test_bad_input_in_a_local_workbook_never_breaks_a_cycle(drawn: dict[str, Any
         check_cycle(district, xlsx_grid)
     finally:
         shutil.rmtree(district.root.parent)
+
+
+@examples(10)
+@given(drawn=DISTRICT)
+def test_bad_input_with_the_lms_over_http_never_breaks_a_cycle(drawn: dict[str, Any]) -> None:
+    """The same drawn districts, the step executed through the HTTP adapter on the fake LMS."""
+    root = Path(tempfile.mkdtemp(prefix="bad-input-http-"))
+    try:
+        with http_district(root / "district", **tabs(drawn)) as district:
+            check_cycle(district, xlsx_grid)
+            assert district.changes("change home school") == Counter(
+                f"Edgenuity:change home school:{record}"
+                for record in (*GOOD_IDS, *FORMULA_LIKE[:2])
+            )
+        FIGURES.http_bad_inputs += 1
+    finally:
+        shutil.rmtree(root)
 
 
 @examples(40)
