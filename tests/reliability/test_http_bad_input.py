@@ -52,6 +52,7 @@ def test_odd_ids_and_names_are_created_as_given_or_refused_by_name(tmp_path: Pat
             created,
         )
         FIGURES.bad_inputs += len(ODD)
+        FIGURES.http_bad_inputs += len(ODD)
         assert (lost, doubled) == (0, 0)
         lms = MockLMS(district.config.lms_path)
         try:
