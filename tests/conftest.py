@@ -14,6 +14,23 @@ from bot.notify.console import ConsoleNotifier
 from bot.services import Services
 from bot.templates import WorkbookTemplate, load_template
 from bot.wiring import build_services
+from tests.reliability.summary import (  # the reliability figures' hooks, xdist's controller too
+    pytest_configure,
+    pytest_deselected,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)
+
+__all__ = [
+    "pytest_configure",
+    "pytest_deselected",
+    "pytest_runtest_logreport",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+    "pytest_testnodedown",
+]
 
 DEMO_DAY = date(2026, 11, 22)
 
