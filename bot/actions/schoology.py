@@ -3,7 +3,14 @@
 Each plan compares what the step asks with what Schoology holds: a setting already at the
 value, a school that has the grading period with those dates already, is not sent again; a
 corrected value (another year, other dates) is a new target and is sent. Checking the acting
-user is a read: the plan reads the user and the setting, and nothing is sent.
+user is a read: the plan reads the user and the setting, and nothing is sent. Making users
+inactive is planned against Schoology's users: a user already inactive is at target and is
+not sent again.
+
+The PowerSchool app's sync mode and active year have no API on a real Schoology: the playbook
+makes them people's steps (``manual`` with ``setting=``), which the bot checks where it can
+read the app's settings. The actions that set them stay for the in-process model and the
+fakes' stand-in of the app.
 """
 
 from __future__ import annotations
@@ -13,11 +20,12 @@ from functools import partial
 
 import pandas as pd
 
-from bot.actions.base import Action, CustomSetting, PlanContext, WorkItem
-from bot.actions.shared import ids_text
+from bot.actions.base import ALLOW_OVER, Action, CustomSetting, PlanContext, WorkItem
+from bot.actions.shared import describe_student, ids_text
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
+from bot.core.targets import Rule
 from bot.core.wording import agree, count
 
 SYSTEM = "Schoology"
@@ -288,6 +296,24 @@ ACTIONS: list[Action] = [
         build=year_work,
         checks=(acting_user_ok, sync_is_manual),
         at_target=year_set,
+    ),
+    Action(
+        _spec(
+            "deactivate users",
+            "deactivate",
+            "students",
+            "Students",
+            True,
+            "Mark students inactive (graduated, left): they can no longer sign in; their "
+            "accounts are kept and can be made active again.",
+            params=(
+                ParamSpec(
+                    ALLOW_OVER, "bool", help="yes to act on more than safety.max_change_percent"
+                ),
+            ),
+        ),
+        describe_record=describe_student,
+        rule=Rule(to_status="deactivated"),
     ),
     CustomSetting(
         _spec(
