@@ -27,6 +27,7 @@ from bot.core.params import ParamSpec
 from bot.core.problems import Problem
 from bot.core.targets import Rule
 from bot.core.wording import agree, count
+from bot.errors import Unreadable
 
 SYSTEM = "Schoology"
 ADMIN_ROLE = "system admin"
@@ -60,6 +61,17 @@ def acting_user_ok(ctx: PlanContext) -> list[Problem]:
     """The acting user is a current member with the System Admin role."""
     problem = user_problem(ctx, ctx.settings.get("acting_user", ""))
     return [Problem("Action", problem)] if problem else []
+
+
+def acting_user_ok_where_readable(ctx: PlanContext) -> list[Problem]:
+    """As ``acting_user_ok`` where the PowerSchool app's settings can be read; a Schoology
+    whose API cannot read them (the real one) leaves it to the people's steps: the API's
+    writes are made by the user whose keys the bot holds."""
+    try:
+        ctx.settings.get("acting_user")
+    except Unreadable:
+        return []
+    return acting_user_ok(ctx)
 
 
 def new_user_ok(ctx: PlanContext) -> list[Problem]:
@@ -270,7 +282,8 @@ ACTIONS: list[Action] = [
             "sync mode",
             None,
             False,
-            "Set PowerSchool syncing to manual (at year end) or automatic.",
+            "Set PowerSchool syncing to manual (at year end) or automatic (no API on a real "
+            "Schoology: there, a people's step).",
             params=(ParamSpec("mode", "choice", True, ("manual", "automatic")),),
         ),
         kind="settings",
@@ -286,7 +299,8 @@ ACTIONS: list[Action] = [
             "active year",
             None,
             False,
-            "Set the PowerSchool active year (only while sync is manual); nothing is removed.",
+            "Set the PowerSchool active year (only while sync is manual); nothing is removed (no "
+            "API on a real Schoology: there, a people's step).",
             params=(ParamSpec("year", required=True, help="e.g. 2027-2028"),),
             after=("set sync mode",),
             after_reason="set sync to manual first",
@@ -336,7 +350,7 @@ ACTIONS: list[Action] = [
         kind="grading_periods",
         reads="schools",
         build=periods_work,
-        checks=(schools_known, acting_user_ok),
+        checks=(schools_known, acting_user_ok_where_readable),
         at_target=period_there,
         also_reads=("grading_periods", "educators"),
     ),

@@ -95,7 +95,7 @@ def test_without_an_api_for_the_app_the_tick_is_recorded_as_not_checked(
         # api.schoology.com cannot read the acting user either: its review is done by hand
         set_staff_cell(config, "S-001", "Action", "manual")
         with time_machine.travel(on_the_rollover(config), tick=False):
-            for step in ("S-002", "S-003"):
+            for step in ("S-002", "S-003", "S-004"):
                 set_staff_cell(config, step, "Run", "TRUE")
             assert cli(config, "run", "--once") == 0
             assert cli(config, "run", "--once") == 0  # a second run records nothing again
@@ -106,7 +106,12 @@ def test_without_an_api_for_the_app_the_tick_is_recorded_as_not_checked(
     assert result.startswith(f"{owner} ticked Run: done; the bot could not check it: ")
     assert "Schoology's API cannot read the PowerSchool app's settings" in result
     assert steps["S-003"]["Status"].startswith("Done by ")
+    assert "the bot could not check it" in steps["S-004"]["Result"]
+    # the API's steps run: grading periods are created through Schoology's API
+    assert steps["S-005"]["Status"] == "Done", steps["S-005"]
+    assert steps["S-007"]["Status"] == "Awaiting approval"
     assert not [s for s, row in steps.items() if row["Status"].startswith("Failed")], steps
     settings = [r for r in fake.requests if r.path.endswith("/settings")]
     assert settings and {r.status for r in settings} == {404}
-    assert not [r for r in fake.requests if r.method != "GET" and r.system]
+    writes = [(r.method, r.path) for r in fake.requests if r.method != "GET" and r.system]
+    assert {w for w in writes if w[1] != "/v1/multiget"} == {("POST", "/v1/gradingperiods")}
