@@ -14,7 +14,12 @@ import time_machine
 
 from bot.config import Config
 from bot.lms.mock import MockLMS
-from tests.integration.test_messages import cli, on_the_rollover, playbook_demo
+from tests.integration.test_messages import (
+    bot_sets_the_app,
+    cli,
+    on_the_rollover,
+    playbook_demo,
+)
 from tests.integration.test_whole_loop import checklist, set_staff_cell
 
 SYS = "Schoology"
@@ -33,12 +38,7 @@ def test_corrected_year_and_dates_are_applied_and_a_retick_sends_nothing(tmp_pat
     config = playbook_demo(tmp_path, "schoology-new-year")
     set_staff_cell(config, "S-008", "Run", "FALSE")  # sync stays manual after the new year
     year = checklist(config)["S-004"]["Parameters"].split("expected=")[1]
-    for sid, action, params in (
-        ("S-002", "set sync mode", "mode=manual"),
-        ("S-004", "set active year", f"year={year}"),
-    ):
-        set_staff_cell(config, sid, "Action", action)
-        set_staff_cell(config, sid, "Parameters", params)
+    bot_sets_the_app(config)
     with time_machine.travel(on_the_rollover(config), tick=False):
         assert cli(config, "run", "--once") == 0
         steps = checklist(config)
