@@ -10,7 +10,8 @@
     ├── LMSError               the LMS seam
     │   ├── RuleViolation      the vendor refused one record (a rule of its procedure)
     │   ├── LMSUnavailable     a transient failure: the record may be retried
-    │   └── CredentialsError the bot's LMS credentials are missing or refused: stops the cycle
+    │   ├── CredentialsError the bot's LMS credentials are missing or refused: stops the cycle
+    │   └── Unreadable         the LMS has no API for what was asked (a claim about it is unchecked)
     ├── StateError             the state store
     ├── ApprovalRefused        an approval that may not be given (names who and why)
     └── NotifierError          the notifier seam (console, Slack)
@@ -65,6 +66,12 @@ class LMSUnavailable(LMSError):
 class CredentialsError(LMSError):
     """The bot's credentials for an LMS are missing or refused (names the setting to fix):
     no step of that system can run, so the cycle stops before it writes anything."""
+
+
+class Unreadable(LMSError):
+    """The LMS offers no way to read what was asked (Schoology's API has none for the
+    PowerSchool app's settings): retrying will not help, and a person's claim about it is
+    recorded unchecked."""
 
 
 class StateError(RolloverError):

@@ -77,12 +77,12 @@ RENAISSANCE: list[SeedStep] = [  # 003: transferring student data between sites
 SCHOOLOGY: list[SeedStep] = [  # 004: PowerSchool integration, new school year
     ("check acting user", "system admin"),
     ("check acting user", "only one person"),
-    ("set sync mode", "syncing to manual"),
+    ("manual", "syncing to manual"),
     ("manual", "rollover of your data in powerschool"),
-    ("set active year", "stops syncing earlier years"),
+    ("manual", "stops syncing earlier years"),
     ("create grading periods", "grading period"),
     ("manual", "created grading periods in schoology before"),
-    ("manual", "inactive"),
+    ("deactivate users", "inactive"),
 ]
 EXTRA = {
     # Sync is set back to automatic for the new year: the seed's Manual mode "stops the data

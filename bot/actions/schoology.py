@@ -3,7 +3,14 @@
 Each plan compares what the step asks with what Schoology holds: a setting already at the
 value, a school that has the grading period with those dates already, is not sent again; a
 corrected value (another year, other dates) is a new target and is sent. Checking the acting
-user is a read: the plan reads the user and the setting, and nothing is sent.
+user is a read: the plan reads the user and the setting, and nothing is sent. Making users
+inactive is planned against Schoology's users: a user already inactive is at target and is
+not sent again.
+
+The PowerSchool app's sync mode and active year have no API on a real Schoology: the playbook
+makes them people's steps (``manual`` with ``setting=``), which the bot checks where it can
+read the app's settings. The actions that set them stay for the in-process model and the
+fakes' stand-in of the app.
 """
 
 from __future__ import annotations
@@ -13,12 +20,14 @@ from functools import partial
 
 import pandas as pd
 
-from bot.actions.base import Action, CustomSetting, PlanContext, WorkItem
-from bot.actions.shared import ids_text
+from bot.actions.base import ALLOW_OVER, Action, CustomSetting, PlanContext, WorkItem
+from bot.actions.shared import describe_student, ids_text
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
 from bot.core.problems import Problem
+from bot.core.targets import Rule
 from bot.core.wording import agree, count
+from bot.errors import Unreadable
 
 SYSTEM = "Schoology"
 ADMIN_ROLE = "system admin"
@@ -52,6 +61,17 @@ def acting_user_ok(ctx: PlanContext) -> list[Problem]:
     """The acting user is a current member with the System Admin role."""
     problem = user_problem(ctx, ctx.settings.get("acting_user", ""))
     return [Problem("Action", problem)] if problem else []
+
+
+def acting_user_ok_where_readable(ctx: PlanContext) -> list[Problem]:
+    """As ``acting_user_ok`` where the PowerSchool app's settings can be read; a Schoology
+    whose API cannot read them (the real one) leaves it to the people's steps: the API's
+    writes are made by the user whose keys the bot holds."""
+    try:
+        ctx.settings.get("acting_user")
+    except Unreadable:
+        return []
+    return acting_user_ok(ctx)
 
 
 def new_user_ok(ctx: PlanContext) -> list[Problem]:
@@ -262,7 +282,8 @@ ACTIONS: list[Action] = [
             "sync mode",
             None,
             False,
-            "Set PowerSchool syncing to manual (at year end) or automatic.",
+            "Set PowerSchool syncing to manual (at year end) or automatic (no API on a real "
+            "Schoology: there, a people's step).",
             params=(ParamSpec("mode", "choice", True, ("manual", "automatic")),),
         ),
         kind="settings",
@@ -278,7 +299,8 @@ ACTIONS: list[Action] = [
             "active year",
             None,
             False,
-            "Set the PowerSchool active year (only while sync is manual); nothing is removed.",
+            "Set the PowerSchool active year (only while sync is manual); nothing is removed (no "
+            "API on a real Schoology: there, a people's step).",
             params=(ParamSpec("year", required=True, help="e.g. 2027-2028"),),
             after=("set sync mode",),
             after_reason="set sync to manual first",
@@ -288,6 +310,24 @@ ACTIONS: list[Action] = [
         build=year_work,
         checks=(acting_user_ok, sync_is_manual),
         at_target=year_set,
+    ),
+    Action(
+        _spec(
+            "deactivate users",
+            "deactivate",
+            "students",
+            "Students",
+            True,
+            "Mark students inactive (graduated, left): they can no longer sign in; their "
+            "accounts are kept and can be made active again.",
+            params=(
+                ParamSpec(
+                    ALLOW_OVER, "bool", help="yes to act on more than safety.max_change_percent"
+                ),
+            ),
+        ),
+        describe_record=describe_student,
+        rule=Rule(to_status="deactivated"),
     ),
     CustomSetting(
         _spec(
@@ -310,7 +350,7 @@ ACTIONS: list[Action] = [
         kind="grading_periods",
         reads="schools",
         build=periods_work,
-        checks=(schools_known, acting_user_ok),
+        checks=(schools_known, acting_user_ok_where_readable),
         at_target=period_there,
         also_reads=("grading_periods", "educators"),
     ),

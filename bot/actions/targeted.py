@@ -33,7 +33,7 @@ from bot.core.values import shown
 from bot.core.wording import count, listed, past_participle, singular
 
 EXAMPLES = 3
-GUARDED_VERBS = frozenset({"archive", "disable", "delete", "remove"})
+GUARDED_VERBS = frozenset({"archive", "deactivate", "disable", "delete", "remove"})
 ALLOW_OVER = "allow_over_threshold"
 
 

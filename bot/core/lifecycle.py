@@ -206,6 +206,8 @@ def _manual(facts: StepFacts, manual: Manual, kept: StepView) -> Verdict:
     day = facts.now[:10]
     status = f"{Status.DONE.value} by {owner} on {day}"
     checked = f"; {manual.confirmed}" if manual.confirmed else ""
+    if manual.unchecked:
+        checked += f"; the bot could not check it: {manual.unchecked}"
     result = f"{owner} ticked Run: done{checked} (recorded {facts.now})"
     view = replace(kept, status=status, result=result, last_run=facts.now)
     return Verdict(view, (RecordDone(manual.fingerprint, status, result),))

@@ -51,6 +51,9 @@ class Manual:
     """What the bot read that contradicts the owner's claim (blank: nothing does)."""
     confirmed: str = ""
     """What the bot read that bears the claim out (blank: nothing to check)."""
+    unchecked: str = ""
+    """Why the bot could not check the claim (the LMS has no API for it): the tick is
+    recorded, saying so."""
 
 
 @dataclass(frozen=True)

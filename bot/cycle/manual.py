@@ -10,7 +10,7 @@ import pandas as pd
 
 from bot.actions.manual import defaults
 from bot.core.checklist import Step
-from bot.core.manual import KIND, TRAINING, check_claim
+from bot.core.manual import KIND, SETTING, TRAINING, check_claim
 from bot.core.messages import fill, placeholders
 from bot.core.params import parse_parameters
 from bot.core.plan import fingerprint
@@ -19,6 +19,7 @@ from bot.core.step_facts import Manual, RecordDone
 from bot.core.validate import CheckedStep
 from bot.cycle.district import DistrictDays
 from bot.districts.messages import message_templates
+from bot.errors import Unreadable
 from bot.services import Services
 from bot.structures import Outcome
 from bot.workbook.tab_frames import TabFrames
@@ -77,15 +78,23 @@ def _training(frames: TabFrames) -> list[tuple[str, str]] | None:
 def manual_facts(
     services: Services, frames: TabFrames, checked: CheckedStep, message: str
 ) -> Manual:
-    """The task, its message, and what the LMS (a setting) or the Training tab says of it."""
+    """The task, its message, and what the LMS (a setting) or the Training tab says of it;
+    an LMS with no API for its settings leaves the claim unchecked, saying why."""
     spec = checked.spec
-    params = checked.params
-    settings = services.lms.settings(spec.system) if spec.system and "setting" in params else {}
+    params = dict(checked.params)
+    settings: dict[str, str] = {}
+    unchecked = ""
+    if spec.system and SETTING in params:
+        try:
+            settings = services.lms.settings(spec.system)
+        except Unreadable as exc:
+            unchecked = str(exc)
+            params.pop(SETTING)
     training = _training(frames) if TRAINING in params else None
     disputed, confirmed = check_claim(
         spec.system, params, settings, defaults(spec.system), training
     )
-    return Manual(task_fingerprint(checked), message, disputed, confirmed)
+    return Manual(task_fingerprint(checked), message, disputed, confirmed, unchecked)
 
 
 def record_done(services: Services, step: Step, effect: RecordDone, stamp: str) -> None:

@@ -99,7 +99,7 @@ def _schoology(rows: list[dict[str, str]], tabs: dict[str, list[dict[str, str]]]
     year = f"{rollover.year}-{rollover.year + 1}"
     start = school_day_from(rollover + timedelta(days=3), tabs["Calendar"])
     end = school_day_from(rollover + timedelta(days=140), tabs["Calendar"])
-    _set(rows, "S-004", Parameters=f"year={year}")
+    _set(rows, "S-004", Parameters=f"setting=active_year; expected={year}")
     _set(rows, "S-005", Parameters=f"name={year} S1; start_date={start}; end_date={end}")
     tabs["Educators"].append(
         {

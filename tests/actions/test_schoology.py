@@ -249,3 +249,44 @@ def test_a_school_that_has_the_grading_period_is_left_alone_and_corrected_dates_
     assert len(periods) == 2 and set(periods["end_date"]) == {"2027-12-18"}
     assert execute(lms, plan(lms, SYS, "create grading periods", frames, params=corrected)) == {}
     assert calls(lms, "create grading periods") == 4
+
+
+def test_graduated_and_inactive_students_are_made_inactive_once(tmp_path: Path) -> None:
+    """ "Graduated or inactive students ... will remain in Schoology. Click here for
+    instructions on how to mark students as inactive": planned against Schoology's users, a
+    user already inactive is left alone, more than safety.max_change_percent needs saying so,
+    and the step needs an admin's approval."""
+    statuses = ["graduated", "inactive", "graduated"] + ["active"] * 27
+    students = tab(
+        "Students",
+        [
+            {"Student ID": f"S{n:02d}", "First name": "Kim", "Last name": f"L{n}", "Status": s}
+            for n, s in enumerate(statuses)
+        ],
+    )
+    frames = {"Students": students}
+    lms = seeded(tmp_path, SYS, frames)
+    scope = "Students: status in (graduated, inactive)"
+    with lms.store.transaction():
+        lms.store.put(SYS, "students", "S02", "deactivated", {"first_name": "Kim"})
+
+    planned = plan(lms, SYS, "deactivate users", frames, scope=scope)
+    assert fates(planned) == {"S00": CHANGE, "S01": CHANGE, "S02": AT_TARGET}
+    assert planned.plan and planned.plan.destructive
+    assert planned.plan.summary.startswith("Will deactivate 2 of 29 active students")
+    assert "1 already deactivated" in planned.plan.summary
+    assert execute(lms, planned) == {"S00": "deactivated user S00", "S01": "deactivated user S01"}
+    assert calls(lms, "deactivate users") == 2
+    again = plan(lms, SYS, "deactivate users", frames, scope=scope)
+    assert set(fates(again).values()) == {AT_TARGET}
+    assert again.plan and again.plan.summary.startswith("Nothing to deactivate")
+
+    many = students.assign(Status=["graduated"] * 10 + ["active"] * 20)
+    frames = {"Students": many}
+    over = plan(lms, SYS, "deactivate users", frames, scope=scope)
+    assert over.plan is None and "would deactivate 7 of 27 active students (25.9% > 10%)" in (
+        over.why
+    )
+    assert "allow_over_threshold=yes" in over.why
+    allowed = plan(lms, SYS, "deactivate users", frames, scope, "allow_over_threshold=yes")
+    assert allowed.plan is not None

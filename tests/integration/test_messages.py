@@ -189,7 +189,7 @@ def test_a_setting_the_lms_refused_says_it_could_not_rather_than_previewed_zero(
 
 
 def on_the_rollover(config: Config) -> datetime:
-    """9:00 on the demo's rollover date, when Schoology's sync goes manual (S-002 runs on
+    """9:00 on the demo's rollover date, when Schoology's sync goes manual (S-002 is due on
     it) and the new year's steps after it can run."""
     calendar = XlsxWorkbook(config.workbook_path, load_template()).read(["Calendar"])
     frame = calendar.frames["Calendar"]
@@ -197,8 +197,21 @@ def on_the_rollover(config: Config) -> datetime:
     return datetime.combine(date.fromisoformat(rollover), time(9), ZoneInfo(config.timezone))
 
 
+def bot_sets_the_app(config: Config) -> None:
+    """The Schoology playbook's PowerSchool-app steps given to the bot's actions (the
+    in-process model can set them; on a real Schoology they are people's steps)."""
+    year = checklist(config)["S-004"]["Parameters"].split("expected=")[1]
+    for sid, action, params in (
+        ("S-002", "set sync mode", "mode=manual"),
+        ("S-004", "set active year", f"year={year}"),
+    ):
+        set_staff_cell(config, sid, "Action", action)
+        set_staff_cell(config, sid, "Parameters", params)
+
+
 def test_the_grading_period_result_names_every_school(tmp_path: Path) -> None:
     config = playbook_demo(tmp_path, "schoology-new-year")
+    bot_sets_the_app(config)
     with time_machine.travel(on_the_rollover(config), tick=False):
         assert cli(config, "run", "--once") == 0
     steps = checklist(config)
@@ -209,6 +222,7 @@ def test_the_grading_period_result_names_every_school(tmp_path: Path) -> None:
 
 def test_the_active_year_result_says_there_was_none_before(tmp_path: Path) -> None:
     config = playbook_demo(tmp_path, "schoology-new-year")
+    bot_sets_the_app(config)
     with time_machine.travel(on_the_rollover(config), tick=False):
         assert cli(config, "run", "--once") == 0
     steps = checklist(config)

@@ -1,6 +1,9 @@
 """Schoology's new year from the CLI, as a coordinator would: a corrected active year and
 corrected grading-period dates are applied, a re-ticked step whose setting Schoology holds
-already sends nothing, and checking the acting user is a read (issue 15, item 1)."""
+already sends nothing, and checking the acting user is a read (issue 15, item 1). The
+playbook makes the sync mode and the active year people's steps (Schoology's API has no way to
+set them); a district whose LMS lets the bot set them (the in-process model, the fakes' stand-in
+of the PowerSchool app) gives those steps the bot's actions instead, as here."""
 
 from __future__ import annotations
 
@@ -11,7 +14,12 @@ import time_machine
 
 from bot.config import Config
 from bot.lms.mock import MockLMS
-from tests.integration.test_messages import cli, on_the_rollover, playbook_demo
+from tests.integration.test_messages import (
+    bot_sets_the_app,
+    cli,
+    on_the_rollover,
+    playbook_demo,
+)
 from tests.integration.test_whole_loop import checklist, set_staff_cell
 
 SYS = "Schoology"
@@ -29,11 +37,12 @@ def calls(config: Config) -> Counter[str]:
 def test_corrected_year_and_dates_are_applied_and_a_retick_sends_nothing(tmp_path: Path) -> None:
     config = playbook_demo(tmp_path, "schoology-new-year")
     set_staff_cell(config, "S-008", "Run", "FALSE")  # sync stays manual after the new year
+    year = checklist(config)["S-004"]["Parameters"].split("expected=")[1]
+    bot_sets_the_app(config)
     with time_machine.travel(on_the_rollover(config), tick=False):
         assert cli(config, "run", "--once") == 0
         steps = checklist(config)
         assert steps["S-001"]["Result"].startswith("The acting user of the PowerSchool app, ")
-        year = steps["S-004"]["Parameters"].removeprefix("year=")
         first, _ = year.split("-")
         corrected = f"{int(first) + 1}-{int(first) + 2}"
         set_staff_cell(config, "S-004", "Parameters", f"year={corrected}")

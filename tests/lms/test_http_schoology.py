@@ -16,6 +16,7 @@ from bot.config.schoology import SchoologyConfig
 from bot.errors import LMSError, LMSUnavailable, RuleViolation
 from bot.lms.http import HttpLMS, HttpSettings, Policy
 from bot.lms.http.client import Unsure
+from bot.lms.http.system import RESTORE
 from bot.lms.mock import MockLMS
 from bot.lms.mock.store import MockStore
 from bot.structures import Operation, OpResult
@@ -228,3 +229,49 @@ def test_without_an_api_for_the_powerschool_app_the_steps_say_to_do_it_by_hand(
     for said in (str(no_api.value), str(refused)):
         assert "PowerSchool app" in said and "by hand" in said and "Action manual" in said
     assert isinstance(refused, RuleViolation)
+
+
+def test_users_are_made_inactive_fifty_a_request_each_with_its_own_outcome(
+    served: Served,
+) -> None:
+    """``DELETE /v1/users?uids=``, at most 50 a request, as the model does it; a user
+    already inactive is not sent again, one Schoology does not have is refused by name."""
+    leaving = [f"G{n:03d}" for n in range(60)]
+    for lms_store in (MockStore(served.fake.store_path), served.mock.store):
+        with lms_store.transaction():
+            for uid in leaving:
+                data = {"first_name": "Grad", "last_name": uid, "email": f"{uid}@example.org"}
+                lms_store.put(SCHOOLOGY, "students", uid, "active", data)
+    ops = [Operation(SCHOOLOGY, "deactivate users", "students", uid) for uid in [*leaving, "S1"]]
+    ops.append(Operation(SCHOOLOGY, "deactivate users", "students", "NOBODY"))
+    over_http = served.lms.execute_many(ops)
+    in_process = served.mock.execute_many(ops)
+    assert [type(r) for r in over_http] == [type(r) for r in in_process]
+    assert [r.status for r in over_http if isinstance(r, OpResult)] == ["deactivated"] * 61
+    assert "NOBODY" in str(over_http[-1])
+    http, mock = statuses(served.lms, "students"), statuses(served.mock, "students")
+    assert {u: http[u] for u in [*leaving, "S1"]} == {u: mock[u] for u in [*leaving, "S1"]}
+
+    deletes = [r for r in served.fake.requests if r.method == "DELETE"]
+    assert sorted(len(r.query["uids"][0].split(",")) for r in deletes) == [11, 50]
+    assert len([c for c in served.fake.changes() if c["action"] == "deactivate users"]) == 61
+
+    again = served.lms.execute_many(ops[:3])
+    assert [str(r) for r in again] == [
+        str(OpResult("deactivated", f"user {uid} is already inactive")) for uid in leaving[:3]
+    ]
+    assert len([r for r in served.fake.requests if r.method == "DELETE"]) == 2
+    # undo: a user made inactive is made active again as the snapshot saw them
+    restore = [
+        Operation(SCHOOLOGY, RESTORE, "students", uid, {"status": "active", "data": "{}"})
+        for uid in ("G000", "G001")
+    ]
+    back = served.lms.execute_many(restore)
+    assert [type(r) for r in back] == [OpResult, OpResult]
+    assert [r.status for r in back if isinstance(r, OpResult)] == ["active", "active"]
+    http = statuses(served.lms, "students")
+    assert (http["G000"], http["G001"], http["G002"]) == ("active", "active", "deactivated")
+    (puts,) = [r for r in served.fake.requests if r.path == "/v1/users/reactivate"]
+    assert puts.status == 200
+    (twice,) = served.lms.execute_many(restore[:1])
+    assert isinstance(twice, OpResult) and twice.message == "user G000 is active already"

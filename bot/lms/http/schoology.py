@@ -22,7 +22,7 @@ import pandas as pd
 import requests
 
 from bot.abc import Clock
-from bot.errors import CredentialsError, LMSError, LMSUnavailable, RuleViolation
+from bot.errors import CredentialsError, LMSError, LMSUnavailable, RuleViolation, Unreadable
 from bot.lms.http.client import Answer, ApiClient, Policy, error_message
 from bot.lms.http.designed import SingleWrite, no_body, params_body
 from bot.lms.http.limits import Limit
@@ -56,6 +56,12 @@ NO_APP_API = (
     "Integration > PowerSchool) and make them people's steps (Action manual, Run ticked by "
     "their Owner); see the README's Schoology playbook table"
 )
+NO_APP_SETTINGS = (
+    "Schoology's API cannot read the PowerSchool app's settings (acting user, sync mode, "
+    f"active year: {STAND_IN}/settings answered 404); look at them in Schoology (System "
+    "Settings > Integration > SIS Integration > PowerSchool); a step of the bot that needs them "
+    "is done by hand: make it a people's step (Action manual)"
+)
 
 
 def _feed(op: Operation) -> dict[str, Any]:
@@ -70,6 +76,9 @@ SETTINGS_WRITES = {
     "sync now": SingleWrite("POST", f"{STAND_IN}/sync", _feed),
 }
 PERIODS = "create grading periods"
+USER_KINDS = ("students", "educators")
+REACTIVATE = "PUT /v1/users/reactivate"
+DEACTIVATE = "deactivate users"
 
 
 class SchoologyAdapter(SystemAdapter):
@@ -135,7 +144,7 @@ class SchoologyAdapter(SystemAdapter):
     def settings(self) -> dict[str, str]:
         answer = self.client.get(f"{STAND_IN}/settings")
         if answer.status == 404:
-            raise LMSError(NO_APP_API)
+            raise Unreadable(NO_APP_SETTINGS)
         body = self._body(answer, f"GET {STAND_IN}/settings")
         found = body.get("settings") if isinstance(body, dict) else None
         if not isinstance(found, dict):
@@ -145,16 +154,24 @@ class SchoologyAdapter(SystemAdapter):
     def execute_many(self, ops: Sequence[Operation]) -> list[Result]:
         """Settings one after another, in order; grading periods a few at once."""
         results: dict[int, Result] = {}
-        periods = []
+        periods, leaving, back = [], [], []
         for n, op in enumerate(ops):
             action = normalize_header(op.action)
             write = SETTINGS_WRITES.get(action)
-            if op.action == RESTORE:
+            if (
+                op.action == RESTORE
+                and op.kind in USER_KINDS
+                and op.params.get("status") == "active"
+            ):
+                back.append(n)
+            elif op.action == RESTORE:
                 results[n] = self.cannot_restore(op)
             elif write is not None:
                 results[n] = self._setting(write, op)
             elif action == PERIODS:
                 periods.append(n)
+            elif action == DEACTIVATE:
+                leaving.append(n)
             else:
                 raise unknown_operation(SYSTEM, op)
         if periods:
@@ -167,7 +184,126 @@ class SchoologyAdapter(SystemAdapter):
             else:
                 made = self.client.map(lambda n: self._period(ops[n], numbers), periods)
                 results.update(zip(periods, made, strict=True))
+        if leaving:
+            results.update(zip(leaving, self._deactivate([ops[n] for n in leaving]), strict=True))
+        if back:
+            results.update(zip(back, self._reactivate([ops[n] for n in back]), strict=True))
         return [results[n] for n in range(len(ops))]
+
+    def _deactivate(self, ops: list[Operation]) -> list[Result]:
+        """Users made inactive, ``BATCH`` a request (``DELETE /v1/users?uids=``), each user's
+        own answer read back: their Schoology numbers are looked up by Unique ID
+        (``GET /v1/users?school_uids=``, 50 a request); a user already inactive is not sent
+        (Unchanged), one Schoology does not have is refused, naming it."""
+        chunks = [ops[n : n + BATCH] for n in range(0, len(ops), BATCH)]
+        try:
+            found = self.client.map(self._numbers, chunks)
+        except LMSUnavailable as exc:
+            return [for_record(op, exc) for op in ops]
+        numbers = {uid: number for chunk in found for uid, number in chunk.items()}
+        gone = (
+            set()
+            if all(op.record_id in numbers for op in ops)
+            else {str(u.get("school_uid", "")) for u in self._list("/v1/users/inactive", "user")}
+        )
+        results: dict[int, Result] = {}
+        todo: list[int] = []
+        for n, op in enumerate(ops):
+            if op.record_id in numbers:
+                todo.append(n)
+            elif op.record_id in gone:
+                results[n] = OpResult(INACTIVE, f"user {op.record_id} is already inactive")
+            else:
+                results[n] = RuleViolation(f"no active user {op.record_id} in {SYSTEM}")
+        batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+        answered = self.client.map(
+            lambda batch: self._delete([ops[n] for n in batch], numbers), batches
+        )
+        for batch, outcomes in zip(batches, answered, strict=True):
+            results.update(zip(batch, outcomes, strict=True))
+        return [results[n] for n in range(len(ops))]
+
+    def _reactivate(self, ops: list[Operation]) -> list[Result]:
+        """``undo`` of making users inactive: each inactive user of ``ops`` made active again
+        (``PUT /v1/users/reactivate``, ``BATCH`` a request); one active already is left as it
+        is. Schoology keeps an inactive user's account and fields, so the user comes back as
+        the snapshot saw them."""
+        inactive = {
+            str(u.get("school_uid", "")): int(u["uid"])
+            for u in self._list("/v1/users/inactive", "user")
+            if u.get("uid")
+        }
+        results: dict[int, Result] = {}
+        todo = [n for n, op in enumerate(ops) if op.record_id in inactive]
+        missing = [ops[n] for n in range(len(ops)) if n not in todo]
+        active = {
+            uid: number
+            for start in range(0, len(missing), BATCH)
+            for uid, number in self._numbers(missing[start : start + BATCH]).items()
+        }
+        for n, op in enumerate(ops):
+            if op.record_id in active:
+                results[n] = OpResult("active", f"user {op.record_id} is active already")
+            elif n not in todo:
+                results[n] = RuleViolation(f"no user {op.record_id} in {SYSTEM} to make active")
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start : start + BATCH]
+            body = {"user": [{"uid": inactive[ops[n].record_id]} for n in batch]}
+            try:
+                answer = self.client.request(
+                    "PUT", "/v1/users/reactivate", body=body, repeatable=True
+                )
+            except LMSUnavailable as exc:
+                results.update((n, for_record(ops[n], exc)) for n in batch)
+                continue
+            outcomes = self._each([ops[n] for n in batch], answer, "active", REACTIVATE)
+            results.update(zip(batch, outcomes, strict=True))
+        return [results[n] for n in range(len(ops))]
+
+    def _numbers(self, ops: Sequence[Operation]) -> dict[str, int]:
+        """The Schoology number of each active user of ``ops`` (at most 50: Schoology's
+        most ``school_uids``), by Unique ID."""
+        uids = ",".join(op.record_id for op in ops)
+        users = self._list("/v1/users", "user", {"school_uids": uids})
+        return {str(u.get("school_uid", "")): int(u["uid"]) for u in users if u.get("uid")}
+
+    def _delete(self, ops: list[Operation], numbers: dict[str, int]) -> list[Result]:
+        """One ``DELETE /v1/users?uids=`` of up to ``BATCH`` users, an outcome each (in the
+        order sent). Making a user inactive twice changes nothing, so a lost answer is sent
+        again."""
+        uids = ",".join(str(numbers[op.record_id]) for op in ops)
+        try:
+            answer = self.client.request(
+                "DELETE", "/v1/users", params={"uids": uids}, repeatable=True
+            )
+        except LMSUnavailable as exc:
+            return [for_record(op, exc) for op in ops]
+        return self._each(ops, answer, INACTIVE, "DELETE /v1/users")
+
+    def _each(self, ops: list[Operation], answer: Answer, status: str, what: str) -> list[Result]:
+        """Each user's outcome in a bulk answer ``{"user": [{"response_code", "message"}]}``
+        (in the order sent): 200 is done (or already so), a 4xx refuses that user, another
+        code leaves them to the next run."""
+        if not answer.ok:
+            return [_refusal(answer, op) for op in ops]
+        found = answer.body.get("user") if isinstance(answer.body, dict) else None
+        if not isinstance(found, list) or len(found) != len(ops):
+            raise LMSError(
+                f"Schoology answered {what} with {len(found or [])} answers for {len(ops)} users"
+            )
+        out: list[Result] = []
+        for op, one in zip(ops, found, strict=True):
+            code = int(one.get("response_code") or 0) if isinstance(one, dict) else 0
+            said = str(one.get("message") or "") if isinstance(one, dict) else ""
+            if code == 200:
+                verb = "deactivated" if status == INACTIVE else "reactivated"
+                out.append(OpResult(status, said or f"{verb} user {op.record_id}"))
+            elif code in (400, 404, 409, 422):
+                out.append(RuleViolation(named(said or f"answered {code}", op.record_id)))
+            else:
+                again = f"Schoology answered {code}: {said}; the next run sends it again"
+                out.append(LMSUnavailable(named(again, op.record_id)))
+        return out
 
     def _setting(self, write: SingleWrite, op: Operation) -> Result:
         body = write.body(op) if write.body is not None else None

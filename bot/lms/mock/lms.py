@@ -10,7 +10,7 @@ import pandas as pd
 
 from bot.abc import LMS, Clock
 from bot.errors import LMSError, RuleViolation
-from bot.lms.mock import edgenuity, renaissance, schoology, schoolstatus, twig
+from bot.lms.mock import edgenuity, renaissance, schoology, schoology_records, schoolstatus, twig
 from bot.lms.mock.faults import Faults
 from bot.lms.mock.shared import KeptChanges, Seeder, SettingsView
 from bot.lms.mock.store import MockStore
@@ -22,7 +22,7 @@ MODELS = {
     schoolstatus.SYSTEM: schoolstatus.HANDLERS,
     twig.SYSTEM: twig.HANDLERS,
     renaissance.SYSTEM: renaissance.HANDLERS,
-    schoology.SYSTEM: schoology.HANDLERS,
+    schoology.SYSTEM: schoology.HANDLERS | schoology_records.HANDLERS,
 }
 SEEDERS: dict[str, Seeder] = {
     edgenuity.SYSTEM: edgenuity.seed,

@@ -96,7 +96,8 @@ def _user_status(new: str, old: str, verb: str) -> Handler:
             raise RuleViolation(f"no user {op.record_id} in {SYSTEM}")
         if found[0] != old:
             raise RuleViolation(f"user {op.record_id} is {found[0]}, not {old}")
-        data = found[1] | ({"inactive_since": op.params["on"]} if op.params.get("on") else {})
+        since = op.params.get("on") or store.today().isoformat()
+        data = found[1] | {"inactive_since": since}
         if new == "active":
             data.pop("inactive_since", None)
         store.put(SYSTEM, op.kind, op.record_id, new, data)
