@@ -133,8 +133,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="each district: lease holder, next runs, outbox, steps by status and those that "
         "need someone, last cycles",
         description="Each district: the lease holder, next runs, the outbox, steps by status, "
-        "every step that is Failed, Partly done, Invalid, Rejected or Awaiting approval with "
-        "its reason or plan, and the last cycles. With --step, one step whole (as `show`).",
+        "every step that is Failed, Partly done, Not confirmed, Invalid, Rejected or Awaiting "
+        "approval with its reason or plan, and the last cycles. With --step, one step whole "
+        "(as `show`).",
     )
     status_cmd.add_argument(
         "--step", metavar="STEP", help="show this step whole instead (as `rollover-bot show`)"

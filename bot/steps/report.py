@@ -1,6 +1,6 @@
-"""What `status` says of the steps that need someone (Invalid, Failed, Partly done, Rejected,
-Awaiting approval), and what `show STEP` says of one step: its row, plan, approval, result,
-the records that failed (from the ledger) and its Log rows."""
+"""What `status` says of the steps that need someone (Failed, Partly done, Not confirmed,
+Invalid, Rejected, Awaiting approval), and what `show STEP` says of one step: its row, plan,
+approval, result, the records that failed (from the ledger) and its Log rows."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.structures import Outcome
 ATTENTION = (
     Status.FAILED,
     Status.PARTLY_DONE,
+    Status.UNCONFIRMED,
     Status.INVALID,
     Status.REJECTED,
     Status.AWAITING_APPROVAL,
@@ -55,7 +56,7 @@ def attention_lines(frame: pd.DataFrame, width: int = LINE_WIDTH) -> list[str]:
             label = said
             if status is Status.AWAITING_APPROVAL:
                 why = row.get("Plan", "")
-            elif status is Status.REJECTED:
+            elif status in (Status.REJECTED, Status.UNCONFIRMED):
                 why = said.partition(":")[2].strip() or row.get("Plan", "")
                 label = said.partition(":")[0]
             else:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -74,6 +75,20 @@ def test_status_lists_the_steps_that_need_someone_with_their_reasons(
         "Awaiting approval",
     ]
     assert lines.index(line_of("S-012")) < lines.index(line_of("S-003"))
+
+
+def test_status_lists_a_persons_step_the_lms_contradicts_with_what_the_lms_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Schoology's demo: the owner ticked S-002 (sync mode manual) while Schoology says
+    automatic; `status` lists it among the steps that need someone, with what Schoology says."""
+    directory = tmp_path / "demo"
+    args = ["demo", "--dir", str(directory), "--students", "60", "--playbook", "schoology-new-year"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(["status", "--config", str(directory / "config.toml")]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "Not confirmed: S-002 manual: Schoology says sync_mode is automatic, not manual" in lines
 
 
 def test_show_prints_one_step_whole(

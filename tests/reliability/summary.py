@@ -18,11 +18,13 @@ from tests.reliability.figures import FIGURES
 
 HERE = Path(__file__).parent
 _selection = {"narrowed": False, "failed": False}
+_root: list[Path] = []
+"""The session's root directory (a report names its test relative to it)."""
 
 
-def _ours(nodeid: str, config: pytest.Config) -> bool:
-    path = Path(config.rootpath, nodeid.split("::")[0])
-    return HERE in path.parents
+def _ours(nodeid: str, root: Path) -> bool:
+    """A test of the reliability suite (the hooks see every test of the session)."""
+    return HERE in Path(root, nodeid.split("::")[0]).parents
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -31,6 +33,7 @@ def _is_worker(config: pytest.Config) -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     FIGURES.reset()
+    _root[:] = [config.rootpath]
     narrowed = bool(
         config.option.keyword or config.option.markexpr or getattr(config.option, "lf", False)
     )
@@ -42,11 +45,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
-    if any(_ours(item.nodeid, item.config) for item in items):
+    if any(_ours(item.nodeid, item.config.rootpath) for item in items):
         _selection["narrowed"] = True
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if not _root or not _ours(report.nodeid, _root[0]):
+        return
     if report.when == "call":
         FIGURES.ran = True
     if report.failed:
