@@ -40,6 +40,16 @@ from bot.templates import normalize_header
 
 PAGE = 1000
 """Records per page read (the designed APIs' most)."""
+STUDENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "grade",
+    "school",
+    "graduation_year",
+    "birth_date",
+    "email",
+)
+"""A student's fields the designed APIs take (the bot's names, as the Students tab maps them)."""
 REFUSALS = frozenset({"refused", "not_found"})
 DONE = frozenset({"applied", "unchanged"})
 Body = Callable[[Operation], Any]

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.lms.http.designed import BulkWrite, DesignedApi, SingleWrite, json_param, no_body
+from bot.lms.http.designed import (
+    STUDENT_FIELDS,
+    BulkWrite,
+    DesignedApi,
+    SingleWrite,
+    json_param,
+    no_body,
+)
 from bot.lms.http.limits import Limit
 from bot.structures import Operation
-
-STUDENT_FIELDS = (
-    "first_name",
-    "last_name",
-    "grade",
-    "school",
-    "graduation_year",
-    "birth_date",
-    "email",
-)
 
 
 def _calendar(op: Operation) -> dict[str, Any]:

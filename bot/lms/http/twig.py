@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-from bot.lms.http.designed import BulkWrite, DesignedApi, SingleWrite, no_body, params_body
+from bot.lms.http.designed import (
+    STUDENT_FIELDS,
+    BulkWrite,
+    DesignedApi,
+    SingleWrite,
+    no_body,
+    params_body,
+)
 from bot.lms.http.limits import Limit
 
-USER_FIELDS = (
-    "first_name",
-    "last_name",
-    "grade",
-    "school",
-    "graduation_year",
-    "birth_date",
-    "email",
-)
 PERSON = ("first_name", "last_name")
 
 API = DesignedApi(
@@ -31,9 +29,9 @@ API = DesignedApi(
     },
     writes={
         # The same person again is "already rostered; updated": a repeat changes nothing.
-        "create students": BulkWrite("/v1/students", USER_FIELDS, PERSON),
+        "create students": BulkWrite("/v1/students", STUDENT_FIELDS, PERSON),
         "import summer school roster": BulkWrite(
-            "/v1/students:importSummerRoster", USER_FIELDS, PERSON
+            "/v1/students:importSummerRoster", STUDENT_FIELDS, PERSON
         ),
         "archive previous year": BulkWrite("/v1/classes:archive"),
         "pause rostering": SingleWrite(

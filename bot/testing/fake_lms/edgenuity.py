@@ -12,6 +12,7 @@ from bot.testing.fake_lms.http import Call, Response, Router
 from bot.testing.fake_lms.model import Item, Write
 from bot.testing.fake_lms.system import System, json_error
 from bot.testing.fake_lms.vendor import (
+    STUDENT_FIELDS,
     Bulk,
     Collection,
     add_bulk,
@@ -25,15 +26,6 @@ from bot.testing.fake_lms.vendor import (
 SLUG = "edgenuity"
 BATCH = 200
 LIMIT = Limit(20, 1)
-STUDENT_FIELDS = (
-    "first_name",
-    "last_name",
-    "grade",
-    "school",
-    "graduation_year",
-    "birth_date",
-    "email",
-)
 WEEKS = ("5-day", "7-day")
 COLLECTIONS = (
     Collection("students", "students", "student"),

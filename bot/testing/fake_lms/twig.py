@@ -9,6 +9,7 @@ from bot.testing.fake_lms.http import Call, Response, Router
 from bot.testing.fake_lms.model import Item, Write
 from bot.testing.fake_lms.system import System, json_error
 from bot.testing.fake_lms.vendor import (
+    STUDENT_FIELDS,
     Bulk,
     Collection,
     add_bulk,
@@ -21,15 +22,6 @@ from bot.testing.fake_lms.vendor import (
 SLUG = "twig"
 BATCH = 100
 LIMIT = Limit(10, 1)
-USER_FIELDS = (
-    "first_name",
-    "last_name",
-    "grade",
-    "school",
-    "graduation_year",
-    "birth_date",
-    "email",
-)
 COLLECTIONS = (
     Collection("students", "students", "student"),
     Collection("teachers", "educators", "teacher"),
@@ -47,13 +39,13 @@ BULK = (
     Bulk(
         "/v1/students",
         _write("create students", "students", "student", must_exist=False),
-        USER_FIELDS,
+        STUDENT_FIELDS,
         ("first_name", "last_name"),
     ),
     Bulk(
         "/v1/students:importSummerRoster",
         _write("import summer school roster", "students", "student", must_exist=False),
-        USER_FIELDS,
+        STUDENT_FIELDS,
         ("first_name", "last_name"),
     ),
     Bulk("/v1/classes:archive", _write("archive previous year", "classes", "class", "archived")),

@@ -24,6 +24,16 @@ from bot.testing.fake_lms.model import (
 )
 from bot.testing.fake_lms.system import System
 
+STUDENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "grade",
+    "school",
+    "graduation_year",
+    "birth_date",
+    "email",
+)
+"""A student's fields the designed APIs take and give."""
 DEFAULT_PAGE = 100
 MOST_PER_PAGE = 1000
 
