@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from bot.core.approvals import refusal
 from bot.core.checklist import step_key
 from bot.core.wording import count
-from bot.errors import ApprovalRefused, LMSUnavailable, RolloverError, RuleViolation, WorkbookError
+from bot.errors import (
+    ApprovalRefused,
+    LMSError,
+    LMSUnavailable,
+    RolloverError,
+    RuleViolation,
+    WorkbookError,
+)
 from bot.lms.mock.lms import RESTORE
 from bot.lms.mock.shared import fields_of
+from bot.progress import Progress
 from bot.services import Services
 from bot.steps.row import read_step, unknown_step
-from bot.structures import Operation, Outcome
+from bot.structures import Operation, OpResult, Outcome, SnapshotRecord
 
 UNDONE = "Undone"
 
@@ -49,52 +57,13 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
         current[(system, kind)] = {
             str(r["id"]): (str(r["status"]), fields_of(r)) for r in frame.to_dict("records")
         }
-    restored = 0
-    failures: list[str] = []
-    for record in snapshot:
-        now = current[(record.system, record.kind)].get(record.record_id)
-        if now == (record.status, json.loads(record.data)):
-            continue
-        op = Operation(
-            record.system,
-            RESTORE,
-            record.kind,
-            record.record_id,
-            params={"status": record.status, "data": record.data},
-        )
-        at = services.clock.now().isoformat(sep=" ", timespec="seconds")
-        try:
-            result = services.lms.execute(op)
-        except (RuleViolation, LMSUnavailable) as exc:
-            failures.append(f"{record.record_id} ({exc})")
-            state.record_outcome(
-                Outcome(
-                    step_id,
-                    record.record_id,
-                    "undo",
-                    record.kind,
-                    "failed",
-                    str(exc),
-                    "",
-                    at,
-                    by=who.strip(),
-                )
-            )
-            continue
-        restored += 1
-        state.record_outcome(
-            Outcome(
-                step_id,
-                record.record_id,
-                "undo",
-                record.kind,
-                "restored",
-                result.message,
-                result.status,
-                at,
-                by=who.strip(),
-            )
-        )
+    changed = [
+        record
+        for record in snapshot
+        if current[(record.system, record.kind)].get(record.record_id)
+        != (record.status, json.loads(record.data))
+    ]
+    restored, failures = _restore(services, step_id, who.strip(), changed)
     run = state.run_for(step_id)
     text = (
         f"Restored {restored:,} of {count(len(snapshot), 'record')} from the snapshot "
@@ -112,6 +81,71 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
     if not restored and not failures:
         return UndoReport(f"Nothing to undo: {step_id}'s records are as they were before it ran")
     return UndoReport(text, restored, len(failures))
+
+
+def _restore(
+    services: Services, step_id: str, who: str, records: list[SnapshotRecord]
+) -> tuple[int, list[str]]:
+    """Put ``records`` back, a bulk request's worth at a time (one record at a time on an LMS
+    that takes no bulk requests), each batch's outcomes in the ledger in one durable write as
+    it comes back. Returns how many were restored, and the failures named."""
+    restored = 0
+    failures: list[str] = []
+    by_system: dict[str, list[SnapshotRecord]] = defaultdict(list)
+    for record in records:
+        by_system[record.system].append(record)
+    with Progress(f"{step_id} undo", len(records)) as progress:
+        for system, pending in by_system.items():
+            size = max(1, services.lms.bulk_size(system))
+            for start in range(0, len(pending), size):
+                batch = pending[start : start + size]
+                outcomes = _send(services, step_id, who, batch)
+                services.state.record_outcomes(outcomes)
+                for record, outcome in zip(batch, outcomes, strict=True):
+                    if outcome.outcome == "restored":
+                        restored += 1
+                    else:
+                        failures.append(f"{record.record_id} ({outcome.message})")
+                progress.advance(len(batch))
+    return restored, failures
+
+
+def _send(services: Services, step_id: str, who: str, batch: list[SnapshotRecord]) -> list[Outcome]:
+    """One batch of restores in one call of the LMS (its bulk requests): each record's
+    outcome, restored or failed (refused, or not applied). An error that is no one record's
+    (a fault in the bot, credentials refused) is raised."""
+    ops = [
+        Operation(
+            r.system, RESTORE, r.kind, r.record_id, params={"status": r.status, "data": r.data}
+        )
+        for r in batch
+    ]
+    results: list[OpResult | LMSError]
+    try:
+        results = services.lms.execute_many(ops)
+    except (RuleViolation, LMSUnavailable) as exc:
+        results = [exc] * len(ops)
+    if len(results) != len(ops):
+        system = batch[0].system
+        raise LMSError(f"{system} answered {len(results)} outcomes for {len(ops)} records")
+    at = services.clock.now().isoformat(sep=" ", timespec="seconds")
+    return [
+        _outcome(step_id, record, result, at, who)
+        for record, result in zip(batch, results, strict=True)
+    ]
+
+
+def _outcome(
+    step_id: str, record: SnapshotRecord, result: OpResult | LMSError, at: str, who: str
+) -> Outcome:
+    """One record's outcome, for the ledger (the Log's By column names ``who``)."""
+    if isinstance(result, OpResult):
+        said, status, outcome = result.message, result.status, "restored"
+    else:
+        said, status, outcome = str(result), "", "failed"
+    return Outcome(
+        step_id, record.record_id, "undo", record.kind, outcome, said, status, at, by=who
+    )
 
 
 def _nothing_kept(services: Services, step_id: str) -> RolloverError:
