@@ -121,8 +121,10 @@ def _undo(args: argparse.Namespace) -> int:
         finally:
             services.close()
     print(report.text)
-    if report.restored or report.failed:
+    if report.restored:
         print("The next `rollover-bot run --once` writes the restored records to the workbook.")
+    elif report.failed:
+        print("The next `rollover-bot run --once` writes these failures to the Log.")
     return 0
 
 

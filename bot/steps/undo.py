@@ -63,12 +63,16 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
         if current[(record.system, record.kind)].get(record.record_id)
         != (record.status, json.loads(record.data))
     ]
+    found = _found_restored(services, step_id, who.strip(), snapshot, changed)
     restored, failures = _restore(services, step_id, who.strip(), changed)
+    restored += found
     run = state.run_for(step_id)
     text = (
         f"Restored {restored:,} of {count(len(snapshot), 'record')} from the snapshot "
         f"(by {who.strip()})"
     )
+    if found:
+        text += f" ({found:,} of them found restored by an undo that stopped before logging them)"
     if failures:
         text += f"; {len(failures):,} failed: " + ", ".join(failures[:3])
     if run is not None and restored:
@@ -81,6 +85,37 @@ def undo(services: Services, step_id: str, who: str) -> UndoReport:
     if not restored and not failures:
         return UndoReport(f"Nothing to undo: {step_id}'s records are as they were before it ran")
     return UndoReport(text, restored, len(failures))
+
+
+def _found_restored(
+    services: Services,
+    step_id: str,
+    who: str,
+    snapshot: list[SnapshotRecord],
+    changed: list[SnapshotRecord],
+) -> int:
+    """Records an undo put back but did not live to record (killed between the LMS's answer
+    and its ledger write): as the snapshot saw them now, while the ledger's last word on them
+    is the step's change. Each is recorded restored now, once, so the Log has its row."""
+    last: dict[str, str] = {}
+    for outcome in services.state.outcomes(step_id):
+        last[outcome.record_id] = outcome.outcome
+    sending = {r.record_id for r in changed}
+    back = [
+        r for r in snapshot if r.record_id not in sending and last.get(r.record_id) == "applied"
+    ]
+    if back:
+        at = services.clock.now().isoformat(sep=" ", timespec="seconds")
+        said = "found as the snapshot saw it: restored by an undo that stopped before logging it"
+        services.state.record_outcomes(
+            [
+                Outcome(
+                    step_id, r.record_id, "undo", r.kind, "restored", said, r.status, at, by=who
+                )
+                for r in back
+            ]
+        )
+    return len(back)
 
 
 def _restore(
@@ -105,7 +140,9 @@ def _restore(
                     if outcome.outcome == "restored":
                         restored += 1
                     else:
-                        failures.append(f"{record.record_id} ({outcome.message})")
+                        said = outcome.message
+                        named = said.startswith(f"{record.record_id}:")
+                        failures.append(said if named else f"{record.record_id} ({said})")
                 progress.advance(len(batch))
     return restored, failures
 

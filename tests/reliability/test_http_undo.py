@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from bot.cli import main
 from bot.lms.http import Policy
 from bot.lms.mock import MockLMS
 from bot.state.sqlite import SqliteState
@@ -23,7 +25,7 @@ from bot.testing.fake_lms import DEFAULT_TOKEN, FakeLMSServer
 from tests.reliability.checks import approve
 from tests.reliability.district import ADMIN, STEP, build_district, step_row, student_rows
 from tests.reliability.figures import count_http
-from tests.reliability.http_district import HttpDistrict, KillSwitch
+from tests.reliability.http_district import HttpDistrict, KillSwitch, http_district
 
 SYSTEM = "Schoology"
 STUDENTS = 200
@@ -195,8 +197,41 @@ def test_an_undo_killed_mid_bulk_and_run_again_restores_each_record_once(
         switch.arm(0, True)
         with district.open() as svc:
             report = undo(svc, STEP, ADMIN)
-        assert report.text.startswith(f"Restored {LEAVING - landed} of {LEAVING} records")
+        assert report.text.startswith(f"Restored {LEAVING - BATCH} of {LEAVING} records")
+        found = BATCH if after else 0
+        assert (f"({found} of them found restored" in report.text) == after
+        with district.open() as svc:
+            logged = Counter(
+                o.record_id for o in svc.state.outcomes(STEP) if o.outcome == "restored"
+            )
+        assert logged == dict.fromkeys(leaving, 1), "each restore is in the ledger once"
         assert reactivated(district) == {f"{SYSTEM}:reactivate users:{u}": 1 for u in leaving}
         pd.testing.assert_frame_equal(students(district), before)
         assert len(restore_requests(district)) == -(-LEAVING // BATCH) + (0 if after else 1)
         assert district.cycle().views[STEP].status == "Undone"
+
+
+def test_an_undo_the_api_refuses_names_each_record_once_and_says_what_the_next_run_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Edgenuity's API cannot put a record back: `rollover-bot undo` over it refuses every
+    record, each named once (not "E-1 (E-1: ...)"), and says the next run writes the failures
+    to the Log (it restored nothing, so it does not speak of restored records)."""
+    with http_district(tmp_path / "d", enrollments=6) as district:
+        approve(district)
+        assert district.cycle().views[STEP].status == "Done"
+        config = Path(district.config.source)
+        text = config.read_text(encoding="utf-8")
+        config.write_text(
+            text.replace("[lms]\n", f'[lms]\nendpoint = "{district.url}"\n', 1), encoding="utf-8"
+        )
+        monkeypatch.setenv("ROLLOVER_LMS_TOKEN", DEFAULT_TOKEN)
+        capsys.readouterr()
+        assert main(["undo", STEP, "--as", ADMIN, "--config", str(config)]) == 0
+        said = capsys.readouterr().out
+    assert said.startswith("Restored 0 of ")
+    failed = said.split(" failed: ", 1)[1]
+    record = failed.split(":")[0]
+    assert record.startswith("E-") and " " not in record, failed[:80]
+    assert "writes these failures to the Log" in said
+    assert "restored records" not in said

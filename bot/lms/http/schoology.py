@@ -167,7 +167,7 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
         own answer read back: their Schoology numbers are looked up by Unique ID
         (``GET /v1/users?school_uids=``, 50 a request); a user already inactive is not sent
         (Unchanged), one Schoology does not have is refused, naming it."""
-        chunks = [ops[n : n + BATCH] for n in range(0, len(ops), BATCH)]
+        chunks = [ops[n : n + self.batch] for n in range(0, len(ops), self.batch)]
         try:
             found = self.client.map(self._numbers, chunks)
         except LMSUnavailable as exc:
@@ -187,7 +187,7 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
                 results[n] = OpResult(INACTIVE, f"user {op.record_id} is already inactive")
             else:
                 results[n] = RuleViolation(f"no active user {op.record_id} in {SYSTEM}")
-        batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+        batches = [todo[i : i + self.batch] for i in range(0, len(todo), self.batch)]
         answered = self.client.map(
             lambda batch: self._delete([ops[n] for n in batch], numbers), batches
         )
@@ -218,8 +218,8 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
                 results[n] = OpResult("active", f"user {op.record_id} is active already")
             elif n not in todo:
                 results[n] = RuleViolation(f"no user {op.record_id} in {SYSTEM} to make active")
-        for start in range(0, len(todo), BATCH):
-            batch = todo[start : start + BATCH]
+        for start in range(0, len(todo), self.batch):
+            batch = todo[start : start + self.batch]
             body = {"user": [{"uid": inactive[ops[n].record_id]} for n in batch]}
             try:
                 answer = self.client.request(
