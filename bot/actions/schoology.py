@@ -21,6 +21,7 @@ from functools import partial
 import pandas as pd
 
 from bot.actions.base import ALLOW_OVER, Action, CustomSetting, PlanContext, WorkItem
+from bot.actions.schoology_rosters import ACTIONS as ROSTER_ACTIONS
 from bot.actions.shared import describe_student, ids_text
 from bot.core.catalogue import ActionSpec
 from bot.core.params import ParamSpec
@@ -355,3 +356,6 @@ ACTIONS: list[Action] = [
         also_reads=("grading_periods", "educators"),
     ),
 ]
+ACTIONS += ROSTER_ACTIONS
+"""Users created and updated, enrollments archived (``schoology_rosters``): for a district
+rostered by CSV; not in the playbook, where the PowerSchool app's sync does it."""

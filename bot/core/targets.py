@@ -50,6 +50,9 @@ class Rule:
     from_status: tuple[str, ...] = ("active",)
     once: str = ""
     creates: bool = False
+    existing_at_target: bool = False
+    """(``creates``) a record the LMS has already, not made this rollover, is at target (an
+    account the SIS sync or an earlier year made) rather than an ID that may not be reused."""
 
 
 @dataclass(frozen=True)
@@ -115,11 +118,14 @@ def judge(
         fate[present & (by != "") & mine] = Fate.AT_TARGET.value
         fate[present & (by != "") & ~mine] = Fate.DONE_BEFORE.value
         exists = present & (by == "")
-        fate[exists] = Fate.NOT_ALLOWED.value
-        why[exists] = (
-            f"{noun} " + ids[exists] + " already exists (" + status[exists] + "); an ID is never "
-            "reused"
-        )
+        if rule.existing_at_target:
+            fate[exists] = Fate.AT_TARGET.value
+        else:
+            fate[exists] = Fate.NOT_ALLOWED.value
+            why[exists] = (
+                f"{noun} " + ids[exists] + " already exists (" + status[exists] + "); an ID is "
+                "never reused"
+            )
         blocked = ~present & (refusal != "")
         fate[blocked] = Fate.NOT_ALLOWED.value
         why[blocked] = refusal[blocked]

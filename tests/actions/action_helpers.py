@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.abc import Clock
+from bot.abc import LMS, Clock
 from bot.actions import registry
 from bot.actions.base import Action, PlanContext, lms_records, more_records
 from bot.calendar.holidays import national_holidays
@@ -51,7 +51,7 @@ class Planned:
 
 
 def plan(
-    lms: MockLMS,
+    lms: LMS,
     system: str,
     action: str,
     frames: dict[str, pd.DataFrame],

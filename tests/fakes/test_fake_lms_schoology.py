@@ -261,6 +261,16 @@ def test_enrollments_carry_schoologys_status_codes(api: Api, fake_lms: FakeLMSSe
     ]
 
 
+def test_at_most_50_enrollments_a_request(api: Api, fake_lms: FakeLMSServer) -> None:
+    section = section_id(api)
+    listed = api.get(f"/v1/sections/{section}/enrollments").json()["enrollment"]
+    body = {"enrollments": {"enrollment": [{"id": listed[0]["id"], "status": "5"}] * 51}}
+    answer = api.put(f"/v1/sections/{section}/enrollments", body)
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "at most 50 enrollments per request; this one has 51"
+    assert [c for c in changes(fake_lms) if c["kind"] == "enrollments"] == []
+
+
 def test_a_section_enrolls_an_active_user_once(api: Api) -> None:
     section = section_id(api)
     s3, t3 = uid(api, "S3"), api.get("/v1/users/inactive").json()["user"][0]["uid"]

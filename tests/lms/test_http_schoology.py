@@ -120,8 +120,13 @@ def test_reads_give_the_districts_records(served: Served) -> None:
     assert students.loc["S1", ["first_name", "last_name"]].tolist() == ["Ana", "Lopez"]
     assert lms.settings(SCHOOLOGY) == served.mock.settings(SCHOOLOGY)
     assert served.fake.oauth.report()["refused"] == {}
-    with pytest.raises(LMSError, match="Enrollment IDs"):
-        lms.records(SCHOOLOGY, "enrollments")
+    enrollments = lms.records(SCHOOLOGY, "enrollments").set_index("id")
+    assert enrollments.loc[
+        ["K1:S1", "K1:S2"], ["status", "student_id", "class_id"]
+    ].values.tolist() == [
+        ["active", "S1", "K1"],
+        ["expired", "S2", "K1"],
+    ]
 
 
 def test_settings_and_grading_periods_as_the_model_makes_them(served: Served) -> None:

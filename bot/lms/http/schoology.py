@@ -3,7 +3,8 @@
 stand-in the fakes serve beside it (``/powerschool/v1``: Schoology's API has none).
 
 Reads are in ``schoology_reads.py``; writes here: the app's settings, grading periods, users
-made inactive (and active again, for undo), ``BATCH`` a request.
+made inactive (and active again, for undo), ``BATCH`` a request; users created and updated
+and enrollments archived in ``schoology_rosters.py``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,18 @@ import requests
 
 from bot.abc import Clock
 from bot.errors import CredentialsError, LMSError, LMSUnavailable, RuleViolation, Unreadable
-from bot.lms.http.client import Answer, ApiClient, Policy, error_message
+from bot.lms.http.client import ApiClient, Policy
 from bot.lms.http.designed import SingleWrite, no_body, params_body
 from bot.lms.http.limits import Limit
 from bot.lms.http.schoology_reads import INACTIVE, SchoologyReads
+from bot.lms.http.schoology_rosters import (
+    ARCHIVE,
+    CREATE,
+    UPDATE,
+    SchoologyRosterWrites,
+    each_outcome,
+    refusal,
+)
 from bot.lms.http.system import (
     RESTORE,
     Result,
@@ -70,7 +79,7 @@ REACTIVATE = "PUT /v1/users/reactivate"
 DEACTIVATE = "deactivate users"
 
 
-class SchoologyAdapter(SchoologyReads, SystemAdapter):
+class SchoologyAdapter(SchoologyReads, SchoologyRosterWrites, SystemAdapter):
     system = SYSTEM
     batch = BATCH
 
@@ -127,6 +136,7 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
         """Settings one after another, in order; grading periods a few at once."""
         results: dict[int, Result] = {}
         periods, leaving, back = [], [], []
+        rosters: dict[str, list[int]] = {}
         for n, op in enumerate(ops):
             action = normalize_header(op.action)
             write = SETTINGS_WRITES.get(action)
@@ -144,6 +154,8 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
                 periods.append(n)
             elif action == DEACTIVATE:
                 leaving.append(n)
+            elif action in CREATE | UPDATE or action == ARCHIVE:
+                rosters.setdefault(action, []).append(n)
             else:
                 raise unknown_operation(SYSTEM, op)
         if periods:
@@ -160,6 +172,9 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
             results.update(zip(leaving, self._deactivate([ops[n] for n in leaving]), strict=True))
         if back:
             results.update(zip(back, self._reactivate([ops[n] for n in back]), strict=True))
+        for action, chosen in rosters.items():
+            done = self.roster_writes([ops[n] for n in chosen], action)
+            results.update(zip(chosen, done, strict=True))
         return [results[n] for n in range(len(ops))]
 
     def _deactivate(self, ops: list[Operation]) -> list[Result]:
@@ -228,7 +243,13 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
             except LMSUnavailable as exc:
                 results.update((n, for_record(ops[n], exc)) for n in batch)
                 continue
-            outcomes = self._each([ops[n] for n in batch], answer, "active", REACTIVATE)
+            outcomes = each_outcome(
+                [ops[n] for n in batch],
+                answer,
+                "active",
+                REACTIVATE,
+                lambda op, said: said or f"reactivated user {op.record_id}",
+            )
             results.update(zip(batch, outcomes, strict=True))
         return [results[n] for n in range(len(ops))]
 
@@ -250,32 +271,13 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
             )
         except LMSUnavailable as exc:
             return [for_record(op, exc) for op in ops]
-        return self._each(ops, answer, INACTIVE, "DELETE /v1/users")
-
-    def _each(self, ops: list[Operation], answer: Answer, status: str, what: str) -> list[Result]:
-        """Each user's outcome in a bulk answer ``{"user": [{"response_code", "message"}]}``
-        (in the order sent): 200 is done (or already so), a 4xx refuses that user, another
-        code leaves them to the next run."""
-        if not answer.ok:
-            return [_refusal(answer, op) for op in ops]
-        found = answer.body.get("user") if isinstance(answer.body, dict) else None
-        if not isinstance(found, list) or len(found) != len(ops):
-            raise LMSError(
-                f"Schoology answered {what} with {len(found or [])} answers for {len(ops)} users"
-            )
-        out: list[Result] = []
-        for op, one in zip(ops, found, strict=True):
-            code = int(one.get("response_code") or 0) if isinstance(one, dict) else 0
-            said = str(one.get("message") or "") if isinstance(one, dict) else ""
-            if code == 200:
-                verb = "deactivated" if status == INACTIVE else "reactivated"
-                out.append(OpResult(status, said or f"{verb} user {op.record_id}"))
-            elif code in (400, 404, 409, 422):
-                out.append(RuleViolation(named(said or f"answered {code}", op.record_id)))
-            else:
-                again = f"Schoology answered {code}: {said}; the next run sends it again"
-                out.append(LMSUnavailable(named(again, op.record_id)))
-        return out
+        return each_outcome(
+            ops,
+            answer,
+            INACTIVE,
+            "DELETE /v1/users",
+            lambda op, said: said or f"deactivated user {op.record_id}",
+        )
 
     def _setting(self, write: SingleWrite, op: Operation) -> Result:
         body = write.body(op) if write.body is not None else None
@@ -287,7 +289,7 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
             return OpResult(str(answer.body.get("status", "")), str(answer.body.get("message", "")))
         if answer.status == 404:
             return RuleViolation(named(NO_APP_API, op.record_id))
-        return _refusal(answer, op)
+        return refusal(answer, op)
 
     def _period(self, op: Operation, schools: dict[str, int]) -> Result:
         """A grading period in the school ``op.record_id``: created once (a second is
@@ -308,11 +310,4 @@ class SchoologyAdapter(SchoologyReads, SystemAdapter):
             return for_record(op, exc)
         if answer.ok:
             return OpResult("created", f"created grading period {name} for {op.record_id}")
-        return _refusal(answer, op)
-
-
-def _refusal(answer: Answer, op: Operation) -> Result:
-    said = error_message(answer.body) or f"answered {answer.status}"
-    if answer.status in (400, 404, 409, 422):
-        return RuleViolation(named(said, op.record_id))
-    return LMSUnavailable(named(f"Schoology answered {answer.status}: {said}", op.record_id))
+        return refusal(answer, op)

@@ -3,9 +3,11 @@
 A user's ``school_uid``, a course's ``course_code``, a section's ``section_school_code`` are the
 district's IDs, a school is known by its title, a grading period as ``<school>: <title>``.
 Schoology lists inactive users without their role, so each appears among both students and
-educators, ``deactivated`` with its name only; its API gives no district IDs for enrollments,
-which are not read. Lists are read 200 a page; the sections of many courses 50 courses a
-``POST /v1/multiget``.
+educators, ``deactivated`` with its name only. Its API gives no district IDs for enrollments:
+an enrollment is read as ``<Class ID>:<Student ID>`` (its section's ``section_school_code``,
+its user's ``school_uid``) with ``class_id`` and ``student_id``, which the ``archive
+enrollments`` action matches with the Enrollments tab's rows. Lists are read 200 a page; the
+sections of many courses, and the enrollments of many sections, 50 a ``POST /v1/multiget``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ MULTIGET = 50
 STUDENT_ROLE = 1
 ROLES = {1: "Student", 2: "Teacher", 3: "School Admin", 4: "System Admin", 5: "District Admin"}
 INACTIVE = "deactivated"
+ENROLLMENT_STATUS = {
+    "1": "active",
+    "2": "expired",
+    "3": "invite pending",
+    "4": "request pending",
+    "5": "archived",
+}
+"""Schoology's enrollment status codes."""
 
 
 class SchoologyReads:
@@ -40,12 +50,8 @@ class SchoologyReads:
             "courses": self._courses,
             "classes": self._sections,
             "grading_periods": self._periods,
+            "enrollments": self._enrollments,
         }
-        if kind == "enrollments":
-            raise LMSError(
-                "Schoology's API lists enrollments by its own numbers, not the district's "
-                "Enrollment IDs: the bot cannot plan Schoology enrollments over its API"
-            )
         reader = readers.get(kind)
         return frame_of(reader()) if reader is not None else frame_of([])
 
@@ -113,6 +119,21 @@ class SchoologyReads:
         ``MULTIGET`` courses at a time with ``POST /v1/multiget``; a course with more
         sections than a page is read on, page by page."""
         schools = self._school_numbers()
+        rows = [
+            _fields(
+                str(s.get("section_school_code", "")),
+                "active" if str(s.get("active", "1")) == "1" else "archived",
+                title=s.get("section_title"),
+                course_id=s.get("course_code"),
+                school=schools.get(int(s.get("school_id") or 0), ""),
+                term=s.get("section_code"),
+            )
+            for s in self._raw_sections()
+        ]
+        return sorted(rows, key=lambda r: str(r["id"]))
+
+    def _raw_sections(self) -> list[dict[str, Any]]:
+        """Every section of every course, as Schoology gives it."""
         courses = self._list("/v1/courses", "course")
         first = self._multiget(
             [f"/v1/courses/{c['id']}/sections?include_past=1&start=0&limit={PAGE}" for c in courses]
@@ -130,18 +151,30 @@ class SchoologyReads:
                     f"/v1/courses/{course['id']}/sections", "section", {"include_past": "1"}
                 )
             listed.append(page)
-        rows = [
-            _fields(
-                str(s.get("section_school_code", "")),
-                "active" if str(s.get("active", "1")) == "1" else "archived",
-                title=s.get("section_title"),
-                course_id=s.get("course_code"),
-                school=schools.get(int(s.get("school_id") or 0), ""),
-                term=s.get("section_code"),
-            )
-            for sections in listed
-            for s in sections
-        ]
+        return [s for sections in listed for s in sections if isinstance(s, dict)]
+
+    def _enrollments(self) -> list[dict[str, Any]]:
+        """Every section's student enrollments (a section's admins, its teachers, are not
+        the Enrollments tab's), each section's first page ``MULTIGET`` sections a request."""
+        sections = [s for s in self._raw_sections() if s.get("id")]
+        first = self._multiget(
+            [f"/v1/sections/{s['id']}/enrollments?start=0&limit={PAGE}" for s in sections]
+        )
+        rows = []
+        for section, body in zip(sections, first, strict=True):
+            path = f"/v1/sections/{section['id']}/enrollments"
+            page = body.get("enrollment") if isinstance(body, dict) else None
+            if not isinstance(page, list):
+                raise LMSError(f"Schoology answered GET {path} with no list of enrollment")
+            if int(body.get("total") or 0) > len(page):
+                page = self._list(path, "enrollment")
+            code = str(section.get("section_school_code", ""))
+            for e in page:
+                if str(e.get("admin", "0")) == "1" or not e.get("school_uid"):
+                    continue
+                user = str(e["school_uid"])
+                status = ENROLLMENT_STATUS.get(str(e.get("status", "")), "")
+                rows.append(_fields(f"{code}:{user}", status, student_id=user, class_id=code))
         return sorted(rows, key=lambda r: str(r["id"]))
 
     def _multiget(self, paths: Sequence[str]) -> list[Any]:

@@ -170,7 +170,50 @@ def enroll(store: MockStore, op: Operation) -> tuple[str, str]:
     return status, f"enrolled {user} in section {section}"
 
 
+def create_user(store: MockStore, op: Operation) -> tuple[str, str]:
+    """The bot's ``create users``: a new user only (a Unique ID in use is refused)."""
+    params = {k: v for k, v in op.params.items() if k != "update_existing"}
+    return save_user(store, Operation(op.system, op.action, op.kind, op.record_id, params))
+
+
+def update_user(store: MockStore, op: Operation) -> tuple[str, str]:
+    """The bot's ``update users``: the fields given, on a user Schoology has (``PUT
+    /v1/users`` addresses users by their Schoology ID: one it does not have is refused)."""
+    if store.get(SYSTEM, op.kind, op.record_id) is None:
+        raise RuleViolation(f"no user {op.record_id} in {SYSTEM} to update")
+    params = op.params | {"update_existing": "1"}
+    return save_user(store, Operation(op.system, op.action, op.kind, op.record_id, params))
+
+
+def _enrollment_of(store: MockStore, op: Operation) -> str:
+    """The enrollment of user ``student_id`` in section ``class_id`` (Schoology knows it so,
+    not by the district's Enrollment ID), else the one with ``op``'s ID."""
+    section, user = op.params.get("class_id", ""), op.params.get("student_id", "")
+    frame = store.frame(SYSTEM, "enrollments")
+    if section and user and {"class_id", "student_id"} <= set(frame.columns):
+        found = frame[(frame["class_id"] == section) & (frame["student_id"] == user)]
+        if len(found):
+            return str(found.iloc[0]["id"])
+        raise RuleViolation(f"{op.record_id}: {user} is not enrolled in section {section}")
+    return op.record_id
+
+
+def archive_enrollment(store: MockStore, op: Operation) -> tuple[str, str]:
+    """The bot's ``archive enrollments``: the enrollment's status set to archived (5)."""
+    params = op.params | {"status": "archived"}
+    record = _enrollment_of(store, op)
+    status, message = set_enrollment_status(
+        store, Operation(op.system, op.action, op.kind, record, params)
+    )
+    return status, message.replace(f"enrollment {record} ", f"enrollment {op.record_id} ", 1)
+
+
 HANDLERS: dict[str, Handler] = {
+    "create users": create_user,
+    "create staff users": create_user,
+    "update users": update_user,
+    "update staff users": update_user,
+    "archive enrollments": archive_enrollment,
     "save users": save_user,
     "deactivate users": _user_status("deactivated", "active", "deactivated"),
     "reactivate users": _user_status("active", "deactivated", "reactivated"),
