@@ -220,6 +220,7 @@ def test_an_undo_the_api_refuses_names_each_record_once_and_says_what_the_next_r
     with http_district(tmp_path / "d", enrollments=6) as district:
         approve(district)
         assert district.cycle().views[STEP].status == "Done"
+        assert district.config.source is not None
         config = Path(district.config.source)
         text = config.read_text(encoding="utf-8")
         config.write_text(
