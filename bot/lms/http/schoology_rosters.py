@@ -96,14 +96,15 @@ def refusal(answer: Answer, op: Operation) -> Result:
     return LMSUnavailable(named(f"Schoology answered {answer.status}: {said}", op.record_id))
 
 
-def _chunks(items: Sequence[int]) -> list[list[int]]:
-    return [list(items[n : n + BATCH]) for n in range(0, len(items), BATCH)]
-
-
 class SchoologyRosterWrites:
     """Users and enrollments written in bulk (mixed into the Schoology adapter)."""
 
     client: ApiClient
+    batch: int
+    """Records a bulk request (Schoology's ``BATCH`` at most, the client's policy may say less)."""
+
+    def _chunks(self, items: Sequence[int]) -> list[list[int]]:
+        return [list(items[n : n + self.batch]) for n in range(0, len(items), self.batch)]
 
     def _list(self, path: str, name: str, params: dict[str, str] | None = None) -> list[Any]:
         raise NotImplementedError
@@ -177,7 +178,7 @@ class SchoologyRosterWrites:
                 lambda op, _: f"created user {op.record_id}",
             )
 
-        batches = _chunks(sorted(bodies))
+        batches = self._chunks(sorted(bodies))
         for batch, outcomes in zip(batches, self.client.map(send, batches), strict=True):
             results.update(zip(batch, outcomes, strict=True))
         return [results[n] for n in range(len(ops))]
@@ -220,7 +221,7 @@ class SchoologyRosterWrites:
                 lambda op, _: f"updated user {op.record_id}",
             )
 
-        batches = _chunks(sorted(bodies))
+        batches = self._chunks(sorted(bodies))
         for batch, outcomes in zip(batches, self.client.map(send, batches), strict=True):
             results.update(zip(batch, outcomes, strict=True))
         return [results[n] for n in range(len(ops))]
@@ -299,7 +300,7 @@ class SchoologyRosterWrites:
                 else:
                     ids[n] = str(one.get("id", ""))
                     todo.append(n)
-            work += [(sections[code], batch) for batch in _chunks(todo)]
+            work += [(sections[code], batch) for batch in self._chunks(todo)]
 
         def send(job: tuple[int, list[int]]) -> list[Result]:
             section, batch = job
