@@ -19,7 +19,7 @@ from bot.core.plan import Plan
 from bot.core.problems import Problem
 from bot.core.rollover import pick_rollover
 from bot.core.scope import select
-from bot.core.targets import Done
+from bot.core.targets import FATE, ID, Done, Fate
 from bot.core.validate import validate_step
 from bot.core.values import DateAnchors
 from bot.cycle.execute import changes
@@ -132,3 +132,18 @@ def seeded(
     lms = MockLMS(tmp_path / "lms.sqlite", clock=clock)
     lms.seed(system, frames)
     return lms
+
+
+CHANGE, AT_TARGET = Fate.CHANGE.value, Fate.AT_TARGET.value
+
+
+def fates(planned: Planned) -> dict[str, str]:
+    """Each item's fate in the plan."""
+    assert planned.plan and planned.plan.judged is not None, planned.why
+    judged = planned.plan.judged
+    return dict(zip(judged[ID], judged[FATE], strict=True))
+
+
+def calls(lms: MockLMS, system: str, action: str) -> int:
+    """How many calls of ``action`` the vendor received (its history keeps every one)."""
+    return sum(1 for h in lms.store.history(system) if h[2] == action)

@@ -10,12 +10,23 @@ import pandas as pd
 import pytest
 
 from bot.clock import FixedClock
-from bot.core.targets import FATE, ID, TO, Fate
+from bot.core.targets import TO
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.lms.mock import renaissance as model
 from bot.structures import Operation
-from tests.actions.action_helpers import TODAY, Planned, execute, plan, seeded, tab
+from tests.actions.action_helpers import (
+    AT_TARGET,
+    CHANGE,
+    TODAY,
+    Planned,
+    calls,
+    execute,
+    fates,
+    plan,
+    seeded,
+    tab,
+)
 
 SYS = "Renaissance"
 OTHER = "Lakeside"
@@ -230,21 +241,6 @@ def test_blank_values_in_the_import_log_say_blank_not_a_double_space(
     assert logged["L3"].startswith("Di Fox (year 7); ScoreImportStatus: No scores to import")
 
 
-CHANGE, AT_TARGET = Fate.CHANGE.value, Fate.AT_TARGET.value
-
-
-def fates(planned: Planned) -> dict[str, str]:
-    """Each item's fate in the plan."""
-    assert planned.plan and planned.plan.judged is not None, planned.why
-    judged = planned.plan.judged
-    return dict(zip(judged[ID], judged[FATE], strict=True))
-
-
-def calls(lms: MockLMS, action: str) -> int:
-    """How many calls of ``action`` the vendor received (its history keeps every one)."""
-    return sum(1 for h in lms.store.history(SYS) if h[2] == action)
-
-
 def test_a_code_is_generated_once_then_found_in_the_sites_code_list(
     lms: MockLMS, frames: dict[str, pd.DataFrame]
 ) -> None:
@@ -265,7 +261,7 @@ def test_a_code_is_generated_once_then_found_in_the_sites_code_list(
     other = plan(lms, SYS, "generate transfer code", frames, params="student=200")
     assert fates(other) == {"District site: student 200": CHANGE}
     assert "for student 200 on District site" in execute(lms, other)["District site: student 200"]
-    assert calls(lms, "generate transfer code") == 2
+    assert calls(lms, SYS, "generate transfer code") == 2
     late = plan(
         lms,
         SYS,
@@ -300,7 +296,7 @@ def test_a_preview_is_made_once_and_again_for_another_school(
     assert fates(moved) == {CODE: CHANGE}
     execute(lms, moved)
     assert lms.records(SYS, "transfers").set_index("id").loc[CODE, "enrol_in"] == "South"
-    assert calls(lms, "preview transfer") == 2
+    assert calls(lms, SYS, "preview transfer") == 2
 
 
 def test_an_import_happens_once_the_vendor_lists_it_among_completed_imports(
@@ -320,7 +316,7 @@ def test_an_import_happens_once_the_vendor_lists_it_among_completed_imports(
             "is sent again; its log is in the Log tab and the reports folder"
         )
         assert execute(lms, again, step) == {}
-    assert calls(lms, "import transfer") == 1
+    assert calls(lms, SYS, "import transfer") == 1
 
 
 def test_the_import_plan_binds_to_what_happens_to_every_incoming_student(
@@ -387,7 +383,7 @@ def test_a_cancel_is_sent_once_and_only_for_a_pending_import(
     again = plan(lms, SYS, "cancel transfer", frames, params=f"code={CODE}")
     assert fates(again) == {CODE: AT_TARGET}
     assert execute(lms, again) == {}
-    assert calls(lms, "cancel transfer") == 1
+    assert calls(lms, SYS, "cancel transfer") == 1
     _preview(lms, frames, "S-003")
     execute(lms, plan(lms, SYS, "import transfer", frames, params=f"code={CODE}"))
     late = plan(lms, SYS, "cancel transfer", frames, params=f"code={CODE}")

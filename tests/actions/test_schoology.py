@@ -8,11 +8,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bot.core.targets import FATE, ID, Fate
 from bot.errors import RuleViolation
 from bot.lms.mock import MockLMS
 from bot.structures import Operation
-from tests.actions.action_helpers import Planned, execute, plan, seeded, tab
+from tests.actions.action_helpers import (
+    AT_TARGET,
+    CHANGE,
+    calls,
+    execute,
+    fates,
+    plan,
+    seeded,
+    tab,
+)
 
 SYS = "Schoology"
 
@@ -135,21 +143,6 @@ def test_grading_periods_are_created_per_school(
         lms.execute(Operation(SYS, "create grading periods", "grading_periods", "North", period))
 
 
-CHANGE, AT_TARGET = Fate.CHANGE.value, Fate.AT_TARGET.value
-
-
-def fates(planned: Planned) -> dict[str, str]:
-    """Each item's fate in the plan."""
-    assert planned.plan and planned.plan.judged is not None, planned.why
-    judged = planned.plan.judged
-    return dict(zip(judged[ID], judged[FATE], strict=True))
-
-
-def calls(lms: MockLMS, action: str) -> int:
-    """How many calls of ``action`` Schoology received (its history keeps every one)."""
-    return sum(1 for h in lms.store.history(SYS) if h[2] == action)
-
-
 def test_checking_the_acting_user_reads_and_sends_nothing(
     lms: MockLMS, frames: dict[str, pd.DataFrame]
 ) -> None:
@@ -160,7 +153,7 @@ def test_checking_the_acting_user_reads_and_sends_nothing(
         "(read from Schoology; nothing is changed)"
     )
     assert execute(lms, planned) == {}
-    assert calls(lms, "check acting user") == 0
+    assert calls(lms, SYS, "check acting user") == 0
 
 
 def test_the_sync_mode_is_sent_once_and_a_corrected_mode_is_sent(
@@ -179,7 +172,7 @@ def test_the_sync_mode_is_sent_once_and_a_corrected_mode_is_sent(
     assert fates(back) == {"sync_mode": CHANGE}
     execute(lms, back)
     assert lms.settings(SYS)["sync_mode"] == "automatic"
-    assert calls(lms, "set sync mode") == 2
+    assert calls(lms, SYS, "set sync mode") == 2
 
 
 def test_the_active_year_is_sent_once_and_a_corrected_year_is_applied(
@@ -202,7 +195,7 @@ def test_the_active_year_is_sent_once_and_a_corrected_year_is_applied(
         "syncing, their data stays"
     }
     assert lms.settings(SYS)["active_year"] == "2028-2029"
-    assert calls(lms, "set active year") == 2
+    assert calls(lms, SYS, "set active year") == 2
     execute(lms, plan(lms, SYS, "set sync mode", frames, params="mode=automatic"))
     there = plan(lms, SYS, "set active year", frames, params="year=2028-2029")
     assert fates(there) == {"active_year": AT_TARGET}
@@ -217,7 +210,7 @@ def test_the_acting_user_is_set_once(lms: MockLMS, frames: dict[str, pd.DataFram
         "Nothing to do: ADMIN@d.org is the acting user of the PowerSchool app already"
     )
     assert execute(lms, same) == {}
-    assert calls(lms, "set acting user") == 0
+    assert calls(lms, SYS, "set acting user") == 0
 
 
 def test_a_school_that_has_the_grading_period_is_left_alone_and_corrected_dates_are_applied(
@@ -248,7 +241,7 @@ def test_a_school_that_has_the_grading_period_is_left_alone_and_corrected_dates_
     periods = lms.records(SYS, "grading_periods").set_index("id")
     assert len(periods) == 2 and set(periods["end_date"]) == {"2027-12-18"}
     assert execute(lms, plan(lms, SYS, "create grading periods", frames, params=corrected)) == {}
-    assert calls(lms, "create grading periods") == 4
+    assert calls(lms, SYS, "create grading periods") == 4
 
 
 def test_graduated_and_inactive_students_are_made_inactive_once(tmp_path: Path) -> None:
@@ -276,7 +269,7 @@ def test_graduated_and_inactive_students_are_made_inactive_once(tmp_path: Path) 
     assert planned.plan.summary.startswith("Will deactivate 2 of 29 active students")
     assert "1 already deactivated" in planned.plan.summary
     assert execute(lms, planned) == {"S00": "deactivated user S00", "S01": "deactivated user S01"}
-    assert calls(lms, "deactivate users") == 2
+    assert calls(lms, SYS, "deactivate users") == 2
     again = plan(lms, SYS, "deactivate users", frames, scope=scope)
     assert set(fates(again).values()) == {AT_TARGET}
     assert again.plan and again.plan.summary.startswith("Nothing to deactivate")

@@ -7,22 +7,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.core.targets import FATE, ID, Done, Fate
-from bot.lms.mock import MockLMS
-from tests.actions.action_helpers import Planned, execute, plan, seeded, tab
+from bot.core.targets import Done, Fate
+from tests.actions.action_helpers import (
+    AT_TARGET,
+    CHANGE,
+    calls,
+    execute,
+    fates,
+    plan,
+    seeded,
+    tab,
+)
 
 SYS = "Schoology"
-CHANGE, AT_TARGET = Fate.CHANGE.value, Fate.AT_TARGET.value
-
-
-def fates(planned: Planned) -> dict[str, str]:
-    assert planned.plan and planned.plan.judged is not None, planned.why
-    judged = planned.plan.judged
-    return dict(zip(judged[ID], judged[FATE], strict=True))
-
-
-def calls(lms: MockLMS, action: str) -> int:
-    return sum(1 for h in lms.store.history(SYS) if h[2] == action)
 
 
 def student(uid: str, status: str = "active", **more: str) -> dict[str, str]:
@@ -67,7 +64,7 @@ def test_new_students_are_created_once_and_one_schoology_has_is_at_target(
     again = plan(lms, SYS, "create users", frames, scope=scope, ledger=ledger)
     assert fates(again)["S2"] == AT_TARGET and fates(again)["S3"] == AT_TARGET
     assert again.plan and again.plan.summary.startswith("Nothing to create")
-    assert calls(lms, "create users") == 2
+    assert calls(lms, SYS, "create users") == 2
 
 
 def test_staff_need_one_of_schoologys_staff_roles(tmp_path: Path) -> None:
@@ -149,7 +146,7 @@ def test_last_years_enrollments_are_archived_with_approval_and_once(tmp_path: Pa
     assert statuses == {"E1": "archived", "E2": "archived", "E3": "archived", "E4": "active"}
     again = plan(lms, SYS, "archive enrollments", frames, scope, "allow_over_threshold=yes")
     assert set(fates(again).values()) == {AT_TARGET}
-    assert calls(lms, "archive enrollments") == 2
+    assert calls(lms, SYS, "archive enrollments") == 2
 
 
 def test_enrollments_are_matched_by_section_and_student_not_by_schoologys_numbers(
