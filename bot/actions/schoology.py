@@ -58,9 +58,28 @@ def user_problem(ctx: PlanContext, email: str) -> str:
     return ""
 
 
+NO_ACTING_USER = (
+    f"{SYSTEM}'s API cannot read the PowerSchool app's acting user: look it up in the app "
+    "(System Settings > Integration > SIS Integration > PowerSchool) and give it as "
+    "user=EMAIL; the bot then checks that user is an active System Admin"
+)
+
+
+def acting_user(ctx: PlanContext) -> str:
+    """The acting user to check: the step's ``user`` (as the app shows it, for a Schoology
+    whose API cannot read the app's settings, the real one), else the app's setting.
+    Raises Unreadable when neither can be had."""
+    given = str(ctx.params.get("user") or "").strip()
+    return given or ctx.settings.get("acting_user", "")
+
+
 def acting_user_ok(ctx: PlanContext) -> list[Problem]:
     """The acting user is a current member with the System Admin role."""
-    problem = user_problem(ctx, ctx.settings.get("acting_user", ""))
+    try:
+        user = acting_user(ctx)
+    except Unreadable:
+        return [Problem("Parameters", NO_ACTING_USER)]
+    problem = user_problem(ctx, user)
     return [Problem("Action", problem)] if problem else []
 
 
@@ -99,7 +118,7 @@ def sync_is_manual(ctx: PlanContext) -> list[Problem]:
 
 def check_work(ctx: PlanContext) -> tuple[list[WorkItem], str]:
     """A read: the plan's checks read the acting user in Schoology; nothing is sent."""
-    user = ctx.settings.get("acting_user", "")
+    user = acting_user(ctx)
     return [WorkItem("acting_user", {"user": user})], (
         f"The acting user of the PowerSchool app, {user}, is an active System Admin "
         f"(read from {SYSTEM}; nothing is changed)"
@@ -253,6 +272,13 @@ ACTIONS: list[Action] = [
             None,
             False,
             "Confirm the PowerSchool app's acting user is an active System Admin.",
+            params=(
+                ParamSpec(
+                    "user",
+                    help="the acting user's email as the app shows it (needed where Schoology's "
+                    "API cannot read the app's settings)",
+                ),
+            ),
         ),
         kind="settings",
         reads="educators",

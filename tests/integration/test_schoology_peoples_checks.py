@@ -25,6 +25,8 @@ from tests.integration.test_whole_loop import checklist, set_staff_cell
 DAY = datetime(2026, 11, 23, 9, tzinfo=ZoneInfo("America/Chicago"))
 KEY, SECRET = "district-key", "district-secret"
 SYS = "Schoology"
+ACTING = "sysadmin@demo-district.org"
+"""The demo's acting user of the PowerSchool app, a System Admin."""
 PEOPLES = ("S-002", "S-003", "S-004", "S-006", "S-008")
 
 
@@ -92,8 +94,9 @@ def test_without_an_api_for_the_app_the_tick_is_recorded_as_not_checked(
 ) -> None:
     with district(tmp_path, monkeypatch, "no-app") as (config, fake):
         assert fake is not None
-        # api.schoology.com cannot read the acting user either: its review is done by hand
-        set_staff_cell(config, "S-001", "Action", "manual")
+        # api.schoology.com cannot read the app's acting user: the step names the user the app
+        # shows, and the bot checks that user through the API's users
+        set_staff_cell(config, "S-001", "Parameters", f"user={ACTING}")
         with time_machine.travel(on_the_rollover(config), tick=False):
             for step in ("S-002", "S-003", "S-004"):
                 set_staff_cell(config, step, "Run", "TRUE")
@@ -101,6 +104,8 @@ def test_without_an_api_for_the_app_the_tick_is_recorded_as_not_checked(
             assert cli(config, "run", "--once") == 0  # a second run records nothing again
             steps = checklist(config)
     owner = "coordinator@demo-district.org"
+    assert steps["S-001"]["Status"] == "Done", steps["S-001"]
+    assert ACTING in steps["S-001"]["Result"]
     assert steps["S-002"]["Status"].startswith(f"Done by {owner}")
     result = steps["S-002"]["Result"]
     assert result.startswith(f"{owner} ticked Run: done; the bot could not check it: ")
@@ -115,3 +120,40 @@ def test_without_an_api_for_the_app_the_tick_is_recorded_as_not_checked(
     assert settings and {r.status for r in settings} == {404}
     writes = [(r.method, r.path) for r in fake.requests if r.method != "GET" and r.system]
     assert {w for w in writes if w[1] != "/v1/multiget"} == {("POST", "/v1/gradingperiods")}
+
+
+def test_without_an_api_for_the_app_the_acting_user_check_asks_for_the_user_and_checks_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The acting user cannot be read from the app over Schoology's API: without user=EMAIL
+    S-001 is Invalid and says what to give; a user who is not a System Admin is refused by
+    name; the right one is checked through the API, and nothing is written."""
+    with district(tmp_path, monkeypatch, "no-app") as (config, fake):
+        assert fake is not None
+        with time_machine.travel(on_the_rollover(config), tick=False):
+            assert cli(config, "run", "--once") == 0
+            first = checklist(config)["S-001"]
+            teacher = teacher_email(config)
+            set_staff_cell(config, "S-001", "Parameters", f"user={teacher}")
+            assert cli(config, "run", "--once") == 0
+            second = checklist(config)["S-001"]
+            set_staff_cell(config, "S-001", "Parameters", f"user={ACTING}")
+            assert cli(config, "run", "--once") == 0
+            third = checklist(config)["S-001"]
+        writes = [r for r in fake.requests if r.method != "GET" and r.path != "/v1/multiget"]
+    assert first["Status"] == "Invalid", first
+    assert "give it as user=EMAIL" in first["Result"]
+    assert second["Status"] == "Invalid", second
+    assert f"acting user {teacher} has role 'Teacher', not System Admin" in second["Result"]
+    assert third["Status"] == "Done", third
+    assert not [w for w in writes if w.system], writes
+
+
+def teacher_email(config: Config) -> str:
+    lms = MockLMS(config.lms_path)
+    try:
+        staff = lms.records(SYS, "educators")
+    finally:
+        lms.close()
+    teachers = staff[(staff["role"].str.casefold() == "teacher") & (staff["status"] == "active")]
+    return str(teachers["email"].iloc[0])
