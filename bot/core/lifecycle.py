@@ -17,6 +17,7 @@ whether to post the result in the approval thread. Nothing here reads or writes 
     plan refused ........................ Invalid (a finished step keeps its result)
     checks pass, not executing .......... Planned: <plan>
     destructive, not yet approved ....... Awaiting approval        (RequestApproval)
+      changes nothing, never decided .... Execute -> Done (nothing to approve: the LMS holds it)
       plan changed after a decision ..... Awaiting approval, Void  (Void, RequestApproval)
       rejected .......................... Rejected by <who>: <reason>
       approved .......................... Execute -> Done | Partly done (N failed) | Failed
@@ -47,6 +48,7 @@ from bot.core.step_facts import (
     Verdict,
     Void,
 )
+from bot.core.targets import FATE, Fate
 
 
 def advance(facts: StepFacts) -> Verdict:
@@ -122,10 +124,23 @@ def awaiting(facts: StepFacts, plan: Plan, requested_at: str, link: str) -> Step
     )
 
 
+def _asks_approval(facts: StepFacts, plan: Plan) -> bool:
+    """A destructive plan asks an admin, unless it changes nothing (planned against the LMS,
+    every record at target or left alone) and no admin has decided on it: then there is
+    nothing to approve. Once decided (an approved run resumed, a rejection), the decision
+    stands as for any plan."""
+    if not plan.destructive:
+        return False
+    judged = plan.judged
+    if judged is None or FATE not in judged.columns or (judged[FATE] == Fate.CHANGE.value).any():
+        return True
+    return standing(facts.decision, plan.fingerprint) in ("approved", "rejected")
+
+
 def _planned(facts: StepFacts, plan: Plan, kept: StepView) -> Verdict:
     approval = ""
     thread = _thread(facts, plan)[1] or kept.thread
-    if plan.destructive:
+    if _asks_approval(facts, plan):
         decision = facts.decision
         now = standing(decision, plan.fingerprint)
         if now == "rejected" and decision is not None:

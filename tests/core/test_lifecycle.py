@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from bot.core.approvals import ApprovalRecord, Decision
@@ -27,6 +28,7 @@ from bot.core.step_facts import (
     StepFacts,
     Void,
 )
+from bot.core.targets import FATE, ID, Fate
 
 NOW = "2026-11-27 09:00:00"
 STEP = Step("S-007", 8, "Edgenuity", "archive students", "Students: grade = 12", run=True)
@@ -49,6 +51,16 @@ def plan(destructive: bool = True, records: tuple[str, ...] = ("1", "2")) -> Pla
 
 PLAN = plan()
 OTHER = plan(records=("1", "2", "3"))
+
+
+def judged(*fates: Fate) -> Plan:
+    """PLAN as planned against the LMS: each record's fate."""
+    table = pd.DataFrame({ID: [str(n) for n in range(len(fates))], FATE: [f.value for f in fates]})
+    return replace(PLAN, judged=table)
+
+
+AT_TARGET = judged(Fate.AT_TARGET, Fate.AT_TARGET)
+CHANGING = judged(Fate.CHANGE, Fate.AT_TARGET)
 
 
 def decided(
@@ -108,6 +120,30 @@ ROWS = [
         facts(plan=PLAN),
         Status.AWAITING_APPROVAL,
         [RequestApproval],
+    ),
+    (
+        "destructive, planned against the LMS, one record to change: Awaiting approval",
+        facts(plan=CHANGING),
+        Status.AWAITING_APPROVAL,
+        [RequestApproval],
+    ),
+    (
+        "destructive, changes nothing, never decided: executed, nothing to approve",
+        facts(plan=AT_TARGET),
+        Status.RUNNING,
+        [Execute],
+    ),
+    (
+        "destructive, changes nothing, rejected: the rejection stands",
+        facts(plan=AT_TARGET, request=asked(), decision=decided(Decision.REJECT, reason="no")),
+        Status.REJECTED,
+        [],
+    ),
+    (
+        "destructive, changes nothing, approved (a run resumed): executed under the approval",
+        facts(plan=AT_TARGET, request=asked(), decision=decided(Decision.APPROVE)),
+        Status.RUNNING,
+        [Execute],
     ),
     (
         "destructive, asked already: Awaiting approval, nothing posted again",
