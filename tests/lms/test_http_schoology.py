@@ -5,8 +5,8 @@ is not sent again, and refused keys are an error that says which variable to fix
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,20 +59,20 @@ def many_courses(store: MockStore) -> None:
     )
 
 
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
-    path = tmp_path / "lms.sqlite"
-    store = MockStore(path)
-    with store.transaction():
-        seed(store)
-    store.close()
-    store = MockStore(path)
-    with store.transaction():
-        many_courses(store)
-    store.close()
-    twin = tmp_path / "twin" / "lms.sqlite"
+@contextmanager
+def schoology_served(
+    root: Path, monkeypatch: pytest.MonkeyPatch, *fills: Callable[[MockStore], None]
+) -> Iterator[Served]:
+    """The fake Schoology on a store filled by ``fills`` (one transaction each), the adapter
+    signing for it, and the in-process model on a twin of the same store."""
+    path, twin = root / "lms.sqlite", root / "twin" / "lms.sqlite"
     twin.parent.mkdir()
-    shutil.copy(path, twin)
+    for where in (path, twin):
+        for fill in fills:
+            store = MockStore(where)
+            with store.transaction():
+                fill(store)
+            store.close()
     monkeypatch.setenv("SCHOOLOGY_CONSUMER_KEY", KEY)
     monkeypatch.setenv("SCHOOLOGY_CONSUMER_SECRET", SECRET)
     time = FakeTime()
@@ -91,6 +91,13 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
         finally:
             lms.close()
             mock.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    """The seed's district with 230 more courses (many sections to read)."""
+    with schoology_served(tmp_path, monkeypatch, seed, many_courses) as served:
+        yield served
 
 
 def statuses(lms: HttpLMS | MockLMS, kind: str) -> dict[str, str]:

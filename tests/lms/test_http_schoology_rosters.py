@@ -10,19 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.actions.base import WorkItem
-from bot.config.schoology import SchoologyConfig
 from bot.core.targets import FATE, Fate
 from bot.cycle.execute import changes
 from bot.errors import RuleViolation
-from bot.lms.http import HttpLMS, HttpSettings, Policy
-from bot.lms.mock import MockLMS
 from bot.lms.mock.store import MockStore
 from bot.structures import Operation, OpResult
-from bot.testing.fake_schoology import FakeSchoologyServer
 from tests.actions.action_helpers import Planned, plan, tab
-from tests.fakes.lms_fixtures import TODAY, seed
-from tests.lms.fake_time import FakeTime
-from tests.lms.test_http_schoology import KEY, SCHOOLOGY, SECRET, Served, served, statuses
+from tests.fakes.lms_fixtures import seed
+from tests.lms.test_http_schoology import SCHOOLOGY, Served, schoology_served, served, statuses
 
 __all__ = ["served"]
 
@@ -31,31 +26,8 @@ __all__ = ["served"]
 def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
     """As ``served``, with the seed's sections only (reading every section's enrollments
     costs the fake a scan of its store each)."""
-    path = tmp_path / "lms.sqlite"
-    twin = tmp_path / "twin.sqlite"
-    for where in (path, twin):
-        store = MockStore(where)
-        with store.transaction():
-            seed(store)
-        store.close()
-    monkeypatch.setenv("SCHOOLOGY_CONSUMER_KEY", KEY)
-    monkeypatch.setenv("SCHOOLOGY_CONSUMER_SECRET", SECRET)
-    time = FakeTime()
-    with FakeSchoologyServer(path, KEY, SECRET, rate_limits=False, today=lambda: TODAY) as fake:
-        settings = HttpSettings(
-            "",
-            "",
-            SchoologyConfig(fake.url),
-            Policy(attempts=3),
-            sleep=time.sleep,
-            clock=time.monotonic,
-        )
-        lms, mock = HttpLMS(settings), MockLMS(twin)
-        try:
-            yield Served(fake, lms, mock, time)
-        finally:
-            lms.close()
-            mock.close()
+    with schoology_served(tmp_path, monkeypatch, seed) as served:
+        yield served
 
 
 NEW = 119

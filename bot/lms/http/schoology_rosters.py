@@ -164,24 +164,7 @@ class SchoologyRosterWrites:
             else:
                 bodies[n] = body
 
-        def send(batch: list[int]) -> list[Result]:
-            sent = {"users": {"user": [bodies[n] for n in batch]}}
-            try:
-                answer = self.client.request("POST", "/v1/users", body=sent, repeatable=False)
-            except LMSUnavailable as exc:
-                return [for_record(ops[n], exc) for n in batch]
-            return each_outcome(
-                [ops[n] for n in batch],
-                answer,
-                "active",
-                "POST /v1/users",
-                lambda op, _: f"created user {op.record_id}",
-            )
-
-        batches = self._chunks(sorted(bodies))
-        for batch, outcomes in zip(batches, self.client.map(send, batches), strict=True):
-            results.update(zip(batch, outcomes, strict=True))
-        return [results[n] for n in range(len(ops))]
+        return self._send_users("POST", ops, bodies, results, "created")
 
     def _update_users(self, ops: Sequence[Operation]) -> list[Result]:
         """``PUT /v1/users`` of up to ``BATCH`` users a request, by their Schoology IDs
@@ -207,18 +190,36 @@ class SchoologyRosterWrites:
                     body.pop("role_id")
                 bodies[n] = {"id": numbers[op.record_id]} | body
 
+        return self._send_users("PUT", ops, bodies, results, "updated")
+
+    def _send_users(
+        self,
+        method: str,
+        ops: Sequence[Operation],
+        bodies: dict[int, dict[str, Any]],
+        results: dict[int, Result],
+        done: str,
+    ) -> list[Result]:
+        """``bodies`` (by the index of their operation) sent ``method /v1/users`` a batch a
+        request, each user's own outcome read from the answer; ``results``: the operations
+        refused before anything was sent. A creation is not sent again after a lost answer
+        (the next plan finds the user); an update is (the same values change nothing)."""
+        what = f"{method} /v1/users"
+
         def send(batch: list[int]) -> list[Result]:
             sent = {"users": {"user": [bodies[n] for n in batch]}}
             try:
-                answer = self.client.request("PUT", "/v1/users", body=sent, repeatable=True)
+                answer = self.client.request(
+                    method, "/v1/users", body=sent, repeatable=method == "PUT"
+                )
             except LMSUnavailable as exc:
                 return [for_record(ops[n], exc) for n in batch]
             return each_outcome(
                 [ops[n] for n in batch],
                 answer,
                 "active",
-                "PUT /v1/users",
-                lambda op, _: f"updated user {op.record_id}",
+                what,
+                lambda op, _: f"{done} user {op.record_id}",
             )
 
         batches = self._chunks(sorted(bodies))
