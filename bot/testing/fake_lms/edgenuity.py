@@ -4,7 +4,7 @@ procedure, seed 000; reference: ``docs/lms-api/edgenuity.md``)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from functools import partial
 
 from bot.lms.mock import edgenuity as model
 from bot.testing.fake_lms.faults import Limit
@@ -19,6 +19,7 @@ from bot.testing.fake_lms.vendor import (
     add_collections,
     add_settings,
     day,
+    setting_handler,
     single,
     text_field,
 )
@@ -36,8 +37,8 @@ COLLECTIONS = (
 )
 
 
-def _write(action: str, kind: str, noun: str, target: str = "", must_exist: bool = True) -> Write:
-    return Write(model.SYSTEM, action, kind, noun, target, must_exist)
+_write = partial(Write, model.SYSTEM)
+"""A route's write on this vendor's records."""
 
 
 BULK = (
@@ -99,18 +100,10 @@ def build() -> System:
         ("run", "run import"),
     ):
         write = _write(action, "settings", "imports", must_exist=False)
-        router.add("POST", f"/v1/imports:{verb}", _setting(system, write, "imports"))
+        router.add("POST", f"/v1/imports:{verb}", setting_handler(system, write, "imports"))
     router.add("GET", "/v1/calendar", lambda call: _calendar(call, system))
     router.add("PUT", "/v1/calendar", lambda call: _set_calendar(call, system))
     return system
-
-
-def _setting(system: System, write: Write, record: str) -> Any:
-    def handler(call: Call) -> Response:
-        call.object()
-        return single(call, system, write, Item(record))
-
-    return handler
 
 
 def _imports(call: Call) -> Response:

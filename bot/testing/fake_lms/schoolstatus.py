@@ -4,7 +4,7 @@ reference: ``docs/lms-api/schoolstatus.md``)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from functools import partial
 
 from bot.lms.mock import schoolstatus as model
 from bot.lms.mock.shared import reports_dir
@@ -19,6 +19,7 @@ from bot.testing.fake_lms.vendor import (
     add_collections,
     add_settings,
     day,
+    setting_handler,
     single,
 )
 
@@ -35,8 +36,8 @@ COLLECTIONS = (
 REPORT_NAMES = tuple(model.REPORTS)
 
 
-def _write(action: str, kind: str, noun: str, target: str = "", must_exist: bool = True) -> Write:
-    return Write(model.SYSTEM, action, kind, noun, target, must_exist)
+_write = partial(Write, model.SYSTEM)
+"""A route's write on this vendor's records."""
 
 
 BULK = (
@@ -69,7 +70,7 @@ def build() -> System:
         router.add(
             "POST",
             f"/v1/sync:{verb}",
-            _setting(system, _write(action, "settings", "sync", must_exist=False), "sync"),
+            setting_handler(system, _write(action, "settings", "sync", must_exist=False), "sync"),
         )
     router.add("PUT", "/v1/sync/deletion-threshold", lambda call: _threshold(call, system))
     router.add("POST", "/v1/sync:run", lambda call: _run_sync(call, system))
@@ -77,14 +78,6 @@ def build() -> System:
     router.add("GET", "/v1/reports", _reports)
     router.add("GET", "/v1/reports/{report}", lambda call: _report(call, system))
     return system
-
-
-def _setting(system: System, write: Write, record: str) -> Any:
-    def handler(call: Call) -> Response:
-        call.object()
-        return single(call, system, write, Item(record))
-
-    return handler
 
 
 def _sync_state(call: Call) -> Response:

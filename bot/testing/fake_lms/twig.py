@@ -3,6 +3,8 @@ reference: ``docs/lms-api/twig.md``)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.lms.mock import twig as model
 from bot.testing.fake_lms.faults import Limit
 from bot.testing.fake_lms.http import Call, Response, Router
@@ -31,8 +33,8 @@ COLLECTIONS = (
 )
 
 
-def _write(action: str, kind: str, noun: str, target: str = "", must_exist: bool = True) -> Write:
-    return Write(model.SYSTEM, action, kind, noun, target, must_exist)
+_write = partial(Write, model.SYSTEM)
+"""A route's write on this vendor's records."""
 
 
 BULK = (

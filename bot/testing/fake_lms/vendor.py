@@ -191,6 +191,16 @@ def bulk_answer(outcomes: Sequence[Outcome]) -> Response:
     return Response(200, {"results": [o.to_json() for o in outcomes], "summary": summary})
 
 
+def setting_handler(system: System, write: Write, record: str) -> Callable[[Call], Response]:
+    """A single-record write of a setting (its body a JSON object), answered as one record."""
+
+    def handler(call: Call) -> Response:
+        call.object()
+        return single(call, system, write, Item(record))
+
+    return handler
+
+
 def single(call: Call, system: System, write: Write, item: Item, ok: int = 200) -> Response:
     """One write, answered as its record's result; a refusal is 422 (409 when the record
     is already so), an unknown record 404, each naming the record."""
