@@ -23,6 +23,7 @@ from bot.testing.fake_lms.faults import FaultError, Faults, RateLimiter
 from bot.testing.fake_lms.http import ApiError, Call, Response
 from bot.testing.fake_lms.model import LMSModel
 from bot.testing.fake_lms.system import System
+from bot.testing.serving import serve_in_background, stop_serving
 
 DEFAULT_TOKEN = "fake-lms-token"
 
@@ -109,24 +110,14 @@ class FakeLMSServer:
         if not self._model_open:
             self.model, self._model_open = LMSModel(self.store_path, StoreClock(self.today)), True
         self._httpd = ThreadingHTTPServer((self._host, self._port), _make_handler(self))
-        self._httpd.daemon_threads = True
         self._port = self._httpd.server_address[1]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-lms",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve_in_background(self._httpd, "fake-lms")
         return self
 
     def stop(self) -> None:
         if self._httpd is None:
             return
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join()
+        stop_serving(self._httpd, self._thread)
         self._httpd, self._thread = None, None
         self.model.close()
         self._model_open = False

@@ -36,6 +36,7 @@ from bot.testing.oneroster_fake.routes import (
     one_record,
     status_info,
 )
+from bot.testing.serving import serve_in_background, stop_serving, url_of
 
 BROKEN = ("json", "key", "record")
 
@@ -116,29 +117,19 @@ class FakeOneRoster:
     def _bind(self) -> ThreadingHTTPServer:
         """The socket is bound at once, so that the records' hrefs know the address."""
         httpd = ThreadingHTTPServer((self._host, self._port), _handler(self))
-        httpd.daemon_threads = True
         return httpd
 
     def start(self) -> FakeOneRoster:
         if self._httpd is None:
             self._httpd = self._bind()
         if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="fake-oneroster",
-                daemon=True,
-            )
-            self._thread.start()
+            self._thread = serve_in_background(self._httpd, "fake-oneroster")
         return self
 
     def stop(self) -> None:
         if self._httpd is None:
             return
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-        self._httpd.server_close()
+        stop_serving(self._httpd, self._thread)
         self._httpd, self._thread = None, None
 
     def __enter__(self) -> FakeOneRoster:
@@ -152,8 +143,7 @@ class FakeOneRoster:
         """The service root, e.g. ``http://127.0.0.1:54321``."""
         if self._httpd is None:
             raise RuntimeError("server not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return url_of(self._httpd)
 
     @property
     def base_url(self) -> str:

@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.testing.serving import serve_in_background, stop_serving, url_of
+
 from . import errors
 from .access import DEFAULT_EMAIL, DropConnection, Faults, Quota, Users
 from .model import Spreadsheet, Store
@@ -67,24 +69,14 @@ class FakeSheetsServer:
         if self._httpd is not None:
             return self
         self._httpd = ThreadingHTTPServer((self._host, self._port), _make_handler(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-sheets",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve_in_background(self._httpd, "fake-sheets")
         return self
 
     def stop(self) -> None:
         """Stop serving and release the port."""
         if self._httpd is None:
             return
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join()
+        stop_serving(self._httpd, self._thread)
         self._httpd, self._thread = None, None
 
     def __enter__(self) -> FakeSheetsServer:
@@ -98,9 +90,7 @@ class FakeSheetsServer:
         """Base URL such as ``http://127.0.0.1:54321``."""
         if self._httpd is None:
             raise RuntimeError("server not started")
-        host, port = self._httpd.server_address[:2]
-        host_text = host.decode() if isinstance(host, bytes) else str(host)
-        return f"http://{host_text}:{port}"
+        return url_of(self._httpd)
 
     @property
     def requests(self) -> list[RecordedRequest]:
