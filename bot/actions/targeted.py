@@ -145,27 +145,8 @@ def plan_against_lms(action: Action, ctx: PlanContext) -> tuple[Plan | None, lis
     if over and (ctx.params.get(ALLOW_OVER) is not True or not ctx.baseline):
         hint = f"; check the scope, or add {ALLOW_OVER}=yes to Parameters" if ctx.baseline else ""
         return None, [Problem("Scope", over + hint)]
-    checked = ctx.checked
     ops = table[table[FATE].isin([Fate.CHANGE.value, Fate.AT_TARGET.value])]
-    plan = Plan(
-        step_id=checked.step.step_id,
-        system=action.spec.system,
-        action=action.spec.name,
-        scope=checked.scope.canonical() if checked.scope else "",
-        parameters=checked.params_text,
-        record_ids=tuple(sorted(ops[ID])),
-        summary=summary(action, ctx, table),
-        destructive=action.spec.destructive,
-        fingerprint=operations_fingerprint(
-            table,
-            action.spec.system.casefold(),
-            action.spec.name.casefold(),
-            checked.params_text,
-            checked.step.owner.strip().casefold(),
-        ),
-        judged=table,
-    )
-    return plan, []
+    return judged_plan(action, ctx, table, ops[ID], summary(action, ctx, table)), []
 
 
 def summary(action: Action, ctx: PlanContext, table: pd.DataFrame) -> str:
@@ -229,25 +210,7 @@ def plan_items(
         },
         dtype=object,
     )
-    checked = ctx.checked
-    return Plan(
-        step_id=checked.step.step_id,
-        system=action.spec.system,
-        action=action.spec.name,
-        scope=checked.scope.canonical() if checked.scope else "",
-        parameters=checked.params_text,
-        record_ids=tuple(sorted(table[ID])),
-        summary=summary,
-        destructive=action.spec.destructive,
-        fingerprint=operations_fingerprint(
-            table,
-            action.spec.system.casefold(),
-            action.spec.name.casefold(),
-            checked.params_text,
-            checked.step.owner.strip().casefold(),
-        ),
-        judged=table,
-    )
+    return judged_plan(action, ctx, table, table[ID], summary)
 
 
 def truncated_input(ctx: PlanContext, tab: str | None) -> list[Problem]:
@@ -274,3 +237,30 @@ def truncated_input(ctx: PlanContext, tab: str | None) -> list[Problem]:
             f"not acted on (if the roster really shrank, add {ALLOW_OVER}=yes)",
         )
     ]
+
+
+def judged_plan(
+    action: Action, ctx: PlanContext, table: pd.DataFrame, ids: pd.Series, said: str
+) -> Plan:
+    """The plan of ``table`` (each record's fate and target): its fingerprint binds the
+    approval to the operations, the parameters and the owner; ``ids``: the records it
+    covers; ``said``: its summary."""
+    checked = ctx.checked
+    return Plan(
+        step_id=checked.step.step_id,
+        system=action.spec.system,
+        action=action.spec.name,
+        scope=checked.scope.canonical() if checked.scope else "",
+        parameters=checked.params_text,
+        record_ids=tuple(sorted(ids)),
+        summary=said,
+        destructive=action.spec.destructive,
+        fingerprint=operations_fingerprint(
+            table,
+            action.spec.system.casefold(),
+            action.spec.name.casefold(),
+            checked.params_text,
+            checked.step.owner.strip().casefold(),
+        ),
+        judged=table,
+    )

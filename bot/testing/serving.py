@@ -4,6 +4,8 @@ URL it listens on."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler
 from socketserver import BaseServer, TCPServer
 
 POLL_SECONDS = 0.05
@@ -37,3 +39,17 @@ def url_of(server: TCPServer) -> str:
     host, port = server.server_address[:2]
     text = host.decode() if isinstance(host, bytes) else str(host)
     return f"http://{text}:{port}"
+
+
+def send(
+    handler: BaseHTTPRequestHandler, status: int, headers: Mapping[str, str], payload: bytes
+) -> None:
+    """Answer the request ``handler`` serves: the status, the headers, the body's length
+    and the body."""
+    handler.send_response(status)
+    for key, value in headers.items():
+        handler.send_header(key, value)
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    if payload:
+        handler.wfile.write(payload)

@@ -23,7 +23,7 @@ from bot.testing.fake_lms.faults import FaultError, Faults, RateLimiter
 from bot.testing.fake_lms.http import ApiError, Call, Response
 from bot.testing.fake_lms.model import LMSModel
 from bot.testing.fake_lms.system import System
-from bot.testing.serving import serve_in_background, stop_serving
+from bot.testing.serving import send, serve_in_background, stop_serving
 
 DEFAULT_TOKEN = "fake-lms-token"
 
@@ -435,13 +435,7 @@ def _make_handler(app: FakeLMSServer) -> type[BaseHTTPRequestHandler]:
                 )
                 self.connection.close()
                 return
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if payload:
-                self.wfile.write(payload)
+            send(self, status, headers, payload)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.testing.serving import serve_in_background, stop_serving, url_of
+from bot.testing.serving import send, serve_in_background, stop_serving, url_of
 
 from . import errors
 from .access import DEFAULT_EMAIL, DropConnection, Faults, Quota, Users
@@ -269,13 +269,7 @@ def _make_handler(app: FakeSheetsServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if payload:
-                self.wfile.write(payload)
+            send(self, status, headers, payload)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
